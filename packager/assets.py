@@ -1,0 +1,115 @@
+"""Collect the book's non-text files (CSS, fonts, images, cover) as bytes.
+
+The I/O half of rendering: after this, render and the writers never touch
+the file system. Stylesheets are layered theme -> print -> page size -> the
+editor's own, so an editor overrides a rule without copying a theme.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from packager.errors import ConfigError, error
+from packager.model import Collection, Resource
+from packager.readers.images import MEDIA_TYPES
+from packager.render import Styles
+from packager.themes import Theme
+
+
+@dataclass(frozen=True)
+class PageSize:
+    width: str
+    height: str
+    inside: str
+    outside: str
+    top: str
+    bottom: str
+    font_size: str
+
+
+# Trim sizes with margins that give about 60-70 characters a line at the
+# body size: the inside margin is wider, for the binding.
+PAGE_SIZES = {
+    "A5": PageSize("148mm", "210mm", "20mm", "15mm", "17mm", "20mm", "10.5pt"),
+    "5x8in": PageSize("5in", "8in", "0.75in", "0.55in", "0.6in", "0.75in", "10pt"),
+    "6x9in": PageSize("6in", "9in", "0.85in", "0.65in", "0.7in", "0.85in", "11pt"),
+    "A4": PageSize("210mm", "297mm", "32mm", "26mm", "24mm", "28mm", "12pt"),
+    "letter": PageSize("8.5in", "11in", "1.25in", "1in", "0.95in", "1.1in", "12pt"),
+}
+
+
+@dataclass(frozen=True)
+class Assets:
+    resources: tuple[Resource, ...]
+    styles: Styles
+    cover_href: str
+
+
+def page_css(name: str) -> str:
+    size = PAGE_SIZES[name]
+    return (
+        f"@page {{ size: {size.width} {size.height}; "
+        f"margin-top: {size.top}; margin-bottom: {size.bottom}; }}\n"
+        f"@page :right {{ margin-left: {size.inside}; margin-right: {size.outside}; }}\n"
+        f"@page :left {{ margin-left: {size.outside}; margin-right: {size.inside}; }}\n"
+        f"html {{ font-size: {size.font_size}; }}\n"
+    )
+
+
+def gather(collection: Collection, theme: Theme) -> Assets:
+    settings = collection.settings
+    resources = [
+        Resource("css/book.css", "text/css", _read(theme.book_css)),
+        Resource("css/print.css", "text/css", _read(theme.print_css), in_epub=False),
+        Resource("css/page.css", "text/css", page_css(settings.page_size).encode(), False),
+    ]
+    user = []
+    for i, path in enumerate(settings.extra_css, start=1):
+        href = f"css/user-{i}-{_safe(path.stem)}.css"
+        resources.append(Resource(href, "text/css", _read(path)))
+        user.append(href)
+    resources.extend(
+        Resource(f"fonts/{font.name}", _font_type(font), _read(font), in_epub=False)
+        for font in theme.fonts
+    )
+    seen: set[str] = set()
+    for placed in collection.stories:
+        for image in placed.story.images:
+            if image.href not in seen:
+                seen.add(image.href)
+                resources.append(Resource(image.href, image.media_type, _read(image.source)))
+    cover_href = ""
+    if settings.cover is not None:
+        media_type = MEDIA_TYPES.get(settings.cover.suffix.lower())
+        if media_type is None:
+            kinds = ", ".join(sorted(MEDIA_TYPES))
+            raise ConfigError([error(f"cover: must be one of {kinds}", str(settings.cover))])
+        cover_href = f"images/cover{settings.cover.suffix.lower()}"
+        resources.append(Resource(cover_href, media_type, _read(settings.cover)))
+    styles = Styles(
+        epub=("css/book.css", *user),
+        pdf=("css/book.css", "css/print.css", "css/page.css", *user),
+    )
+    return Assets(tuple(resources), styles, cover_href)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError([error(f"cannot read ({exc.strerror})", str(path))]) from None
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "style"
+
+
+def _font_type(path: Path) -> str:
+    return {
+        ".otf": "font/otf",
+        ".ttf": "font/ttf",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+    }.get(path.suffix.lower(), "application/octet-stream")

@@ -1,0 +1,185 @@
+"""build(): the whole recipe, read -> clean -> assemble -> render -> write.
+
+Everything is read and checked before anything is written, so a bad story
+never leaves a half-written book: outputs go to temporary files in the
+output folder and are renamed into place only when all of them are ready.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from packager import assets, render, themes
+from packager.cleanup import clean
+from packager.collection import assemble, discover
+from packager.config import Config, display_path, load_config
+from packager.epub import write_epub
+from packager.errors import OutputError, PackagerError, StoryError, error
+from packager.model import Book, Collection, Diagnostic, Severity, Story
+from packager.pdf import write_pdf
+from packager.readers import read_story
+from packager.readers.meta import apply, meta_updates
+
+FORMATS = ("epub", "pdf")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The stories of a collection, read and cleaned, and what was noticed."""
+
+    config: Config
+    stories: tuple[Story, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+@dataclass(frozen=True)
+class Output:
+    format: str
+    path: Path
+    size: int
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    title: str
+    stories: int
+    words: int
+    outputs: tuple[Output, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def load_stories(
+    source: Path, *, theme: str | None = None, env: Mapping[str, str] | None = None
+) -> Loaded:
+    """Read and clean every story; raise with every problem of every file at once."""
+    if not source.is_dir():
+        raise PackagerError([error("no such folder", display_path(source))])
+    config = load_config(source, theme=theme, env=env)
+    files, notes = discover(config)
+    stories: list[Story] = []
+    problems: list[Diagnostic] = list(notes)
+    failed: list[Diagnostic] = []
+    for path in files:
+        try:
+            story = read_story(path, config.source, display_path(path))
+        except StoryError as exc:
+            failed.extend(exc.problems)
+            continue
+        story, found = _override(story, config)
+        problems.extend(found)
+        stories.append(clean(story))
+        problems.extend(story.diagnostics)
+    if failed:
+        raise StoryError(failed)
+    return Loaded(config, tuple(stories), tuple(problems))
+
+
+def build(
+    source: Path,
+    out: Path,
+    *,
+    formats: Sequence[str] = FORMATS,
+    theme: str | None = None,
+    strict: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> BuildResult:
+    """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
+    loaded = load_stories(source, theme=theme, env=env)
+    _fail_if_strict(loaded.diagnostics, strict)
+    collection = assemble(loaded.config, loaded.stories)
+    book = _render(loaded.config, collection)
+
+    settings = collection.settings
+    files: dict[Path, bytes] = {}
+    outputs: list[Output] = []
+    diagnostics = list(loaded.diagnostics)
+    if "epub" in formats:
+        path = out / f"{settings.slug}.epub"
+        files[path] = write_epub(book)
+        outputs.append(Output("epub", path, len(files[path])))
+    if "pdf" in formats:
+        path = out / f"{settings.slug}.pdf"
+        pdf = write_pdf(book)
+        diagnostics.extend(pdf.diagnostics)
+        _fail_if_strict(pdf.diagnostics, strict)
+        files[path] = pdf.data
+        outputs.append(Output("pdf", path, len(pdf.data), pdf.pages))
+    _write_all(files)
+    return BuildResult(
+        settings.title,
+        len(collection.stories),
+        collection.words,
+        tuple(outputs),
+        tuple(diagnostics),
+    )
+
+
+def _render(config: Config, collection: Collection) -> Book:
+    theme = themes.load_theme(config.settings.theme)
+    gathered = assets.gather(collection, theme)
+    env = render.environment(themes.template_dirs(theme, config.source))
+    try:
+        return render.render_book(
+            collection, env, gathered.styles, gathered.resources, gathered.cover_href
+        )
+    except jinja2.TemplateSyntaxError as exc:
+        where = display_path(Path(exc.filename)) if exc.filename else exc.name or "template"
+        raise PackagerError([error(f"template: {exc.message}", where, exc.lineno)]) from None
+    except jinja2.TemplateError as exc:
+        raise PackagerError([error(f"template: {exc.message or exc}")]) from None
+
+
+def _override(story: Story, config: Config) -> tuple[Story, list[Diagnostic]]:
+    fields = config.overrides.get(story.name)
+    if not fields:
+        return story, []
+    updates, problems = meta_updates(
+        fields,
+        config.file,
+        config.override_lines.get(story.name, {}),
+        where=f'stories."{story.name}"',
+    )
+    return dataclasses.replace(story, meta=apply(story.meta, updates)), problems
+
+
+def _fail_if_strict(diagnostics: Sequence[Diagnostic], strict: bool) -> None:
+    found = [d for d in diagnostics if d.severity is Severity.WARNING]
+    if strict and found:
+        raise PackagerError(
+            [Diagnostic(Severity.ERROR, f"{d.message} (--strict)", d.file, d.line) for d in found]
+        )
+
+
+def _write_all(files: Mapping[Path, bytes]) -> None:
+    """Write each output to a temporary file beside it, then rename all into place."""
+    staged: list[tuple[Path, Path]] = []
+    umask = os.umask(0o022)
+    os.umask(umask)
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((Path(name), path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(name, 0o666 & ~umask)  # mkstemp makes files only the owner can read
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        where = display_path(Path(exc.filename)) if exc.filename else ""
+        raise OutputError([error(f"cannot write the book ({exc.strerror})", where)]) from None

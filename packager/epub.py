@@ -1,0 +1,146 @@
+"""write_epub(book) -> bytes: the only module that imports ebooklib.
+
+ebooklib builds the package (OPF metadata, manifest, spine, the navigation
+document and the NCX for older readers). Its archive is then rewritten so that
+two builds of the same book are byte-identical: ebooklib stamps wall-clock
+times into the zip entries and, unless told otherwise, invents a random uuid
+and the current time as dcterms:modified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from ebooklib import epub
+
+from packager.model import Book, TocEntry
+
+_XHTML = "application/xhtml+xml"
+_W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_MARC_EDITOR = "edt"
+
+
+def write_epub(book: Book) -> bytes:
+    """The EPUB 3 file of the book, reproducibly packed."""
+    settings = book.settings
+    eb = epub.EpubBook()
+    eb.set_identifier(settings.identifier)
+    eb.set_title(settings.title)
+    eb.set_language(settings.language)
+    eb.metadata[epub.NAMESPACES["OPF"]].pop("generator", None)  # names an ebooklib version
+    for i, editor in enumerate(settings.editors, start=1):
+        eb.add_author(editor, role=_MARC_EDITOR, uid=f"editor-{i}")
+    authors = _story_authors(book)
+    for i, author in enumerate(authors, start=1):
+        eb.add_metadata("DC", "contributor", author, {"id": f"author-{i}"})
+        eb.add_metadata(
+            None,
+            "meta",
+            "aut",
+            {"refines": f"#author-{i}", "property": "role", "scheme": "marc:relators"},
+        )
+    if _W3CDTF.match(settings.date):
+        eb.add_metadata("DC", "date", settings.date)
+    for name, value in (
+        ("description", settings.description),
+        ("publisher", settings.publisher),
+        ("rights", settings.rights),
+    ):
+        if value:
+            eb.add_metadata("DC", name, value)
+
+    for res in book.resources:
+        if not res.in_epub:
+            continue
+        item = epub.EpubItem(
+            uid=_item_id(res.href), file_name=res.href, media_type=res.media_type, content=res.data
+        )
+        if res.href == book.cover_href:
+            item.properties = ["cover-image"]
+            # EPUB 2 readers (and Kindle) find the cover through this meta.
+            eb.add_metadata(None, "meta", "", {"name": "cover", "content": item.id})
+        eb.add_item(item)
+
+    spine = []
+    for part in book.parts:
+        doc = epub.EpubItem(
+            uid=part.id, file_name=part.href, media_type=_XHTML, content=part.xhtml.encode("utf-8")
+        )
+        eb.add_item(doc)
+        spine.append(doc)
+    eb.add_item(epub.EpubNcx())
+    eb.add_item(epub.EpubNav(title="Contents"))
+    eb.spine = spine
+    eb.toc = [_toc_item(entry, f"toc-{i}") for i, entry in enumerate(_full_toc(book), start=1)]
+    eb.guide = _landmarks(book)
+
+    modified = dt.datetime.strptime(settings.modified, "%Y-%m-%dT%H:%M:%SZ")
+    raw = io.BytesIO()
+    options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False}
+    epub.write_epub(raw, eb, options)
+    return _reproducible_zip(raw.getvalue(), modified)
+
+
+def _story_authors(book: Book) -> list[str]:
+    seen: dict[str, None] = {}
+    for part in book.parts:
+        if part.kind == "story" and part.author:
+            seen.setdefault(part.author, None)
+    return [a for a in seen if a not in book.settings.editors]
+
+
+def _full_toc(book: Book) -> list[TocEntry]:
+    """The navigation: front matter pages, every story with its chapters, back matter."""
+    front = [
+        TocEntry(p.title, p.href) for p in book.parts if p.matter == "front" and p.kind != "cover"
+    ]
+    back = [TocEntry(p.title, p.href) for p in book.parts if p.matter == "back"]
+    return [*front, *book.toc, *back]
+
+
+def _toc_item(entry: TocEntry, uid: str) -> object:
+    if not entry.children:
+        return epub.Link(entry.href, entry.title, uid)
+    children = [_toc_item(c, f"{uid}-{i}") for i, c in enumerate(entry.children, start=1)]
+    return (epub.Link(entry.href, entry.title, uid), children)
+
+
+def _landmarks(book: Book) -> list[dict[str, str]]:
+    marks = []
+    for part in book.parts:
+        if part.kind == "cover":
+            marks.append({"type": "cover", "href": part.href, "title": "Cover"})
+        elif part.kind == "contents":
+            marks.append({"type": "toc", "href": part.href, "title": "Contents"})
+    first = next((p for p in book.parts if p.matter == "body"), None)
+    if first is not None:
+        # "text" is EPUB 2's guide type; ebooklib maps it to the bodymatter landmark.
+        marks.append({"type": "text", "href": first.href, "title": "Start of the stories"})
+    return marks
+
+
+def _item_id(href: str) -> str:
+    return "res-" + re.sub(r"[^A-Za-z0-9_-]+", "-", href).strip("-")
+
+
+def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+    """Repack the archive: mimetype first and stored, fixed times and permissions."""
+    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    names.sort(key=lambda n: n != "mimetype")  # stable: keeps ebooklib's order otherwise
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()

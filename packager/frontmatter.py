@@ -1,0 +1,88 @@
+"""YAML front matter between ``---`` lines, with every scalar kept as written.
+
+PyYAML's safe loader turns ``title: 007`` into 7 and ``no`` into False; a
+story's title must stay "007". This loader resolves no implicit types, so
+every scalar is a string; lists and mappings keep their shape. Aliases are
+refused (a billion-laughs document is a few lines long).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node
+
+from packager.errors import StoryError, error
+
+MAX_FRONT_MATTER = 64 * 1024  # bytes; real front matter is a few hundred
+_FENCE = "---"
+
+
+class _StringLoader(yaml.SafeLoader):
+    """A safe loader that resolves no implicit types and refuses aliases."""
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, object]]] = {}  # noqa: RUF012
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The fields of a front matter block and the story text after it."""
+
+    fields: dict[str, object] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # key -> line in the file
+    body: str = ""
+    body_line: int = 1  # line of the file on which body starts
+
+
+def split_front_matter(text: str, file: str) -> FrontMatter:
+    """Split ``---`` front matter from the text; raise StoryError naming file:line."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != _FENCE:
+        return FrontMatter(body=text)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (_FENCE, "...")), None)
+    if end is None:
+        raise StoryError(
+            [error("front matter starts with '---' but has no closing '---'", file, 1)]
+        )
+    yaml_text = "\n".join(lines[1:end])
+    if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER:
+        raise StoryError(
+            [error(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB", file, 1)]
+        )
+    fields, key_lines = _load(yaml_text, file)
+    return FrontMatter(fields, key_lines, "\n".join(lines[end + 1 :]), end + 2)
+
+
+def _load(yaml_text: str, file: str) -> tuple[dict[str, object], dict[str, int]]:
+    loader = _StringLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if not isinstance(node, MappingNode):
+            raise StoryError(
+                [error("front matter must be 'key: value' lines", file, node.start_mark.line + 2)]
+            )
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening ---
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise StoryError([error(f"front matter: {problem}", file, line)]) from None
+    except yaml.YAMLError as exc:
+        raise StoryError([error(f"front matter: {exc}", file, 1)]) from None
+    finally:
+        loader.dispose()
+    key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value if hasattr(k, "value")}
+    return {str(k): v for k, v in data.items()}, key_lines

@@ -1,0 +1,202 @@
+"""The data that flows between packager's stages: frozen, typed, no I/O.
+
+read_story ─▶ Story ─clean─▶ Story ─assemble─▶ Collection ─render_book─▶ Book
+
+Text fields hold plain text; fields named ``*_html`` hold sanitized XHTML
+fragments (made by packager.html), ready to be placed in a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    """How much a diagnostic matters; ``--strict`` promotes warnings to errors."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One thing packager wants the editor to know, with where it happened."""
+
+    severity: Severity
+    message: str
+    file: str = ""
+    line: int | None = None
+
+    def location(self) -> str:
+        if not self.file:
+            return ""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class Change:
+    """Text that packager moved, removed or reinterpreted, reported with file:line."""
+
+    file: str
+    line: int
+    action: str  # e.g. "title", "removed", "moved to notes"
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.action}: {self.text}"
+
+
+@dataclass(frozen=True)
+class StoryMeta:
+    """What a story says about itself (front matter, overrides, detected lines)."""
+
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    summary_html: str = ""
+    rating: str = ""
+    warnings: tuple[str, ...] = ()
+    fandoms: tuple[str, ...] = ()
+    relationships: tuple[str, ...] = ()
+    characters: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes_html: str = ""
+    end_notes_html: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A run of story text, under a heading when the story has chapters."""
+
+    title: str | None
+    html: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Image:
+    """A local image a story refers to, by its path inside the source folder."""
+
+    source: Path
+    href: str  # path inside the book, e.g. "images/map.png"
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Story:
+    """One story file, read and (after clean) typographically finished."""
+
+    path: Path
+    name: str  # file name as the editor knows it, e.g. "03-night.md"
+    meta: StoryMeta
+    chapters: tuple[Chapter, ...]
+    words: int = 0
+    images: tuple[Image, ...] = ()
+    changes: tuple[Change, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One line of the contents: a story, or a chapter inside it."""
+
+    title: str
+    href: str  # "story-001.xhtml" or "story-001.xhtml#story-001-c02"
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything about the book that is not a story: from collection.toml and flags."""
+
+    title: str
+    subtitle: str
+    editors: tuple[str, ...]
+    language: str
+    date: str  # publication date as the editor wrote it ("" when not given)
+    modified: str  # ISO 8601 UTC timestamp for dcterms:modified and the PDF dates
+    description: str
+    publisher: str
+    rights: str
+    identifier: str
+    disclaimer_html: str
+    theme: str
+    extra_css: tuple[Path, ...]
+    cover: Path | None
+    page_size: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class PlacedStory:
+    """A story with its place in the book: id, file name and chapter anchors."""
+
+    story: Story
+    id: str  # "story-001"
+    href: str  # "story-001.xhtml"
+    chapter_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """The assembled anthology: settings plus stories in reading order."""
+
+    settings: Settings
+    stories: tuple[PlacedStory, ...]
+    toc: tuple[TocEntry, ...]
+
+    @property
+    def words(self) -> int:
+        return sum(s.story.words for s in self.stories)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A file inside the book that is not a text document (CSS, image, font)."""
+
+    href: str  # path inside the book, e.g. "css/book.css"
+    media_type: str
+    data: bytes
+    in_epub: bool = True  # print-only CSS and PDF fonts stay out of the EPUB
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document of the book: a file in the EPUB, a run of pages in the PDF."""
+
+    id: str
+    href: str
+    kind: str  # cover, title, disclaimer, contents, story, colophon
+    title: str
+    xhtml: str  # the EPUB content document
+    print_html: str  # the same partials as one section of the PDF
+    matter: str = "body"  # front, body or back: PDF numbering and EPUB landmarks
+    recto: bool = True  # in print, starts on a right-hand page
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything the writers need: documents, resources (as bytes) and contents."""
+
+    settings: Settings
+    parts: tuple[Part, ...]
+    resources: tuple[Resource, ...]
+    toc: tuple[TocEntry, ...]
+    pdf_css: tuple[str, ...] = ()  # hrefs of the PDF's stylesheets, in cascade order
+    cover_href: str = ""
+    words: int = 0
+    story_count: int = 0
+
+    def resource(self, href: str) -> Resource | None:
+        for res in self.resources:
+            if res.href == href:
+                return res
+        return None

@@ -1,0 +1,140 @@
+"""Markdown stories (CommonMark via markdown-it-py) with YAML front matter.
+
+Headings become chapters: the highest heading level in the story is the
+chapter level, except that a single top heading at the very start, in a story
+whose front matter gives no title, is the story's title.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from packager import html
+from packager.errors import warning
+from packager.model import Change, Chapter, Diagnostic
+
+# Lines that plain-text writers use for scene breaks but that mean something
+# else in CommonMark ("~~~" opens a code fence that would swallow the rest of
+# the story, a lone "#" is an empty heading). Between blank lines they are
+# scene breaks here too.
+_SCENE_BREAK_LINE = re.compile(r"^[ \t]*(?:~{3,}|#)[ \t]*$")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True})
+
+
+def render_fragment(text: str, file: str, first_line: int = 1) -> tuple[str, list[Diagnostic]]:
+    """Markdown text (a summary, a note) to a sanitized XHTML fragment."""
+    md = _parser()
+    tokens = md.parse(text)
+    problems = _defuse_raw_html(tokens, file, first_line)
+    return html.sanitize(md.renderer.render(tokens, md.options, {})), problems
+
+
+class MarkdownBody:
+    """The chapters of a Markdown story body, and what reading it changed."""
+
+    def __init__(self, body: str, file: str, first_line: int, known_title: str) -> None:
+        self.file = file
+        self.first_line = first_line
+        self.title = ""
+        self.changes: list[Change] = []
+        self.diagnostics: list[Diagnostic] = []
+        md = _parser()
+        tokens = md.parse(_scene_breaks(body))
+        self.diagnostics.extend(_defuse_raw_html(tokens, file, first_line))
+        levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+        top = min(levels, default=0)
+        if top and tokens[0].type == "heading_open" and int(tokens[0].tag[1]) == top:
+            heading = _inline_text(tokens[1])
+            line = self._line(tokens[0])
+            if known_title and heading.casefold() == known_title.casefold():
+                # The title repeated as the first line: the opener shows it already.
+                self.changes.append(Change(file, line, "repeated title removed", heading))
+                tokens = tokens[3:]
+            elif not known_title and levels.count(top) == 1:
+                self.title = heading
+                self.changes.append(Change(file, line, "title", heading))
+                tokens = tokens[3:]
+            levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+            top = min(levels, default=0)
+        self.chapters = tuple(self._chapters(tokens, top))
+
+    def _line(self, token: Token) -> int:
+        return self.first_line + (token.map[0] if token.map else 0)
+
+    def _chapters(self, tokens: list[Token], level: int) -> list[Chapter]:
+        md = _parser()
+        chapters: list[Chapter] = []
+        title: str | None = None
+        line = self.first_line
+        run: list[Token] = []
+
+        def flush() -> None:
+            fragment = html.sanitize(md.renderer.render(run, md.options, {}))
+            if title is not None or fragment.strip():
+                chapters.append(Chapter(title, fragment, line))
+
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.type == "heading_open" and int(tok.tag[1]) == level:
+                flush()
+                title, line, run = _inline_text(tokens[i + 1]), self._line(tok), []
+                i += 3
+                continue
+            if tok.type in ("heading_open", "heading_close") and level:
+                # Sub-headings sit below the chapter heading (h2) in the book.
+                tok.tag = f"h{min(6, 2 + int(tok.tag[1]) - level)}"
+            if not run and title is None and tok.map:
+                line = self._line(tok)  # an untitled opening starts at its first line
+            run.append(tok)
+            i += 1
+        flush()
+        return chapters
+
+
+def _scene_breaks(body: str) -> str:
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if _SCENE_BREAK_LINE.match(line):
+            before = i == 0 or not lines[i - 1].strip()
+            after = i + 1 == len(lines) or not lines[i + 1].strip()
+            if before and after:
+                lines[i] = "***"
+    return "\n".join(lines)
+
+
+def _inline_text(token: Token) -> str:
+    """The plain text of a heading's inline token (emphasis markers removed)."""
+    md = _parser()
+    rendered = md.renderer.render(token.children or [], md.options, {})
+    return " ".join(html.text_of(html.sanitize(rendered)).split())
+
+
+def _defuse_raw_html(tokens: list[Token], file: str, first_line: int) -> list[Diagnostic]:
+    """Show raw HTML that the sanitizer would remove as text, so no words vanish."""
+    problems: list[Diagnostic] = []
+    for token in tokens:
+        inline = token.children or []
+        for tok in [token, *inline]:
+            if tok.type not in ("html_block", "html_inline"):
+                continue
+            bad = html.disallowed_tags(tok.content)
+            if not bad:
+                continue
+            line = first_line + (token.map[0] if token.map else 0)
+            problems.append(
+                warning(f"raw HTML <{bad[0]}> is not allowed in a story; shown as text", file, line)
+            )
+            if tok.type == "html_inline":
+                tok.type = "text"
+            else:
+                tok.content = f"<p>{html.escape(tok.content.strip())}</p>\n"
+    return problems

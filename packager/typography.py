@@ -1,0 +1,109 @@
+"""Typographer's punctuation: curly quotes and apostrophes, em dashes, ellipses.
+
+Works on the text runs of one block (a paragraph split by inline markup such as
+``<em>``), so that a quote before ``<em>word</em>`` knows what follows it.
+Hyphens are never touched: stutters such as ``p-p-please`` stay as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+LDQ, RDQ, LSQ, RSQ = "\u201c", "\u201d", "\u2018", "\u2019"
+EM_DASH, ELLIPSIS = "\u2014", "\u2026"
+
+# Words that begin with an apostrophe standing for dropped letters ('em, 'tis,
+# rock 'n' roll) and decades ('90s). Anything else after a space is an
+# opening single quote. The list is short on purpose: 'round or 'er are as
+# often the first word of a quotation as an elision.
+_ELISION = re.compile(
+    r"(?:em|tis|twas|til|cause|cos|cuz|bout|nuff|n|kay|scuse|sup|\d0s|\d\d)(?![\w])",
+    re.IGNORECASE,
+)
+# Characters after which a quote opens rather than closes.
+_OPENERS = frozenset("([{<\u2018\u201c/")
+_DASHES = frozenset("\u2014\u2013-")
+_ENDS_WORD = frozenset(".,;:!?)]}\u2026")
+
+_DASH = re.compile(r"-{2,3}")
+_SPACED_DOTS = re.compile(r"\.[ \u00a0]\.[ \u00a0]\.")
+# ". . . ." after a word is a full stop followed by an ellipsis.
+_STOP_AND_DOTS = re.compile(r"(?<=\w)\.[ \u00a0]\.[ \u00a0]\.[ \u00a0]\.")
+_DOTS = re.compile(r"\.\.\.")
+
+
+def smarten(segments: Sequence[str]) -> list[str]:
+    """Return the text runs of one block with typographer's punctuation.
+
+    Quote direction is decided on the whole block (runs joined), so context
+    crosses inline markup; dashes and ellipses are replaced within each run.
+    """
+    joined = "".join(segments)
+    if "'" in joined or '"' in joined:
+        joined = _curl_quotes(joined)
+    out: list[str] = []
+    pos = 0
+    for seg in segments:
+        piece = joined[pos : pos + len(seg)]
+        pos += len(seg)
+        out.append(_dashes_and_dots(piece))
+    return out
+
+
+def smarten_text(text: str) -> str:
+    """Typographer's punctuation for a single run of text (a title, a name)."""
+    return smarten([text])[0]
+
+
+def _dashes_and_dots(text: str) -> str:
+    if "--" in text:
+        text = _DASH.sub(EM_DASH, text)
+    if ".." in text or ". ." in text or ".\u00a0." in text:
+        text = _STOP_AND_DOTS.sub(".\u00a0" + ELLIPSIS, text)
+        text = _SPACED_DOTS.sub(ELLIPSIS, text)
+        text = _DOTS.sub(ELLIPSIS, text)
+    return text
+
+
+def _curl_quotes(text: str) -> str:
+    chars = list(text)
+    double_open = False
+    n = len(chars)
+    for i, ch in enumerate(chars):
+        if ch != '"' and ch != "'":
+            continue
+        prev = chars[i - 1] if i > 0 else ""
+        nxt = chars[i + 1] if i + 1 < n else ""
+        if ch == '"':
+            opening = _double_opens(prev, nxt, double_open)
+            chars[i] = LDQ if opening else RDQ
+            double_open = opening
+        else:
+            chars[i] = LSQ if _single_opens(prev, nxt, text, i) else RSQ
+    return "".join(chars)
+
+
+def _double_opens(prev: str, nxt: str, currently_open: bool) -> bool:
+    if not prev:
+        return bool(nxt)  # a lone quote mark at the very end closes
+    if not nxt:
+        return False
+    before_space = prev.isspace() or prev in _OPENERS
+    after_space = nxt.isspace() or nxt in _ENDS_WORD
+    if before_space and not after_space:
+        return True
+    if before_space or (prev in _DASHES and not after_space):
+        # A quote between spaces, or after a dash ("I said—"she vs. she said—"Run"):
+        # the quotes already open or closed decide.
+        return not currently_open
+    return False
+
+
+def _single_opens(prev: str, nxt: str, text: str, i: int) -> bool:
+    if prev and not (prev.isspace() or prev in _OPENERS or prev in _DASHES):
+        return False  # inside or after a word: apostrophe or closing quote
+    if not nxt or nxt.isspace():
+        return False
+    # After a space, before a word: an opening quote unless it is an elision.
+    return not (_ELISION.match(text, i + 1) and (nxt.isalnum()))

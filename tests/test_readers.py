@@ -1,0 +1,134 @@
+"""Readers: Markdown and plain text to chapters of safe XHTML, with what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import write_story
+
+from packager.cleanup import clean
+from packager.errors import StoryError
+from packager.model import Severity, Story
+from packager.readers import read_story, title_from_name
+
+
+def read(tmp_path: Path, name: str, text: str) -> Story:
+    path = write_story(tmp_path, name, text)
+    return clean(read_story(path, tmp_path, name))
+
+
+def test_markdown_title_from_single_top_heading(tmp_path: Path) -> None:
+    story = read(tmp_path, "s.md", "# The Title\n\nFirst.\n\n## One\n\nA.\n\n## Two\n\nB.\n")
+    assert story.meta.title == "The Title"
+    # Text before the first chapter heading is kept, as an untitled opening.
+    assert [c.title for c in story.chapters] == [None, "One", "Two"]
+    assert story.changes[0].action == "title" and story.changes[0].line == 1
+    assert [c.line for c in story.chapters] == [3, 5, 9]
+
+
+def test_markdown_front_matter_title_wins_and_headings_are_chapters(tmp_path: Path) -> None:
+    story = read(tmp_path, "s.md", "---\ntitle: Given\n---\n# Part One\n\nA.\n\n# Part Two\n\nB.\n")
+    assert story.meta.title == "Given"
+    assert [c.title for c in story.chapters] == ["Part One", "Part Two"]
+
+
+def test_markdown_repeated_title_is_reported(tmp_path: Path) -> None:
+    story = read(tmp_path, "s.md", "---\ntitle: Given\n---\n# Given\n\nText.\n")
+    assert [c.title for c in story.chapters] == [None]
+    assert story.changes[0].action == "repeated title removed"
+    assert story.changes[0].line == 4
+
+
+def test_markdown_subheadings_sit_below_chapters(tmp_path: Path) -> None:
+    story = read(tmp_path, "s.md", "## One\n\n### Scene\n\nText.\n\n## Two\n\nMore.\n")
+    assert "<h3>Scene</h3>" in story.chapters[0].html
+
+
+def test_markdown_scene_breaks(tmp_path: Path) -> None:
+    text = "A.\n\n***\n\nB.\n\n~~~\n\nC.\n\n#\n\nD.\n\n* * *\n\nE.\n"
+    story = read(tmp_path, "s.md", text)
+    html = story.chapters[0].html
+    assert html.count("<hr/>") == 4
+    for word in "ABCDE":
+        assert f"<p>{word}.</p>" in html
+
+
+def test_raw_html_is_sanitized_never_passed_through(tmp_path: Path) -> None:
+    text = (
+        'Hi <span onclick="evil()" lang="fr">oui</span> <a href="javascript:alert(1)">link</a>\n\n'
+        "<script>alert(1)</script>\n\n"
+        'Inline <iframe src="http://x.invalid"></iframe> too.\n'
+    )
+    story = read(tmp_path, "s.md", text)
+    html = story.chapters[0].html
+    assert "onclick" not in html and "javascript" not in html and "<script" not in html
+    assert '<span lang="fr">oui</span>' in html
+    assert "link" in html  # the link's words stay, the link goes
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text, not dropped
+    assert "&lt;iframe" in html
+    warned = [d for d in story.diagnostics if d.severity is Severity.WARNING]
+    assert {d.line for d in warned} == {3, 5}
+
+
+def test_txt_paragraphs_emphasis_and_breaks(tmp_path: Path) -> None:
+    text = (
+        "A Title Line\n\nFirst paragraph\nwrapped here with *emphasis* and _more_.\n\n"
+        "* * *\n\n<b>not markup</b> & **strong**\n\n~~~\n\nLast.\n"
+    )
+    story = read(tmp_path, "s.txt", text)
+    assert story.meta.title == "A Title Line"
+    html = story.chapters[0].html
+    assert "<p>First paragraph wrapped here with <em>emphasis</em> and <em>more</em>.</p>" in html
+    assert html.count("<hr/>") == 2
+    assert "<p>&lt;b&gt;not markup&lt;/b&gt; &amp; <strong>strong</strong></p>" in html
+    assert story.changes[0].line == 1
+
+
+def test_txt_first_line_that_is_prose_is_not_a_title(tmp_path: Path) -> None:
+    story = read(tmp_path, "03-the-night.txt", '"Run," she said.\n\nAnd they ran.\n')
+    assert story.meta.title == "The Night"
+    assert story.changes == ()
+
+
+def test_control_characters_removed_with_warning(tmp_path: Path) -> None:
+    story = read(tmp_path, "s.txt", "Fine line.\n\nBad\x00 line\x07 here.\n")
+    assert "\x00" not in story.chapters[0].html and "Bad line here." in story.chapters[0].html
+    (warned,) = story.diagnostics
+    assert warned.line == 3 and "U+0000" in warned.message
+
+
+def test_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.txt"
+    path.write_bytes("caf\u00e9 ok\n\nna\u00efve".encode("cp1252"))
+    with pytest.raises(StoryError) as caught:
+        read_story(path, tmp_path, "s.txt")
+    assert caught.value.problems[0].line == 1
+    assert "UTF-8" in caught.value.problems[0].message
+
+
+def test_local_images_kept_remote_refused(tmp_path: Path) -> None:
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    text = (
+        "![The map](img/map.png)\n\n![remote](https://example.invalid/x.png)\n\n![up](../x.png)\n"
+    )
+    story = read(tmp_path, "s.md", text)
+    (image,) = story.images
+    assert image.href.startswith("images/map-") and image.media_type == "image/png"
+    assert f'src="{image.href}"' in story.chapters[0].html
+    assert "[remote]" in story.chapters[0].html and "[up]" in story.chapters[0].html
+    assert len(story.diagnostics) == 2
+
+
+def test_word_count(tmp_path: Path) -> None:
+    story = read(
+        tmp_path, "s.txt", "Title\n\nI don't p-p-please -- ever... nine words, in total here.\n"
+    )
+    assert story.words == 9
+
+
+def test_title_from_file_name() -> None:
+    assert title_from_name(Path("03-the-night-ferry.md")) == "The Night Ferry"
+    assert title_from_name(Path("10_Salt and Static.txt")) == "Salt and Static"
+    assert title_from_name(Path("2024.md")) == "2024"
