@@ -67,7 +67,7 @@ def test_options_epub_is_valid(options_build: tuple[Path, BuildResult]) -> None:
 
 
 def test_order_and_unlisted_warning(options_build: tuple[Path, BuildResult]) -> None:
-    source, result = options_build
+    _, result = options_build
     epub = Epub.open(output(result, "epub"))
     titles = [
         "".join(h.itertext())
