@@ -1,8 +1,9 @@
 """Collect the book's non-text files (CSS, fonts, images, cover) as bytes.
 
 The I/O half of rendering: after this, render and the writers never touch
-the file system. Stylesheets are layered theme -> print -> page size -> the
-editor's own, so an editor overrides a rule without copying a theme.
+the file system. Stylesheets are layered base -> theme -> fonts and print
+rules -> page size -> the editor's own, so an editor overrides a rule without
+copying a theme.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from packager import themes
 from packager.errors import ConfigError, error
 from packager.model import Collection, Resource
 from packager.readers.images import MEDIA_TYPES
@@ -58,10 +60,23 @@ def page_css(name: str) -> str:
     )
 
 
+def font_faces(theme: Theme) -> str:
+    """@font-face rules for the theme's fonts, served from fonts/ inside the book."""
+    return "".join(
+        f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; '
+        f"font-style: {f.style}; src: url(../fonts/{f.path.name}); }}\n"
+        for f in theme.fonts
+    )
+
+
 def gather(collection: Collection, theme: Theme) -> Assets:
     settings = collection.settings
+    base_book, base_print = themes.base_css()
     resources = [
+        Resource("css/base.css", "text/css", _read(base_book)),
         Resource("css/book.css", "text/css", _read(theme.book_css)),
+        Resource("css/fonts.css", "text/css", font_faces(theme).encode(), in_epub=False),
+        Resource("css/base-print.css", "text/css", _read(base_print), in_epub=False),
         Resource("css/print.css", "text/css", _read(theme.print_css), in_epub=False),
         Resource("css/page.css", "text/css", page_css(settings.page_size).encode(), False),
     ]
@@ -71,7 +86,7 @@ def gather(collection: Collection, theme: Theme) -> Assets:
         resources.append(Resource(href, "text/css", _read(path)))
         user.append(href)
     resources.extend(
-        Resource(f"fonts/{font.name}", _font_type(font), _read(font), in_epub=False)
+        Resource(f"fonts/{font.path.name}", _font_type(font.path), _read(font.path), False)
         for font in theme.fonts
     )
     seen: set[str] = set()
@@ -88,10 +103,9 @@ def gather(collection: Collection, theme: Theme) -> Assets:
             raise ConfigError([error(f"cover: must be one of {kinds}", str(settings.cover))])
         cover_href = f"images/cover{settings.cover.suffix.lower()}"
         resources.append(Resource(cover_href, media_type, _read(settings.cover)))
-    styles = Styles(
-        epub=("css/book.css", *user),
-        pdf=("css/book.css", "css/print.css", "css/page.css", *user),
-    )
+    book_css = ("css/base.css", "css/book.css")
+    print_css = ("css/fonts.css", "css/base-print.css", "css/print.css", "css/page.css")
+    styles = Styles(epub=(*book_css, *user), pdf=(*book_css, *print_css, *user))
     return Assets(tuple(resources), styles, cover_href)
 
 

@@ -3,7 +3,8 @@
 A theme is a folder in styles/ with a ``theme.toml`` (description, fonts),
 ``book.css`` (shared by EPUB and PDF), ``print.css`` (PDF only) and optionally
 a ``templates/`` folder whose files replace the built-in templates of the
-same name. Templates are looked up in SOURCE/templates, then the theme, then
+same name. styles/base holds the structure all themes share; it comes first
+in the cascade. Templates are looked up in SOURCE/templates, then the theme, then
 packager's own.
 """
 
@@ -31,17 +32,39 @@ def styles_folder() -> Path:
 
 
 @dataclass(frozen=True)
+class Font:
+    """A font file a theme embeds in the PDF, with the face it provides."""
+
+    family: str
+    path: Path
+    weight: int = 400
+    style: str = "normal"
+
+
+@dataclass(frozen=True)
 class Theme:
     name: str
     description: str
     folder: Path
-    book_css: Path
-    print_css: Path
-    fonts: tuple[Path, ...]
+    fonts: tuple[Font, ...]
+
+    @property
+    def book_css(self) -> Path:
+        return self.folder / "book.css"
+
+    @property
+    def print_css(self) -> Path:
+        return self.folder / "print.css"
 
     @property
     def templates(self) -> Path:
         return self.folder / "templates"
+
+
+def base_css() -> tuple[Path, Path]:
+    """The structure every theme shares: (book.css, print.css) of styles/base."""
+    base = styles_folder() / "base"
+    return base / "book.css", base / "print.css"
 
 
 def available() -> list[str]:
@@ -55,15 +78,21 @@ def load_theme(name: str) -> Theme:
     if not manifest.is_file():
         known = ", ".join(available())
         raise ConfigError([error(f"no theme named '{name}' (known: {known})")])
-    data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    return Theme(
-        name=name,
-        description=str(data.get("description", "")),
-        folder=folder,
-        book_css=folder / "book.css",
-        print_css=folder / "print.css",
-        fonts=tuple(_font_file(spec) for spec in data.get("fonts", [])),
-    )
+    label = str(manifest)
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        fonts = tuple(
+            Font(
+                family=str(entry["family"]),
+                path=_font_file(str(entry["file"]), label),
+                weight=int(entry.get("weight", 400)),
+                style=str(entry.get("style", "normal")),
+            )
+            for entry in data.get("fonts", [])
+        )
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ConfigError([error(f"theme.toml is not valid: {exc}", label)]) from None
+    return Theme(name, str(data.get("description", "")), folder, fonts)
 
 
 def template_dirs(theme: Theme, source: Path) -> list[Path]:
@@ -71,13 +100,13 @@ def template_dirs(theme: Theme, source: Path) -> list[Path]:
     return [d for d in (source / "templates", theme.templates, BUILTIN_TEMPLATES) if d.is_dir()]
 
 
-def _font_file(spec: str) -> Path:
+def _font_file(spec: str, label: str) -> Path:
     """'package:path/in/package' -> the font file shipped by that Python package."""
     package, _, inner = spec.partition(":")
     try:
         path = Path(str(resources.files(package).joinpath(inner)))
     except ModuleNotFoundError:
-        raise ConfigError([error(f"font package '{package}' is not installed")]) from None
+        raise ConfigError([error(f"font package '{package}' is not installed", label)]) from None
     if not path.is_file():
-        raise ConfigError([error(f"font file '{inner}' not found in package '{package}'")])
+        raise ConfigError([error(f"font file '{inner}' not in package '{package}'", label)])
     return path
