@@ -8,6 +8,7 @@ Pure apart from loading template files.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,8 @@ def render_book(
     """Render every part of the book from its template, for both outputs."""
     settings = collection.settings
     common: dict[str, Any] = {
-        "book": settings,
+        # Fields named *_html are sanitized fragments: Markup so autoescape keeps them.
+        "book": dataclasses.replace(settings, disclaimer_html=Markup(settings.disclaimer_html)),
         "version": __version__,
         "words": collection.words,
         "story_count": len(collection.stories),

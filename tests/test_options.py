@@ -204,3 +204,25 @@ def test_blank_left_pages_before_right_hand_starts(tmp_path: Path) -> None:
         blank = pages[starts[title] + 1]
         assert (blank.head, blank.body.strip(), blank.foot) == ("", "", ""), title
     assert [pages[starts[t]].foot for t in ("One", "Two", "Three")] == ["1", "3", "5"]
+
+
+def test_disclaimer_markdown_and_escaped_metadata(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    write_story(
+        source,
+        "a.md",
+        '---\ntitle: "<b>Bold</b> {{ 7*7 }}"\nauthor: "A & B"\n---\nText <i>kept</i>.\n',
+    )
+    (source / "collection.toml").write_text(
+        'title = "{% raw %}Book"\ndisclaimer = "These are *our* words -- nobody else\'s."\n'
+    )
+    result = build(source, tmp_path / "out", formats=["epub"], env={})
+    epub = Epub.open(output(result, "epub"))
+    raw = {k: v.decode() for k, v in epub.files.items() if k.endswith(".xhtml")}
+    disclaimer = next(v for k, v in raw.items() if k.endswith("disclaimer.xhtml"))
+    assert "These are <em>our</em> words \u2014 nobody else\u2019s." in disclaimer
+    story = next(v for k, v in raw.items() if "story-001" in k)
+    # Metadata reaches the templates as text: escaped, never markup, never template code.
+    assert "&lt;b&gt;Bold&lt;/b&gt; {{ 7*7 }}" in story and "A &amp; B" in story
+    assert "<i>kept</i>" in story
+    assert "{% raw %}Book" in next(v for k, v in raw.items() if k.endswith("titlepage.xhtml"))
