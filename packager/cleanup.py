@@ -11,7 +11,7 @@ import dataclasses
 import re
 
 from packager import html
-from packager.model import Chapter, Story, StoryMeta
+from packager.model import Story, StoryMeta
 from packager.typography import smarten, smarten_text
 
 _WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
@@ -20,10 +20,12 @@ _WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
 def clean(story: Story) -> Story:
     """Return the story with curly quotes, dashes and ellipses, and its word count."""
     chapters = tuple(
-        Chapter(
-            smarten_text(c.title) if c.title else c.title,
-            html.map_text(c.html, smarten),
-            c.line,
+        dataclasses.replace(
+            c,
+            title=smarten_text(c.title) if c.title else c.title,
+            html=html.map_text(c.html, smarten),
+            notes_html=html.map_text(c.notes_html, smarten),
+            end_notes_html=html.map_text(c.end_notes_html, smarten),
         )
         for c in story.chapters
     )

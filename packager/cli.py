@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from packager import __version__
+from packager import __version__, report
 from packager.build import BuildResult, Loaded, build, load_stories
 from packager.config import display_path
 from packager.errors import PackagerError
@@ -88,12 +88,24 @@ def build_command(
 
 @app.command("check")
 def check_command(
-    source: SourceArg = Path("stories"), theme: ThemeOpt = None, strict: StrictOpt = False
+    source: SourceArg = Path("stories"),
+    theme: ThemeOpt = None,
+    strict: StrictOpt = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Read and clean every story, write nothing, and show what was found."""
-    loaded = _guard(lambda: load_stories(source, theme=theme))
-    _print_table(loaded)
-    _print_diagnostics(loaded.diagnostics, changes=loaded)
+    """Read and clean every story, write nothing, and show what was found and changed."""
+    if as_json:
+        try:
+            loaded = load_stories(source, theme=theme)
+        except PackagerError as exc:
+            out.print_json(data=report.error_report(exc.problems))
+            raise typer.Exit(exc.exit_code) from None
+        out.print_json(data=report.check_report(loaded))
+    else:
+        loaded = _guard(lambda: load_stories(source, theme=theme))
+        _print_table(loaded)
+        _print_changes(loaded)
+        _print_diagnostics(loaded.diagnostics)
     if strict and loaded.warnings():
         err.print(f"{len(loaded.warnings())} warning(s) with --strict: failing")
         raise typer.Exit(1)
@@ -118,14 +130,24 @@ def _guard(action: Callable[[], T]) -> T:
         raise typer.Exit(INTERNAL_ERROR) from None
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], changes: Loaded | None = None) -> None:
+def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     for d in diagnostics:
         if d.severity is not Severity.INFO:
             err.print(f"{d.severity.value}: {escape(str(d))}")
-    if changes is not None:
-        for story in changes.stories:
-            for change in story.changes:
-                out.print(f"  {escape(str(change))}")
+
+
+def _print_changes(loaded: Loaded) -> None:
+    """Per story, every line packager moved, removed or read as structure."""
+    for story in loaded.stories:
+        if not story.changes:
+            continue
+        out.print()
+        out.print(escape(display_path(story.path)))
+        for change in story.changes:
+            out.print(
+                f"  {change.file}:{change.line}: {change.kind}: {escape(change.action)}: "
+                f"{escape(change.text)}"
+            )
 
 
 def _print_summary(result: BuildResult) -> None:
@@ -140,7 +162,7 @@ def _print_summary(result: BuildResult) -> None:
 
 def _print_table(loaded: Loaded) -> None:
     table = Table(title=escape(loaded.config.settings.title), show_lines=False)
-    for column in ("file", "title", "author", "words", "chapters"):
+    for column in ("file", "title", "author", "encoding", "words", "chapters"):
         table.add_column(column, justify="right" if column in ("words", "chapters") else "left")
     for story in loaded.stories:
         titled = sum(1 for c in story.chapters if c.title)
@@ -148,6 +170,7 @@ def _print_table(loaded: Loaded) -> None:
             escape(story.name),
             escape(story.meta.title),
             escape(", ".join(story.meta.authors)),
+            story.encoding,
             f"{story.words:,}",
             str(titled),
         )

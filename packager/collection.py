@@ -13,7 +13,7 @@ from packager.readers import FORMATS, is_story_file
 
 # Formats people put in a story folder that packager does not read (yet):
 # named in a warning rather than skipped in silence.
-_OTHER_DOCUMENTS = frozenset({".docx", ".doc", ".odt", ".rtf", ".html", ".htm", ".pdf", ".epub"})
+_OTHER_DOCUMENTS = frozenset({".doc", ".odt", ".rtf", ".pdf", ".epub", ".mobi", ".azw3"})
 
 
 def natural_key(name: str) -> list[tuple[int, int | str]]:

@@ -52,7 +52,10 @@ class _StoryOverride(BaseModel):
     tags: TextList | None = None
     notes: str | None = None
     end_notes: str | None = None
+    disclaimer: str | None = None
     date: str | dt.date | None = None
+    source_url: str | None = None
+    language: str | None = None
 
 
 assert set(_StoryOverride.model_fields) == KNOWN_FIELDS

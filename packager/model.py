@@ -42,11 +42,19 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class Change:
-    """Text that packager moved, removed or reinterpreted, reported with file:line."""
+    """Text that packager moved, removed or reinterpreted, reported with file:line.
+
+    ``kind`` says what happened to the words: "removed" (gone from the book:
+    site debris), "metadata" (taken out of the text into a field shown on the
+    opener: title, byline, "Rating: T"), "moved" (to the notes or end notes),
+    "structure" (kept in place, read as a heading, epigraph, letter...) or
+    "repaired" (characters fixed: mojibake, HTML remnants).
+    """
 
     file: str
     line: int
-    action: str  # e.g. "title", "removed", "moved to notes"
+    kind: str
+    action: str  # what exactly, e.g. "title", "site footer", "moved to end notes"
     text: str
 
     def __str__(self) -> str:
@@ -68,7 +76,10 @@ class StoryMeta:
     tags: tuple[str, ...] = ()
     notes_html: str = ""
     end_notes_html: str = ""
+    disclaimer_html: str = ""  # shown on the story's opener
     date: str = ""
+    source_url: str = ""
+    language: str = ""  # BCP 47, when the story is not in the book's language
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,8 @@ class Chapter:
     title: str | None
     html: str
     line: int = 1
+    notes_html: str = ""  # a chapter's own notes (archive downloads have them)
+    end_notes_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,7 @@ class Story:
     meta: StoryMeta
     chapters: tuple[Chapter, ...]
     words: int = 0
+    encoding: str = "utf-8"
     images: tuple[Image, ...] = ()
     changes: tuple[Change, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()

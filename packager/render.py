@@ -147,9 +147,12 @@ def _story_view(placed: PlacedStory, link: Callable[[str, str], str]) -> dict[st
             value = ", ".join(value)
         if value:
             facts.append((label, value))
+    facts.append(("Words", f"{story.words:,}"))
     return {
         "id": placed.id,
         "link": link(placed.href, placed.id),
+        "language": meta.language,
+        "disclaimer": Markup(meta.disclaimer_html),
         "title": meta.title,
         "authors": meta.authors,
         "facts": facts,
@@ -157,7 +160,13 @@ def _story_view(placed: PlacedStory, link: Callable[[str, str], str]) -> dict[st
         "notes": Markup(meta.notes_html),
         "end_notes": Markup(meta.end_notes_html),
         "chapters": [
-            {"id": cid, "title": c.title, "html": Markup(c.html)}
+            {
+                "id": cid,
+                "title": c.title,
+                "html": Markup(c.html),
+                "notes": Markup(c.notes_html),
+                "end_notes": Markup(c.end_notes_html),
+            }
             for c, cid in zip(story.chapters, placed.chapter_ids, strict=True)
         ],
     }

@@ -57,6 +57,11 @@ def normalize(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+def words(text: str) -> list[str]:
+    """The words of a text, case-folded: quotes, dashes, hyphens and spacing do not count."""
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text).casefold())
+
+
 def source_paragraphs(path: Path) -> list[str]:
     """The paragraphs of a story file, read naively: front matter, markup and breaks dropped."""
     text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")

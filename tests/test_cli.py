@@ -56,19 +56,19 @@ def test_check_prints_table_and_writes_nothing(tmp_path: Path, runner: CliRunner
     assert result.exit_code == 0, result.output
     for expected in ("Salt and Static", "Dell Okafor", "02-salt-and-static.txt", "4 stories"):
         assert expected in result.stdout
-    assert "02-salt-and-static.txt:1: title: Salt and Static" in result.stdout
+    assert "02-salt-and-static.txt:1: metadata: title: Salt and Static" in result.stdout
     assert sorted(p.name for p in source.iterdir()) == before
 
 
 def test_warnings_and_strict(tmp_path: Path, runner: CliRunner) -> None:
     source = tmp_path / "src"
     write_story(source, "a.md", "Hello <script>x</script> there.\n")
-    (source / "notes.docx").write_bytes(b"PK")
+    (source / "notes.rtf").write_bytes(b"{\\rtf1}")
     out = tmp_path / "out"
     relaxed = runner.invoke(app, ["check", str(source)])
     assert relaxed.exit_code == 0
     assert "warning: " in relaxed.stderr and "a.md:1: raw HTML <script>" in relaxed.stderr
-    assert "notes.docx: not a supported story format" in relaxed.stderr
+    assert "notes.rtf: not a supported story format" in relaxed.stderr
     strict = runner.invoke(app, ["check", str(source), "--strict"])
     assert strict.exit_code == 1
     built = runner.invoke(app, ["build", str(source), "-o", str(out), "--strict"])

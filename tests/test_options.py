@@ -177,11 +177,11 @@ def test_letter_and_a4_sizes(tmp_path: Path) -> None:
 
 def test_discover_skips_non_stories(tmp_path: Path) -> None:
     source = tmp_path / "src"
-    for name in ("10-b.md", "2-a.txt", "README.md", "_draft.md", ".hidden.md", "notes.docx"):
+    for name in ("10-b.md", "2-a.txt", "README.md", "_draft.md", ".hidden.md", "notes.rtf"):
         write_story(source, name, "x\n")
     files, notes = discover(load_config(source, env={}))
     assert [f.name for f in files] == ["2-a.txt", "10-b.md"]
-    assert [n.file.rsplit("/", 1)[-1] for n in notes] == ["notes.docx"]
+    assert [n.file.rsplit("/", 1)[-1] for n in notes] == ["notes.rtf"]
 
 
 def test_blank_left_pages_before_right_hand_starts(tmp_path: Path) -> None:

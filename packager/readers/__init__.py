@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
-from packager.errors import StoryError
-from packager.frontmatter import split_front_matter
-from packager.model import Severity, Story, StoryMeta
+from packager.errors import StoryError, warning
+from packager.frontmatter import FrontMatter, split_front_matter
+from packager.languages import language_tag
+from packager.model import Change, Diagnostic, Severity, Story, StoryMeta
 from packager.readers import markdown, txt
+from packager.readers.body import Body
+from packager.readers.docx import read_docx
 from packager.readers.images import resolve_images
 from packager.readers.meta import apply, meta_updates
-from packager.readers.source import decode
+from packager.readers.paragraphs import inline
+from packager.readers.source import SourceText, decode
+from packager.readers.webpage import read_html
 
-FORMATS = {".md": "Markdown", ".markdown": "Markdown", ".txt": "plain text"}
+FORMATS = {
+    ".md": "Markdown",
+    ".markdown": "Markdown",
+    ".txt": "plain text",
+    ".html": "HTML",
+    ".htm": "HTML",
+    ".docx": "Word",
+}
+_HTML = (".html", ".htm")
 # Files that often sit beside stories but are not stories.
 NOT_STORIES = frozenset({"readme", "license", "licence", "changelog", "contributing"})
 
@@ -32,37 +46,95 @@ def read_story(path: Path, root: Path, file: str) -> Story:
         data = path.read_bytes()
     except OSError as exc:
         raise StoryError([f"{file}: cannot read ({exc.strerror})"]) from None
-    source = decode(data, file)
-    front = split_front_matter(source.text, file)
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        source = SourceText("", "docx", (), ())
+        front = FrontMatter()
+    else:
+        source = decode(data, file)
+        front = split_front_matter(source.text, file) if suffix not in _HTML else FrontMatter()
     updates, problems = meta_updates(front.fields, file, front.lines)
     if any(p.severity is Severity.ERROR for p in problems):
         raise StoryError(problems)
     meta = apply(StoryMeta(), updates)
-    if path.suffix.lower() == ".txt":
-        body = txt.read_body(front.body, file, front.body_line, meta.title)
+    changes: list[Change] = list(source.changes)
+    found: list[Diagnostic] = []
+    if suffix in (".txt", ".docx", *_HTML):
+        if suffix == ".txt":
+            body = txt.read_body(front.body, file, front.body_line, meta.title)
+        elif suffix == ".docx":
+            body = read_docx(data, file, meta.title)
+        else:
+            body = read_html(source.text, file, meta.title)
         detected, chapters = body.title, body.chapters
-        changes, found = body.changes, body.diagnostics
+        meta = _with_detected(meta, body)
+        changes.extend(body.changes)
+        found.extend(body.diagnostics)
     else:
         md = markdown.MarkdownBody(front.body, file, front.body_line, meta.title)
         detected, chapters = md.title, md.chapters
-        changes, found = tuple(md.changes), tuple(md.diagnostics)
+        changes.extend(md.changes)
+        found.extend(md.diagnostics)
     if not meta.title:
-        meta = apply(meta, {"title": detected or title_from_name(path)})
+        title = detected or title_from_name(path)
+        if not detected and title == UNTITLED:
+            found.append(
+                warning(
+                    f"no title found; called '{UNTITLED}' (set one in the file or "
+                    f'with [stories."{path.name}"] in collection.toml)',
+                    file,
+                )
+            )
+        meta = apply(meta, {"title": title})
     chapters, images, image_problems = resolve_images(chapters, path, root, file)
     return Story(
         path=path,
         name=path.name,
         meta=meta,
         chapters=chapters,
+        encoding=source.encoding,
         images=images,
-        changes=changes,
+        changes=tuple(changes),
         diagnostics=(*source.diagnostics, *problems, *found, *image_problems),
     )
 
 
+def _with_detected(meta: StoryMeta, body: Body) -> StoryMeta:
+    """Add what the plain-text reader found; the front matter, if any, wins."""
+    given = dataclasses.asdict(meta)
+    updates: dict[str, object] = {}
+    for key, value in body.meta.items():
+        if key == "author":
+            key, value = "authors", tuple(value) if isinstance(value, list) else (str(value),)
+        elif key == "summary":
+            key, value = "summary_html", f"<p>{inline(str(value))}</p>"
+        elif key == "language":
+            value = language_tag(str(value)) or ""
+        elif isinstance(value, list):
+            value = tuple(v for v in value if v)
+        if key in given and not given[key]:
+            updates[key] = value
+    for key, found in (
+        ("notes_html", body.notes_html),
+        ("end_notes_html", body.end_notes_html),
+        ("disclaimer_html", body.disclaimer_html),
+    ):
+        if found:
+            updates[key] = given[key] + found
+    return apply(meta, updates)
+
+
+UNTITLED = "Untitled"
+
+
 def title_from_name(path: Path) -> str:
-    """A readable title from a file name: '03-the-night-ferry.md' -> 'The Night Ferry'."""
-    stem = re.sub(r"^[\d\s._-]+(?=\D)", "", path.stem) or path.stem
+    """A readable title from a file name: '03-the-night-ferry.md' -> 'The Night Ferry'.
+
+    A name that is only an archive's id ('004_1f319cfad394e1be.txt') gives "Untitled".
+    """
+    stem = re.sub(r"^\d+[\s._-]+", "", path.stem) or path.stem
+    if re.fullmatch(r"[0-9a-fA-F]{8,}", stem) and any(c.isdigit() for c in stem):
+        return UNTITLED
     words = [w for w in re.split(r"[\s_-]+", stem) if w]
     if all(w.islower() for w in words):
         words = [w[:1].upper() + w[1:] for w in words]

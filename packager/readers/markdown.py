@@ -56,11 +56,11 @@ class MarkdownBody:
             line = self._line(tokens[0])
             if known_title and heading.casefold() == known_title.casefold():
                 # The title repeated as the first line: the opener shows it already.
-                self.changes.append(Change(file, line, "repeated title removed", heading))
+                self.changes.append(Change(file, line, "removed", "repeated title", heading))
                 tokens = tokens[3:]
             elif not known_title and levels.count(top) == 1:
                 self.title = heading
-                self.changes.append(Change(file, line, "title", heading))
+                self.changes.append(Change(file, line, "metadata", "title", heading))
                 tokens = tokens[3:]
             levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
             top = min(levels, default=0)

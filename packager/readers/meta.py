@@ -10,12 +10,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from packager.errors import error, warning
+from packager.languages import language_tag
 from packager.model import Diagnostic, StoryMeta
 from packager.readers.markdown import render_fragment
 
-TEXT_FIELDS = ("title", "rating", "date")
+TEXT_FIELDS = ("title", "rating", "date", "source_url", "language")
 LIST_FIELDS = ("warnings", "fandoms", "relationships", "characters", "tags")
-MARKDOWN_FIELDS = {"summary": "summary_html", "notes": "notes_html", "end_notes": "end_notes_html"}
+MARKDOWN_FIELDS = {
+    "summary": "summary_html",
+    "notes": "notes_html",
+    "end_notes": "end_notes_html",
+    "disclaimer": "disclaimer_html",
+}
 AUTHOR_FIELDS = ("author", "authors")
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, *MARKDOWN_FIELDS, *AUTHOR_FIELDS))
 
@@ -44,7 +50,13 @@ def meta_updates(
         problems.append(error(message, file, lines.get(key)))
 
     for key, value in fields.items():
-        if key in TEXT_FIELDS:
+        if key == "language":
+            tag = language_tag(value) if isinstance(value, str) else None
+            if tag is None:
+                bad(key, "a language tag such as 'en' or 'pt-BR', or a language name", value)
+            else:
+                updates[key] = tag
+        elif key in TEXT_FIELDS:
             if isinstance(value, str | int | float) and not isinstance(value, bool):
                 updates[key] = str(value).strip()
             else:

@@ -1,54 +1,141 @@
-"""Story file bytes to text: the decoding and hygiene every reader shares."""
+"""Story file bytes to text: encodings, mojibake, line ends, control characters.
+
+The only module that imports charset-normalizer and ftfy.
+"""
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
+import charset_normalizer
+import ftfy
+
 from packager.errors import StoryError, error, warning
-from packager.model import Diagnostic
+from packager.model import Change, Diagnostic
 
 MAX_STORY_BYTES = 50 * 1024 * 1024  # a 10-million-word novel is about 60 MB of text
-# C0 controls other than tab and newline, DEL, and C1 controls: XML 1.0 forbids
-# most of them and no story means them. Removed with a warning.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# C0 controls other than tab and newline, DEL, C1 controls, and the private-use
+# characters packager uses internally for inline markup: XML 1.0 forbids most
+# of them and no story means them. Removed with a warning.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ue000-\ue004]")
 # Line and paragraph separators become newlines (U+2029 crashes WeasyPrint 70
 # inside a wrapped paragraph).
 _SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\u0085": "\n"})
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Code pages that charset-normalizer confuses with one another on short
+# Western texts (it often says cp1250 for a French or German cp1252 file).
+_LATIN = frozenset(
+    {
+        "cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_15", "iso8859_2",
+        "iso8859_9", "mac_roman", "mac_latin2", "cp437", "cp850", "cp858",
+    }
+)  # fmt: skip
+_C1 = re.compile(rb"[\x80-\x9f]")
 
 
 @dataclass(frozen=True)
 class SourceText:
     text: str
+    encoding: str
+    changes: tuple[Change, ...]
     diagnostics: tuple[Diagnostic, ...]
 
 
 def decode(data: bytes, file: str) -> SourceText:
-    """Decode a story file (UTF-8, with or without BOM, or UTF-16 with BOM)."""
+    """Decode a story file, whatever its encoding, and repair what copying broke."""
     if len(data) > MAX_STORY_BYTES:
         raise StoryError([error(f"file is larger than {MAX_STORY_BYTES // 2**20} MiB", file)])
+    text, encoding, guessed = _decode(data, file)
+    changes: list[Change] = []
+    notes: list[Diagnostic] = []
+    if encoding not in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
+        changes.append(Change(file, 1, "repaired", "decoded as", encoding))
+    if guessed:
+        notes.append(warning(f"encoding guessed as {encoding}; check the accented letters", file))
+    text, mended = _mend_mojibake(text, file)
+    cleaned = clean_text(text, file)
+    return SourceText(
+        cleaned.text,
+        encoding,
+        (*changes, *mended, *cleaned.changes),
+        (*notes, *cleaned.diagnostics),
+    )
+
+
+def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
+    """The text, the encoding's name, and whether that was a low-confidence guess."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name, False
+            except UnicodeDecodeError:
+                break
     try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise StoryError(
-            [error(f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8", file, line)]
-        ) from None
-    return clean_text(text, file)
+        return data.decode("utf-8"), "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.encoding in _LATIN:
+        # Bytes 0x80-0x9F are letters and punctuation in windows-1252 and
+        # invisible controls in latin-1: a text that has them means 1252.
+        if _C1.search(data):
+            try:
+                return data.decode("cp1252"), "windows-1252", False
+            except UnicodeDecodeError:
+                pass
+        return data.decode("latin-1"), "latin-1", best is None
+    try:
+        return str(best), best.encoding, best.percent_chaos > 10
+    except (UnicodeDecodeError, LookupError):
+        raise StoryError([error("cannot tell this file's text encoding", file)]) from None
 
 
-def clean_text(text: str, file: str) -> SourceText:
+def _mend_mojibake(text: str, file: str) -> tuple[str, list[Change]]:
+    """Repair text decoded with the wrong encoding somewhere upstream ('donâ€™t')."""
+    changes: list[Change] = []
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.isascii() or not ftfy.badness.is_bad(line):
+            continue
+        fixed = ftfy.fix_encoding(line)
+        if fixed != line:
+            changes.append(Change(file, i + 1, "repaired", "mojibake repaired", _excerpt(line)))
+            lines[i] = fixed
+    return "\n".join(lines), changes
+
+
+def _excerpt(line: str) -> str:
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+@dataclass(frozen=True)
+class CleanText:
+    text: str
+    changes: tuple[Change, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def clean_text(text: str, file: str) -> CleanText:
     """Normalise line ends and separators; drop control characters with a warning."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SEPARATORS)
     diagnostics: list[Diagnostic] = []
+    changes: list[Change] = []
     if _CONTROL.search(text):
         for lineno, line in enumerate(text.split("\n"), start=1):
             found = _CONTROL.findall(line)
             if found:
                 codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in found}))
                 diagnostics.append(warning(f"removed control characters ({codes})", file, lineno))
+                changes.append(
+                    Change(file, lineno, "repaired", "control characters removed", codes)
+                )
         text = _CONTROL.sub("", text)
-    return SourceText(text, tuple(diagnostics))
+    return CleanText(text, tuple(changes), tuple(diagnostics))

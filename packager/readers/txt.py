@@ -1,95 +1,424 @@
-"""Plain-text stories: blank lines separate paragraphs, ``*word*`` is emphasis.
+"""Plain-text stories, read the way a careful editor reads a pasted story.
 
-Text is data here: it is escaped, never parsed as HTML. A line made only of
-scene-break symbols (``***``, ``* * *``, ``#``, ``~~~``) is a scene break. A
-short first line that reads like a heading is the title when nothing else
-names the story; that choice is reported so the editor can see it.
+Text is data: it is escaped, never parsed as HTML (HTML remnants such as
+``&nbsp;`` or ``<i>`` are converted, and reported). The story is read in
+three regions:
+
+* the top: site counters and buttons (removed), a title line, a byline,
+  header lines ("Rating: T"), author's notes and disclaimers (moved to the
+  notes), then an epigraph (verse with an attribution line);
+* the end: buttons and counters (removed), author's notes and disclaimers
+  (moved to the end notes), an end mark ("- fin -", kept and styled);
+* the body: chapter headings, scene breaks, letters and other indented
+  blocks (block quotes), verse (line breaks kept), paragraphs.
+
+Everything removed or moved is reported with its line; a line that only
+looks like debris in the middle of the story is kept, with a warning.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from packager import html
-from packager.model import Change, Chapter, Diagnostic
+from packager import html, recognize
+from packager.errors import warning
+from packager.model import Change, Chapter
+from packager.readers.body import Body
+from packager.readers.paragraphs import (
+    Para,
+    convert_remnants,
+    hard_wrapped,
+    inline,
+    paragraphs,
+)
 
-_SCENE_BREAK = re.compile(r"^[ \t]*(?:[*#~=_+\-•·][ \t]*)+$")
-_STRONG = re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])")
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
-_EM_UNDERSCORE = re.compile(r"(?<![\w])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w])")
+TOP_WINDOW = 12  # paragraphs searched for header material
+END_WINDOW = 10  # paragraphs searched for end material
 _TITLE_MAX = 100
-_SENTENCE_END = tuple(".,;:!?\"'\u201d\u2019\u2026)")
+_VERSE_LINE = 60  # a line this short, in a paragraph of several, is a verse line
+_LIST_FIELDS = {"relationships", "fandoms", "characters", "warnings", "tags"}
+# Words that make a short paragraph next to an author's note look like part of it.
+_NOTE_WORDS = re.compile(
+    r"\b(?:thanks?|thank you|review|comment|kudos|reading|update|beta|chapter|fic|enjoy"
+    r"|hope you|please|follow)\b",
+    re.IGNORECASE,
+)
+_DIALOGUE = re.compile(r"[\"“”]")
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    line: int
-    lines: tuple[str, ...]
+class _Reader:
+    def __init__(self, paras: list[Para], file: str, known_title: str) -> None:
+        self.file = file
+        self.out = Body()
+        self.paras = paras
+        self.wrapped, self.width = hard_wrapped(self.paras)
+        self.known_title = known_title
+        self.top_notes: list[Para] = []
+        self.end_notes: list[Para] = []
+        self.epigraph: list[Para] = []
+        self.end_mark: Para | None = None
 
-    @property
-    def text(self) -> str:
-        return " ".join(part.strip() for part in self.lines)
+    def change(self, para: Para, kind: str, action: str, text: str | None = None) -> None:
+        self.out.changes.append(Change(self.file, para.line, kind, action, text or para.plain))
+
+    # -- the end -------------------------------------------------------------
+
+    def strip_footer(self) -> None:
+        if not self.paras:
+            return
+        last = self.paras[-1]
+        footer = recognize.site_footer(last.lines[-1])
+        if footer:
+            kept = last.lines[-1][: len(last.lines[-1]) - len(footer)]
+            line = last.line + len(last.lines) - 1
+            self.out.changes.append(
+                Change(self.file, line, "removed", "site footer", footer.strip())
+            )
+            lines = (*last.lines[:-1], kept) if kept.strip() else last.lines[:-1]
+            if lines:
+                self.paras[-1] = Para(last.line, lines, last.blank_before)
+            else:
+                self.paras.pop()
+
+    def read_end(self, start: int) -> int:
+        """Take debris, notes and the end mark off the end; return where the text ends."""
+        end = len(self.paras)
+        floor = max(start, end - END_WINDOW)
+        while end > floor:
+            para = self.paras[end - 1]
+            text = para.plain
+            debris = _debris(text)
+            if debris:
+                self.change(para, "removed", debris)
+            elif recognize.note_kind(text):
+                self.end_notes.insert(0, para)
+                self.change(para, "moved", "moved to end notes")
+            elif recognize.is_scene_break(text) and (self.end_notes or self.end_mark):
+                self.change(para, "structure", "scene break before the end dropped")
+            elif recognize.is_end_mark(text) and self.end_mark is None:
+                self.end_mark = para
+                self.change(para, "structure", "end mark")
+            else:
+                break
+            end -= 1
+        self._warn_after_notes(start, end)
+        return end
+
+    def _warn_after_notes(self, start: int, end: int) -> None:
+        # An unmarked paragraph just before end notes is kept as story text; if it
+        # belongs to the note, the editor should know to move it.
+        if self.end_notes and end > start:
+            para = self.paras[end - 1]
+            text = para.plain
+            if len(text) < 200 and _NOTE_WORDS.search(text) and not _DIALOGUE.search(text):
+                self.out.diagnostics.append(
+                    warning(
+                        "short paragraph before the end notes kept as story text; "
+                        "if it belongs to the note, add a note marker (A/N:)",
+                        self.file,
+                        para.line,
+                    )
+                )
+
+    # -- the top -------------------------------------------------------------
+
+    def read_top(self) -> int:
+        """Take header material off the top; return where the story text starts."""
+        i = 0
+        seen_text = False
+        limit = min(len(self.paras), TOP_WINDOW)
+        while i < limit:
+            para = self.paras[i]
+            text = para.plain
+            if not seen_text and self._title(para):
+                seen_text = True
+            elif recognize.note_kind(text):
+                self.top_notes.append(para)
+                self.change(para, "moved", "moved to notes")
+            elif self._header_lines(para):
+                seen_text = True
+            else:
+                break
+            i += 1
+        return self._epigraph(i)
+
+    def _title(self, para: Para) -> bool:
+        text = para.plain
+        if self.known_title or self.out.title or not _title_like(para):
+            return False
+        if any(_debris(line) for line in para.stripped_lines):
+            return False
+        if len(self.paras) < 2:
+            return False
+        self.out.title = text
+        self.change(para, "metadata", "title")
+        return True
+
+    def _header_lines(self, para: Para) -> bool:
+        """A paragraph made only of header lines: bylines, 'Rating: T', counters, buttons."""
+        lines = para.stripped_lines
+        plans: list[tuple[str, str, str]] = []
+        for line in lines:
+            clean = line.translate(str.maketrans("", "", "\ue000\ue001\ue002\ue003"))
+            name = recognize.byline(clean)
+            field_ = recognize.header_field(clean)
+            debris = _debris(clean)
+            if debris:
+                plans.append(("removed", debris, clean))
+            elif name and "author" not in self.out.meta:
+                plans.append(("author", name, clean))
+            elif field_ and field_.field not in self.out.meta:
+                plans.append((field_.field, field_.value, clean))
+            else:
+                return False
+        for kind, value, line in plans:
+            number = para.line + lines.index(line) if line in lines else para.line
+            if kind == "removed":
+                self.out.changes.append(Change(self.file, number, "removed", value, line))
+            elif kind == "words":
+                self.out.changes.append(Change(self.file, number, "removed", "word count", line))
+            elif kind == "title":
+                self.out.title = value
+                self.out.changes.append(Change(self.file, number, "metadata", "title", line))
+            else:
+                store = [v.strip() for v in value.split(",")] if kind in _LIST_FIELDS else value
+                self.out.meta[kind] = store
+                self.out.changes.append(Change(self.file, number, "metadata", kind, line))
+        return True
+
+    def _epigraph(self, start: int) -> int:
+        """Verse at the top ending in an attribution line is an epigraph."""
+        for end in range(start, min(start + 6, len(self.paras))):
+            para = self.paras[end]
+            lines = para.stripped_lines
+            if recognize.is_attribution(lines[-1]) and (end > start or len(lines) > 1):
+                block = self.paras[start : end + 1]
+                body_lines = [ln for p in block for ln in p.stripped_lines][:-1]
+                if body_lines and all(len(ln) <= 90 for ln in body_lines):
+                    self.epigraph = block
+                    self.change(block[0], "structure", "epigraph", " / ".join(body_lines[:2]))
+                    return end + 1
+                return start
+            if any(len(line) > 90 for line in lines) or len(lines) > 16:
+                return start
+        return start
+
+    # -- the body ------------------------------------------------------------
+
+    def read(self) -> Body:
+        self.strip_footer()
+        start = self.read_top()
+        end = self.read_end(start)
+        body = self.paras[start:end]
+        quotes = _quote_blocks(body, self.wrapped)
+        for first, _ in quotes:
+            self.change(body[first], "structure", "block quote", body[first].plain[:60])
+        chapters: list[Chapter] = []
+        parts: list[str] = [self._epigraph_html()] if self.epigraph else []
+        title: str | None = None
+        line = body[0].line if body else (self.paras[0].line if self.paras else 1)
+        i = 0
+        while i < len(body):
+            para = body[i]
+            block = next((q for q in quotes if q[0] == i), None)
+            if block is not None:
+                inner = "".join(self._para_html(p, in_quote=True) for p in body[i : block[1] + 1])
+                parts.append(f'<blockquote class="quoted">{inner}</blockquote>')
+                i = block[1] + 1
+                continue
+            heading = recognize.chapter_heading(para.plain) if len(para.lines) == 1 else None
+            if heading is None and para.is_heading:
+                heading = para.plain.strip()
+            if heading:
+                if parts or title is not None:
+                    chapters.append(Chapter(title, html.normalize("".join(parts)), line))
+                title, line, parts = heading, para.line, []
+                self.change(para, "structure", "chapter")
+            elif recognize.is_position_line(para.plain):
+                self.change(para, "removed", "chapter navigation")
+            else:
+                if _debris(para.plain):
+                    self.out.diagnostics.append(
+                        warning(
+                            "looks like site debris but is inside the story; kept",
+                            self.file,
+                            para.line,
+                        )
+                    )
+                parts.append(self._para_html(para))
+            i += 1
+        if self.end_mark is not None:
+            parts.append(f'<p class="end-mark">{inline(self.end_mark.text)}</p>')
+        if parts or title is not None:
+            chapters.append(Chapter(title, html.normalize("".join(parts)), line))
+        self.out.chapters = tuple(chapters)
+        self.out.changes.sort(key=lambda c: c.line)
+        self._notes()
+        return self.out
+
+    def _para_html(self, para: Para, in_quote: bool = False) -> str:
+        text = para.plain
+        if recognize.is_scene_break(text):
+            return "<hr/>"
+        lines = para.stripped_lines
+        verse = len(lines) > 1 and (
+            not self.wrapped or all(len(ln) < 0.6 * self.width for ln in lines)
+        )
+        if verse:
+            css = ' class="verse"' if all(len(ln) <= _VERSE_LINE for ln in lines) else ""
+            return f"<p{css}>" + "<br/>".join(inline(ln) for ln in lines) + "</p>"
+        css = ""
+        if in_quote and (recognize.is_salutation(text) or recognize.is_valediction(text)):
+            css = ' class="letter-line"'
+        return f"<p{css}>{inline(para.text)}</p>"
+
+    def _epigraph_html(self) -> str:
+        lines = [ln for p in self.epigraph for ln in p.stripped_lines]
+        stanzas: list[list[str]] = []
+        count = 0
+        for para in self.epigraph:
+            stanza = para.stripped_lines
+            count += len(stanza)
+            stanzas.append(stanza[:-1] if count == len(lines) else stanza)
+        body = "".join(
+            "<p>" + "<br/>".join(inline(ln) for ln in stanza) + "</p>"
+            for stanza in stanzas
+            if stanza
+        )
+        attribution = f'<p class="attribution">{inline(lines[-1])}</p>'
+        return f'<blockquote class="epigraph">{body}{attribution}</blockquote>'
+
+    def _notes(self) -> None:
+        top = [p for p in self.top_notes]
+        self.out.notes_html = _notes_html(top)
+        self.out.end_notes_html = _notes_html(self.end_notes)
+        end_disclaimers = [
+            p for p in self.end_notes if recognize.note_kind(p.plain) == "disclaimer"
+        ]
+        # A disclaimer at the end also shows on the story's opener.
+        self.out.disclaimer_html = _notes_html(end_disclaimers)
 
 
-@dataclass(frozen=True)
-class TxtBody:
-    title: str
-    chapters: tuple[Chapter, ...]
-    changes: tuple[Change, ...]
-    diagnostics: tuple[Diagnostic, ...] = ()
-
-
-def paragraphs(body: str, first_line: int = 1) -> list[Paragraph]:
-    """Split text into blank-line separated paragraphs, each with its first line."""
-    found: list[Paragraph] = []
-    current: list[str] = []
-    start = first_line
-    for offset, line in enumerate(body.split("\n")):
-        if line.strip():
-            if not current:
-                start = first_line + offset
-            current.append(line)
-        elif current:
-            found.append(Paragraph(start, tuple(current)))
-            current = []
-    if current:
-        found.append(Paragraph(start, tuple(current)))
+def read_body(body: str, file: str, first_line: int, known_title: str) -> Body:
+    """Read a plain-text story body (after any front matter)."""
+    text, remnants = convert_remnants(body, file, first_line)
+    found = read_paragraphs(paragraphs(text, first_line), file, known_title)
+    found.changes[:0] = remnants
+    found.changes.sort(key=lambda c: c.line)
     return found
 
 
-def read_body(body: str, file: str, first_line: int, known_title: str) -> TxtBody:
-    paras = paragraphs(body, first_line)
-    title = ""
-    changes: list[Change] = []
-    if not known_title and len(paras) > 1 and _looks_like_title(paras[0]):
-        title = paras[0].text
-        changes.append(Change(file, paras[0].line, "title", title))
-        paras = paras[1:]
-    parts = ["<hr/>" if _SCENE_BREAK.match(p.text) else f"<p>{inline(p.text)}</p>" for p in paras]
-    chapter = Chapter(
-        None, html.normalize("\n".join(parts)), paras[0].line if paras else first_line
+def read_paragraphs(paras: list[Para], file: str, known_title: str) -> Body:
+    """Find the structure of a story given as paragraphs (from text, HTML or Word)."""
+    return _Reader(paras, file, known_title).read()
+
+
+def _notes_html(paras: list[Para]) -> str:
+    return html.normalize("".join(f"<p>{inline(p.text)}</p>" for p in paras))
+
+
+def _debris(text: str) -> str | None:
+    """What kind of site debris a line is, if it is any."""
+    if recognize.is_counter_line(text):
+        return "site counters"
+    if recognize.is_leftover_line(text):
+        return "site buttons"
+    if recognize.is_position_line(text):
+        return "chapter navigation"
+    return None
+
+
+def _title_like(para: Para) -> bool:
+    text = para.plain
+    if len(para.lines) != 1 or not text or len(text) > _TITLE_MAX or para.is_heading:
+        return False
+    if text.endswith((".", ",", ";", ":", '"', "'", "\u201d", "\u2019")) and not text.endswith(
+        ".."
+    ):
+        return False
+    if text.startswith(('"', "'", "\u201c", "\u2018", "-", "(")):
+        return False
+    return not (
+        recognize.chapter_heading(text)
+        or recognize.byline(text)
+        or recognize.header_field(text)
+        or recognize.note_kind(text)
+        or recognize.is_scene_break(text)
+        or recognize.is_end_mark(text)
     )
-    return TxtBody(title, (chapter,) if paras else (), tuple(changes))
 
 
-def inline(text: str) -> str:
-    """Escape text and turn ``**strong**``, ``*em*`` and ``_em_`` into markup."""
-    out = html.escape(text)
-    if "*" in out:
-        out = _STRONG.sub(r"<strong>\1</strong>", out)
-        out = _EM_STAR.sub(r"<em>\1</em>", out)
-    if "_" in out:
-        out = _EM_UNDERSCORE.sub(r"<em>\1</em>", out)
-    return out
+def _quote_blocks(paras: list[Para], wrapped: bool) -> list[tuple[int, int]]:
+    """Runs of paragraphs that are letters or indented blocks: (first, last) index pairs."""
+    blocks: list[tuple[int, int]] = []
+    indents = [p.indent for p in paras]
+    # The story's own indentation: the least that a quarter of its paragraphs use.
+    usual = min((i for i in set(indents) if indents.count(i) * 4 >= len(indents)), default=0)
+    deep = [p.indent >= usual + 2 and not recognize.is_scene_break(p.plain) for p in paras]
+    if wrapped or sum(deep) > 0.6 * len(paras):
+        deep = [False] * len(paras)  # indentation is the paragraph style here, not a quote
+    i = 0
+    while i < len(paras):
+        if not deep[i]:
+            i += 1
+            continue
+        first = last = i
+        j = i + 1
+        while j < len(paras):
+            if deep[j]:
+                last = j
+            elif not (j + 1 < len(paras) and deep[j + 1]):
+                break  # one plain paragraph between indented ones stays inside
+            j += 1
+        if first > 0 and recognize.is_salutation(paras[first - 1].plain):
+            first -= 1
+        if last + 1 < len(paras) and _sign_off(paras[last + 1]):
+            last += 1
+            if last + 1 < len(paras) and _signature(paras[last + 1]):
+                last += 1
+        blocks.append((first, last))
+        i = last + 1
+    return blocks + _letters(paras, blocks)
 
 
-def _looks_like_title(para: Paragraph) -> bool:
-    text = para.text
-    return (
+def _letters(paras: list[Para], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Unindented letters: paragraphs ending in a valediction ('With Love,').
+
+    The letter starts after a salutation, or at a paragraph set off by two or
+    more blank lines, at most twelve paragraphs back; without one of those the
+    text stays as it is.
+    """
+    used = {i for first, last in taken for i in range(first, last + 1)}
+    found: list[tuple[int, int]] = []
+    for end, para in enumerate(paras):
+        if end in used or end == 0 or not recognize.is_valediction(para.plain):
+            continue
+        for start in range(end - 1, max(-1, end - 13), -1):
+            if start in used:
+                break
+            if recognize.is_salutation(paras[start].plain) or paras[start].blank_before >= 2:
+                last = end + 1 if end + 1 < len(paras) and _signature(paras[end + 1]) else end
+                found.append((start, last))
+                used.update(range(start, last + 1))
+                break
+    return found
+
+
+def _sign_off(para: Para) -> bool:
+    text = para.plain
+    if para.is_heading or recognize.chapter_heading(text):
+        return False
+    return recognize.is_valediction(text) or (
         len(para.lines) == 1
-        and len(text) <= _TITLE_MAX
-        and not text.endswith(_SENTENCE_END)
-        and not text.startswith(('"', "'", "\u201c", "\u2018"))
-        and not _SCENE_BREAK.match(text)
+        and len(text) <= 80
+        and not text.endswith((".", "!", "?", '"', "\u201d"))
+        and not recognize.is_scene_break(text)
     )
+
+
+def _signature(para: Para) -> bool:
+    """A name under a letter's closing line: one to three capitalised words."""
+    words = para.plain.rstrip(".").split()
+    if para.is_heading or recognize.chapter_heading(para.plain):
+        return False
+    return 0 < len(words) <= 3 and all(w[:1].isupper() for w in words) and len(para.lines) == 1

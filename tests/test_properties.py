@@ -1,0 +1,78 @@
+"""Property: whatever paragraphs a writer types, every word reaches the book or the report."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import lxml.html
+from helpers import words
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from packager.cleanup import clean
+from packager.model import Story
+from packager.readers import read_story
+
+WORD = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=9
+)
+NUMBER = st.integers(min_value=0, max_value=9999).map(str)
+MARK = st.sampled_from(['"', "'", "*", "**", "<", ">", "&", "...", "--", ",", ".", "!", "?", ";"])
+TOKEN = st.one_of(WORD, WORD, WORD, NUMBER, MARK)
+GLUE = st.sampled_from([" ", " ", " ", ""])
+
+
+@st.composite
+def paragraph(draw: st.DrawFn) -> str:
+    tokens = draw(st.lists(TOKEN, min_size=1, max_size=25))
+    text = tokens[0]
+    for token in tokens[1:]:
+        text += draw(GLUE) + token
+    # Markdown would read "3. " at the start of a line as a list number.
+    return text.lstrip("0123456789") or "word"
+
+
+STORY = st.lists(paragraph(), min_size=1, max_size=8)
+
+
+def book_and_report_words(story: Story) -> Counter[str]:
+    parts = [story.meta.notes_html, story.meta.end_notes_html]
+    parts += [c.html for c in story.chapters]
+    found = Counter(
+        w
+        for part in parts
+        for w in words(" ".join(lxml.html.fromstring(f"<div>{part}</div>").itertext()))
+    )
+    found.update(w for c in story.chapters if c.title for w in words(c.title))
+    found.update(
+        w for c in story.changes if c.kind in ("removed", "metadata") for w in words(c.text)
+    )
+    return found
+
+
+def read(name: str, text: str) -> Story:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_text(text, encoding="utf-8")
+        return clean(read_story(path, path.parent, name))
+
+
+PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROFILE
+@given(STORY)
+def test_txt_keeps_every_word(paragraphs: list[str]) -> None:
+    source = "\n\n".join(paragraphs) + "\n"
+    story = read("story.txt", source)
+    assert book_and_report_words(story) == Counter(words(source))
+
+
+@PROFILE
+@given(STORY)
+def test_markdown_keeps_every_word(paragraphs: list[str]) -> None:
+    source = "\n\n".join(paragraphs) + "\n"
+    story = read("story.md", source)
+    assert book_and_report_words(story) == Counter(words(source))
