@@ -27,6 +27,13 @@ _DASHES = frozenset("\u2014\u2013-")
 _ENDS_WORD = frozenset(".,;:!?)]}\u2026")
 
 _DASH = re.compile(r"-{2,3}")
+# A dash typed as a hyphen and a space ("Willow- please", "I- I care"), or as
+# a hyphen cut off by a closing quote ("think-"): an em dash. A hyphen left
+# hanging before "and"/"or"/"to" ("pre- and post-war") is a hyphen.
+_HANGING = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])(?!(?:and|or|nor|to|&)\b)")
+_CUT_OFF = re.compile(r"(?<=[^\W\d_])-(?=[\"”’'])")
+# A hyphen standing between spaces in running text: a spaced dash.
+_SPACED = re.compile(r"(?<=\w) - (?=\w)")
 _SPACED_DOTS = re.compile(r"\.[ \u00a0]\.[ \u00a0]\.")
 # ". . . ." after a word is a full stop followed by an ellipsis.
 _STOP_AND_DOTS = re.compile(r"(?<=\w)\.[ \u00a0]\.[ \u00a0]\.[ \u00a0]\.")
@@ -40,6 +47,8 @@ def smarten(segments: Sequence[str]) -> list[str]:
     crosses inline markup; dashes and ellipses are replaced within each run.
     """
     joined = "".join(segments)
+    if "-" in joined:
+        joined = _CUT_OFF.sub(EM_DASH, joined)  # one character for one: runs keep their lengths
     if "'" in joined or '"' in joined:
         joined = _curl_quotes(joined)
     out: list[str] = []
@@ -59,6 +68,9 @@ def smarten_text(text: str) -> str:
 def _dashes_and_dots(text: str) -> str:
     if "--" in text:
         text = _DASH.sub(EM_DASH, text)
+    if "-" in text:
+        text = _HANGING.sub(EM_DASH, text)
+        text = _SPACED.sub(" " + EM_DASH + " ", text)
     if ".." in text or ". ." in text or ".\u00a0." in text:
         text = _STOP_AND_DOTS.sub(".\u00a0" + ELLIPSIS, text)
         text = _SPACED_DOTS.sub(ELLIPSIS, text)

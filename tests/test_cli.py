@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -116,3 +117,33 @@ def test_unknown_theme_flag(tmp_path: Path, runner: CliRunner) -> None:
     write_story(source, "a.md", "Text.\n")
     result = runner.invoke(app, ["check", str(source), "--theme", "nope"])
     assert result.exit_code == 1 and "--theme: no theme named 'nope'" in result.stderr
+
+
+def test_check_json(tmp_path: Path, runner: CliRunner) -> None:
+    source = tmp_path / "src"
+    write_story(source, "01-a.txt", "The Title\n\nby Some One\n\n12 reviews\n\nText <i>here</i>.\n")
+    write_story(source, "02-b.md", "Hello <script>x</script>.\n")
+    result = runner.invoke(app, ["check", str(source), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["title"] == "Src" and data["words"] == 6
+    first, second = data["stories"]
+    assert first["file"].endswith("src/01-a.txt")
+    assert (first["title"], first["authors"], first["encoding"]) == (
+        "The Title",
+        ["Some One"],
+        "utf-8",
+    )
+    assert [(c["line"], c["kind"], c["action"]) for c in first["changes"]] == [
+        (1, "metadata", "title"),
+        (3, "metadata", "author"),
+        (5, "removed", "site counters"),
+        (7, "repaired", "HTML remnants converted"),
+    ]
+    assert first["changes"][2]["text"] == "12 reviews"
+    (warned,) = second["warnings"]
+    assert (warned["line"], warned["severity"]) == (1, "warning")
+    assert "raw HTML <script>" in warned["message"]
+    broken = runner.invoke(app, ["check", str(tmp_path / "missing"), "--json"])
+    assert broken.exit_code == 1
+    assert json.loads(broken.stdout)["errors"][0]["message"] == "no such folder"

@@ -89,13 +89,14 @@ def test_txt_line_breaks_kept_unless_hard_wrapped(tmp_path: Path) -> None:
     assert '<p class="verse">Roses are red,<br/>violets are blue.</p>' in story.chapters[0].html
     wrapped = "\n\n".join(
         "This is a long line of prose that was wrapped at about\n"
-        "seventy characters by the program that saved it, as old\n"
-        "texts were.\n"
+        "seventy characters by the program that saved it, a well-\n"
+        "known habit of old texts.\n"
         for _ in range(4)
     )
     html = read(tmp_path, "w.txt", wrapped).chapters[0].html
     assert "<br/>" not in html
     assert "wrapped at about seventy characters" in html
+    assert "a well-known habit" in html  # a line-end hyphen joins its compound
 
 
 def test_txt_first_line_that_is_prose_is_not_a_title(tmp_path: Path) -> None:

@@ -236,7 +236,7 @@ def check_end_notes(story: Story) -> None:
     assert "Author\u2019s note: thanks for reading!" in story.meta.end_notes_html
     assert "Note: the tide tables are real." in story.meta.end_notes_html
     assert "Disclaimer: I own nothing." in story.meta.end_notes_html
-    assert "Disclaimer: I own nothing." in story.meta.disclaimer_html  # also on the opener
+    assert story.meta.disclaimer_html == "<p>I own nothing.</p>"  # also on the opener, unlabelled
     assert "note" not in html_of(story).lower()
 
 

@@ -137,4 +137,4 @@ def _defuse_raw_html(tokens: list[Token], file: str, first_line: int) -> list[Di
                 tok.type = "text"
             else:
                 tok.content = f"<p>{html.escape(tok.content.strip())}</p>\n"
-    return problems
+    return list(dict.fromkeys(problems))  # "<script>" and "</script>": one warning

@@ -69,8 +69,17 @@ class Para:
 
     @property
     def text(self) -> str:
-        """The paragraph as one line of text, inner whitespace tidied."""
-        return " ".join(tidy(line) for line in self.lines if line.strip())
+        """The paragraph as one line of text, inner whitespace tidied.
+
+        A line that ends in a hyphen joins the next without a space: in wrapped
+        text that hyphen belongs to a compound ("well-" / "known").
+        """
+        out = ""
+        for line in self.stripped_lines:
+            if out and not (out.endswith("-") and not out.endswith("--")):
+                out += " "
+            out += line
+        return out
 
     @property
     def is_heading(self) -> bool:

@@ -44,6 +44,7 @@ _NOTE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _DIALOGUE = re.compile(r"[\"“”]")
+_DISCLAIMER_LABEL = re.compile(r"^[\s*_~(\[]*disclaimers?\s*[:\-–—]?\s*", re.IGNORECASE)
 
 
 class _Reader:
@@ -289,14 +290,16 @@ class _Reader:
         return f'<blockquote class="epigraph">{body}{attribution}</blockquote>'
 
     def _notes(self) -> None:
-        top = [p for p in self.top_notes]
-        self.out.notes_html = _notes_html(top)
+        self.out.notes_html = _notes_html(self.top_notes)
         self.out.end_notes_html = _notes_html(self.end_notes)
-        end_disclaimers = [
-            p for p in self.end_notes if recognize.note_kind(p.plain) == "disclaimer"
-        ]
-        # A disclaimer at the end also shows on the story's opener.
-        self.out.disclaimer_html = _notes_html(end_disclaimers)
+        # A disclaimer at the end also shows on the story's opener, under its own label.
+        self.out.disclaimer_html = html.normalize(
+            "".join(
+                f"<p>{inline(_DISCLAIMER_LABEL.sub('', p.text))}</p>"
+                for p in self.end_notes
+                if recognize.note_kind(p.plain) == "disclaimer"
+            )
+        )
 
 
 def read_body(body: str, file: str, first_line: int, known_title: str) -> Body:
