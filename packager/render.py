@@ -27,6 +27,7 @@ _FACTS = (
     ("Relationships", "relationships"),
     ("Characters", "characters"),
     ("Tags", "tags"),
+    ("Source", "source_url"),
 )
 
 

@@ -170,6 +170,7 @@ def test_anthology_of_html_and_docx(tmp_path: Path) -> None:
         "Relationships": "Ilse & Marten",
         "Characters": "Ilse Varga, Marten Orr",
         "Tags": "Gen, Maps, Found Family",
+        "Source": "https://archive.example.org/works/4242",
         "Words": str(len(re.findall(r"\w+(?:['\u2019-]\w+)*", story_text(doc)))),
     }
     contributors = [c.text for c in epub.opf().iterfind(".//dc:contributor", OPF_NS)]
