@@ -23,7 +23,6 @@ from packager.config import Config, display_path, load_config
 from packager.epub import write_epub
 from packager.errors import OutputError, PackagerError, StoryError, error
 from packager.model import Book, Collection, Diagnostic, Severity, Story
-from packager.pdf import write_pdf
 from packager.readers import read_story
 from packager.readers.meta import apply, meta_updates
 
@@ -109,6 +108,8 @@ def build(
         files[path] = write_epub(book)
         outputs.append(Output("epub", path, len(files[path])))
     if "pdf" in formats:
+        from packager.pdf import write_pdf  # WeasyPrint takes a second to import
+
         path = out / f"{settings.slug}.pdf"
         pdf = write_pdf(book)
         diagnostics.extend(pdf.diagnostics)

@@ -12,7 +12,7 @@ import re
 
 from packager import html
 from packager.model import Story, StoryMeta
-from packager.typography import smarten, smarten_text
+from packager.typography import smarten_blocks, smarten_text
 
 _WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
 
@@ -23,9 +23,9 @@ def clean(story: Story) -> Story:
         dataclasses.replace(
             c,
             title=smarten_text(c.title) if c.title else c.title,
-            html=html.map_text(c.html, smarten),
-            notes_html=html.map_text(c.notes_html, smarten),
-            end_notes_html=html.map_text(c.end_notes_html, smarten),
+            html=html.map_text(c.html, smarten_blocks),
+            notes_html=html.map_text(c.notes_html, smarten_blocks),
+            end_notes_html=html.map_text(c.end_notes_html, smarten_blocks),
         )
         for c in story.chapters
     )
@@ -43,9 +43,9 @@ def _clean_meta(meta: StoryMeta) -> StoryMeta:
         meta,
         title=smarten_text(meta.title),
         authors=tuple(smarten_text(a) for a in meta.authors),
-        summary_html=html.map_text(meta.summary_html, smarten),
-        notes_html=html.map_text(meta.notes_html, smarten),
-        end_notes_html=html.map_text(meta.end_notes_html, smarten),
+        summary_html=html.map_text(meta.summary_html, smarten_blocks),
+        notes_html=html.map_text(meta.notes_html, smarten_blocks),
+        end_notes_html=html.map_text(meta.end_notes_html, smarten_blocks),
         warnings=tuple(smarten_text(w) for w in meta.warnings),
         fandoms=tuple(smarten_text(f) for f in meta.fandoms),
         relationships=tuple(smarten_text(r) for r in meta.relationships),

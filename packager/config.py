@@ -24,7 +24,7 @@ from packager.errors import ConfigError, error
 from packager.model import Diagnostic, Settings
 from packager.readers.markdown import render_fragment
 from packager.readers.meta import KNOWN_FIELDS
-from packager.typography import smarten, smarten_text
+from packager.typography import smarten_blocks, smarten_text
 
 CONFIG_NAME = "collection.toml"
 PAGE_SIZES = ("A5", "A4", "letter", "6x9in", "5x8in")
@@ -195,7 +195,7 @@ def _settings(
     disclaimer_html = ""
     if parsed.disclaimer and parsed.disclaimer.strip():
         rendered, _ = render_fragment(parsed.disclaimer, label)
-        disclaimer_html = html.map_text(rendered, smarten)
+        disclaimer_html = html.map_text(rendered, smarten_blocks)
     return Settings(
         title=smarten_text(title),
         subtitle=smarten_text(parsed.subtitle.strip()),

@@ -78,10 +78,12 @@ def write_epub(book: Book) -> bytes:
     eb.guide = _landmarks(book)
 
     modified = dt.datetime.strptime(settings.modified, "%Y-%m-%dT%H:%M:%SZ")
-    raw = io.BytesIO()
+    out = io.BytesIO()
     options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False}
-    epub.write_epub(raw, eb, options)
-    return _reproducible_zip(raw.getvalue(), modified)
+    writer = _ReproducibleWriter(out, eb, options)
+    writer.process()
+    writer.write()
+    return out.getvalue()
 
 
 def _story_authors(book: Book) -> list[str]:
@@ -126,21 +128,40 @@ def _item_id(href: str) -> str:
     return "res-" + re.sub(r"[^A-Za-z0-9_-]+", "-", href).strip("-")
 
 
-def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Repack the archive: mimetype first and stored, fixed times and permissions."""
-    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    names.sort(key=lambda n: n != "mimetype")  # stable: keeps ebooklib's order otherwise
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            if name == "mimetype":
-                info.compress_type = zipfile.ZIP_STORED
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9)
-    return out.getvalue()
+class _FixedZip(zipfile.ZipFile):
+    """A zip whose entries carry a fixed time and permissions, whatever the clock says.
+
+    ebooklib writes entries by name, which stamps them with the current local
+    time; here every entry gets the book's time instead, in one pass.
+    """
+
+    stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
+
+    def writestr(  # type: ignore[override]
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: str | bytes,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
+        info = zipfile.ZipInfo(str(name), date_time=self.stamp)
+        info.create_system = 3
+        info.external_attr = 0o100644 << 16
+        # The OCF spec: "mimetype" first, stored, so readers can sniff the type.
+        info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+        super().writestr(info, data, compresslevel=None if name == "mimetype" else 6)
+
+
+class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
+    """ebooklib's writer, writing into a _FixedZip (EpubWriter.write, ebooklib 0.20)."""
+
+    def write(self) -> None:
+        modified = self.options["mtime"]
+        self.out = _FixedZip(self.file_name, "w")
+        self.out.stamp = max(modified, dt.datetime(1980, 1, 1)).timetuple()[:6]
+        self.out.writestr("mimetype", "application/epub+zip")
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+        self.out.close()

@@ -8,8 +8,9 @@ no namespace; templates place fragments inside XHTML documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from html import escape as _escape
+from html import unescape
 
 import lxml.etree as etree
 import lxml.html
@@ -36,6 +37,10 @@ _ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
 }
+_TAG_SET = set(ALLOWED_TAGS)
+_CLEAN_CONTENT = {"script", "style"}
+_ATTRIBUTE_SETS = {k: set(v) for k, v in _ATTRIBUTES.items()}
+_VOID = re.compile(r"<(br|hr|img|wbr|col)((?:\s[^<>]*?)?)\s*/?>")
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 # Block elements: text runs inside one of these form one typographic unit.
 _BLOCKS = frozenset(
@@ -45,6 +50,8 @@ _BLOCKS = frozenset(
 # Text inside these is code or verbatim and keeps its straight quotes.
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "var"})
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9:-]*)")
+# A tag (its name captured) or a run of text, in a serialized fragment.
+_TOKEN = re.compile(r"<(?:/?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)[^>]*|!--.*?--|\?.*?\?)>|[^<]+", re.S)
 
 
 def escape(text: str) -> str:
@@ -61,12 +68,16 @@ def sanitize(raw_html: str) -> str:
     """Untrusted HTML to a safe XHTML fragment (allowlist; words of text are kept)."""
     cleaned = nh3.clean(
         raw_html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags={"script", "style"},
-        attributes={k: set(v) for k, v in _ATTRIBUTES.items()},
+        tags=_TAG_SET,
+        clean_content_tags=_CLEAN_CONTENT,
+        attributes=_ATTRIBUTE_SETS,
         link_rel=None,
         strip_comments=True,
     )
+    if "<a" not in cleaned and "<img" not in cleaned:
+        # ammonia's output is well-formed HTML with quoted attributes: only void
+        # elements and &nbsp; differ from XHTML. No need to parse it again.
+        return _VOID.sub(r"<\1\2/>", cleaned).replace("&nbsp;", "\u00a0")
     root = _parse(cleaned)
     for a in list(root.iter("a")):
         href = (a.get("href") or "").strip()
@@ -83,23 +94,59 @@ def normalize(fragment: str) -> str:
 
 
 def text_of(fragment: str) -> str:
-    """The plain text of a fragment, as a reader would read it."""
+    """The plain text of a fragment, as a reader would read it (blocks on their own lines)."""
     if "<" not in fragment and "&" not in fragment:
         return fragment
-    root = _parse(fragment)
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    return str(root.text_content())
+    parts: list[str] = []
+    for match in _TOKEN.finditer(fragment):
+        name = match.group("name")
+        if name is None:
+            parts.append(match.group(0))
+        elif name.lower() in _BLOCKS or name.lower() == "br":
+            parts.append("\n")
+    return unescape("".join(parts))
 
 
-def map_text(fragment: str, fn: Callable[[Sequence[str]], list[str]]) -> str:
-    """Apply ``fn`` to the text runs of each block; code keeps its characters."""
-    root = _parse(fragment)
-    for runs in _block_runs(root):
-        texts = [get() for get, _ in runs]
-        for (_, put), new in zip(runs, fn(texts), strict=True):
-            put(new)
-    return _serialize(root)
+def map_text(fragment: str, fn: Callable[[Sequence[Sequence[str]]], list[list[str]]]) -> str:
+    """Apply ``fn`` to the text runs of the fragment, grouped by block; code is left alone.
+
+    Works on the serialized fragment (well-formed XHTML made by this module),
+    token by token: a block tag ends one group of runs and starts the next.
+    """
+    if not fragment:
+        return fragment
+    tokens = [m.group(0) for m in _TOKEN.finditer(fragment)]
+    groups: list[list[int]] = []  # per block, the indexes of its text tokens
+    group: list[int] = []
+    verbatim = 0
+
+    def flush() -> None:
+        if group:
+            groups.append(list(group))
+            group.clear()
+
+    for i, token in enumerate(tokens):
+        if token[0] != "<":
+            if not verbatim:
+                group.append(i)
+            continue
+        name = _TOKEN.match(token).group("name")  # type: ignore[union-attr]
+        if name is None:
+            continue
+        name = name.lower()
+        if name in _VERBATIM:
+            if token.startswith("</"):
+                verbatim = max(0, verbatim - 1)
+            elif not token.endswith("/>"):
+                verbatim += 1
+        if name in _BLOCKS:
+            flush()
+    flush()
+    blocks = [[unescape(tokens[i]) for i in g] for g in groups]
+    for g, texts in zip(groups, fn(blocks), strict=True):
+        for i, new in zip(g, texts, strict=True):
+            tokens[i] = escape(new)
+    return "".join(tokens)
 
 
 def map_images(fragment: str, fn: Callable[[str], str | None]) -> str:
@@ -113,49 +160,6 @@ def map_images(fragment: str, fn: Callable[[str], str | None]) -> str:
         else:
             img.set("src", new)
     return _serialize(root)
-
-
-_Run = tuple[Callable[[], str], Callable[[str], None]]
-
-
-def _block_runs(root: lxml.html.HtmlElement) -> Iterator[list[_Run]]:
-    """Group the text and tail runs of the tree by their nearest block ancestor."""
-    groups: dict[int, list[_Run]] = {}
-    order: list[int] = []
-
-    def add(block: lxml.html.HtmlElement, run: _Run) -> None:
-        key = id(block)
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(run)
-
-    def visit(el: lxml.html.HtmlElement, block: lxml.html.HtmlElement) -> None:
-        if el.tag in _VERBATIM:
-            return
-        inner = el if el.tag in _BLOCKS else block
-        if el.text:
-            add(inner, _accessor(el, "text"))
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue  # comments and processing instructions
-            visit(child, inner)
-            if child.tail:
-                add(inner, _accessor(child, "tail"))
-
-    visit(root, root)
-    for key in order:
-        yield groups[key]
-
-
-def _accessor(el: lxml.html.HtmlElement, attr: str) -> _Run:
-    def get() -> str:
-        return str(getattr(el, attr) or "")
-
-    def put(value: str) -> None:
-        setattr(el, attr, value)
-
-    return get, put
 
 
 def _parse(fragment: str) -> lxml.html.HtmlElement:

@@ -26,37 +26,65 @@ _OPENERS = frozenset("([{<\u2018\u201c/")
 _DASHES = frozenset("\u2014\u2013-")
 _ENDS_WORD = frozenset(".,;:!?)]}\u2026")
 
+_QUOTE = re.compile("[\"']")
 _DASH = re.compile(r"-{2,3}")
 # A dash typed as a hyphen and a space ("Willow- please", "I- I care"), or as
 # a hyphen cut off by a closing quote ("think-"): an em dash. A hyphen left
 # hanging before "and"/"or"/"to" ("pre- and post-war") is a hyphen.
-_HANGING = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])(?!(?:and|or|nor|to|&)\b)")
-_CUT_OFF = re.compile(r"(?<=[^\W\d_])-(?=[\"”’'])")
+# (Each pattern starts with its literal character, so re can skip to it quickly;
+# the look-behind that follows checks the letter before.)
+_HANGING = re.compile(r"- (?<=[^\W\d_]- )(?=[^\W\d_])(?!(?:and|or|nor|to|&)\b)")
+_CUT_OFF = re.compile(r"-(?<=[^\W\d_]-)(?=[\"”’'])")
 # A hyphen standing between spaces in running text: a spaced dash.
-_SPACED = re.compile(r"(?<=\w) - (?=\w)")
+_SPACED = re.compile(r" - (?<=\w - )(?=\w)")
 _SPACED_DOTS = re.compile(r"\.[ \u00a0]\.[ \u00a0]\.")
 # ". . . ." after a word is a full stop followed by an ellipsis.
-_STOP_AND_DOTS = re.compile(r"(?<=\w)\.[ \u00a0]\.[ \u00a0]\.[ \u00a0]\.")
+_STOP_AND_DOTS = re.compile(r"\.(?<=\w\.)[ \u00a0]\.[ \u00a0]\.[ \u00a0]\.")
 _DOTS = re.compile(r"\.\.\.")
 
 
 def smarten(segments: Sequence[str]) -> list[str]:
-    """Return the text runs of one block with typographer's punctuation.
+    """Return the text runs of one block with typographer's punctuation."""
+    return smarten_blocks([segments])[0]
 
-    Quote direction is decided on the whole block (runs joined), so context
-    crosses inline markup; dashes and ellipses are replaced within each run.
+
+def smarten_blocks(blocks: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Typographer's punctuation for the text runs of many blocks (a chapter) at once.
+
+    Quote direction is decided per block on its runs joined, so context crosses
+    inline markup but not paragraphs. Dashes and ellipses, which need no
+    context, are replaced in one pass over every run (runs kept apart by NUL,
+    which story text cannot contain).
     """
-    joined = "".join(segments)
-    if "-" in joined:
-        joined = _CUT_OFF.sub(EM_DASH, joined)  # one character for one: runs keep their lengths
-    if "'" in joined or '"' in joined:
-        joined = _curl_quotes(joined)
-    out: list[str] = []
+    curled: list[list[str]] = []
+    for runs in blocks:
+        joined = "".join(runs)
+        if "-" in joined or "'" in joined or '"' in joined:
+            if "-" in joined:
+                joined = _CUT_OFF.sub(EM_DASH, joined)  # one character for one
+            if "'" in joined or '"' in joined:
+                joined = _curl_quotes(joined)
+            curled.append(_split_like(joined, runs))
+        else:
+            curled.append(list(runs))
+    flat = [run for runs in curled for run in runs]
+    if any("\x00" in run for run in flat):
+        done = [_dashes_and_dots(run) for run in flat]
+    else:
+        done = _dashes_and_dots("\x00".join(flat)).split("\x00")
+    out: list[list[str]] = []
     pos = 0
-    for seg in segments:
-        piece = joined[pos : pos + len(seg)]
-        pos += len(seg)
-        out.append(_dashes_and_dots(piece))
+    for runs in curled:
+        out.append(done[pos : pos + len(runs)])
+        pos += len(runs)
+    return out
+
+
+def _split_like(text: str, runs: Sequence[str]) -> list[str]:
+    out, pos = [], 0
+    for run in runs:
+        out.append(text[pos : pos + len(run)])
+        pos += len(run)
     return out
 
 
@@ -81,13 +109,12 @@ def _dashes_and_dots(text: str) -> str:
 def _curl_quotes(text: str) -> str:
     chars = list(text)
     double_open = False
-    n = len(chars)
-    for i, ch in enumerate(chars):
-        if ch != '"' and ch != "'":
-            continue
+    n = len(text)
+    for match in _QUOTE.finditer(text):
+        i = match.start()
         prev = chars[i - 1] if i > 0 else ""
-        nxt = chars[i + 1] if i + 1 < n else ""
-        if ch == '"':
+        nxt = text[i + 1] if i + 1 < n else ""
+        if match.group(0) == '"':
             opening = _double_opens(prev, nxt, double_open)
             chars[i] = LDQ if opening else RDQ
             double_open = opening

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from packager import html
-from packager.typography import smarten, smarten_text
+from packager.typography import smarten, smarten_blocks, smarten_text
 
 CASES = [
     ('"Hello," she said.', "\u201cHello,\u201d she said."),
@@ -53,7 +53,7 @@ def test_quotes_see_across_inline_markup() -> None:
 
 def test_map_text_skips_code_and_keeps_markup() -> None:
     fragment = '<p>"Go," he said -- <em>now</em>.</p><pre>x = "raw" -- \'kept\'</pre>'
-    out = html.map_text(fragment, smarten)
+    out = html.map_text(fragment, smarten_blocks)
     assert out.startswith("<p>\u201cGo,\u201d he said \u2014 <em>now</em>.</p>")
     assert "<pre>x = \"raw\" -- 'kept'</pre>" in out
 

@@ -15,7 +15,6 @@ import zipfile
 from typing import Any
 
 import lxml.html
-import mammoth
 
 from packager.errors import StoryError, error
 from packager.readers.body import Body
@@ -33,9 +32,13 @@ p[style-name='Block Text'] => blockquote > p:fresh
 
 def read_docx(data: bytes, file: str, known_title: str) -> Body:
     """Read a story from the bytes of a .docx file."""
+    import mammoth  # only Word files need it
+
     try:
         result = mammoth.convert_to_html(
-            io.BytesIO(data), style_map=_STYLE_MAP, convert_image=mammoth.images.img_element(_image)
+            io.BytesIO(data),
+            style_map=_STYLE_MAP,
+            convert_image=mammoth.images.img_element(_image),
         )
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise StoryError([error(f"not a readable Word (.docx) file ({exc})", file)]) from None

@@ -9,9 +9,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-import charset_normalizer
-import ftfy
-
 from packager.errors import StoryError, error, warning
 from packager.model import Change, Diagnostic
 
@@ -82,6 +79,8 @@ def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
         return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only files that are not UTF-8 need it
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding in _LATIN:
         # Bytes 0x80-0x9F are letters and punctuation in windows-1252 and
@@ -100,6 +99,10 @@ def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
 
 def _mend_mojibake(text: str, file: str) -> tuple[str, list[Change]]:
     """Repair text decoded with the wrong encoding somewhere upstream ('donâ€™t')."""
+    if text.isascii():
+        return text, []
+    import ftfy  # only text with non-ASCII characters can hold mojibake
+
     changes: list[Change] = []
     lines = text.split("\n")
     for i, line in enumerate(lines):
