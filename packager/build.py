@@ -17,16 +17,19 @@ from pathlib import Path
 import jinja2
 
 from packager import assets, render, themes
+from packager.cache import Cache
 from packager.cleanup import clean
 from packager.collection import assemble, discover
 from packager.config import Config, display_path, load_config
 from packager.epub import write_epub
 from packager.errors import OutputError, PackagerError, StoryError, error
 from packager.model import Book, Collection, Diagnostic, Severity, Story
+from packager.parallel import default_jobs, pmap
 from packager.readers import read_story
 from packager.readers.meta import apply, meta_updates
 
 FORMATS = ("epub", "pdf")
+CACHE_NAME = ".packager-cache"
 
 
 @dataclass(frozen=True)
@@ -58,30 +61,48 @@ class BuildResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
+# Below this much text, starting worker processes costs more than it saves.
+PARALLEL_BYTES = 512 * 1024
+
+
 def load_stories(
-    source: Path, *, theme: str | None = None, env: Mapping[str, str] | None = None
+    source: Path,
+    *,
+    theme: str | None = None,
+    env: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> Loaded:
     """Read and clean every story; raise with every problem of every file at once."""
     if not source.is_dir():
         raise PackagerError([error("no such folder", display_path(source))])
     config = load_config(source, theme=theme, env=env)
     files, notes = discover(config)
+    size = sum(path.stat().st_size for path in files)
+    tasks = [(path, config) for path in files]
+    results = pmap(_read_and_clean, tasks, jobs if size >= PARALLEL_BYTES else 1)
     stories: list[Story] = []
     problems: list[Diagnostic] = list(notes)
     failed: list[Diagnostic] = []
-    for path in files:
-        try:
-            story = read_story(path, config.source, display_path(path))
-        except StoryError as exc:
-            failed.extend(exc.problems)
-            continue
-        story, found = _override(story, config)
-        problems.extend(found)
-        stories.append(clean(story))
-        problems.extend(story.diagnostics)
+    for story, found in results:
+        if story is None:
+            failed.extend(found)
+        else:
+            stories.append(story)
+            problems.extend(found)
     if failed:
         raise StoryError(failed)
     return Loaded(config, tuple(stories), tuple(problems))
+
+
+def _read_and_clean(task: tuple[Path, Config]) -> tuple[Story | None, list[Diagnostic]]:
+    """One story, read, with its overrides, cleaned: the unit of work of a worker."""
+    path, config = task
+    try:
+        story = read_story(path, config.source, display_path(path))
+    except StoryError as exc:
+        return None, list(exc.problems)
+    story, found = _override(story, config)
+    return clean(story), [*found, *story.diagnostics]
 
 
 def build(
@@ -92,9 +113,13 @@ def build(
     theme: str | None = None,
     strict: bool = False,
     env: Mapping[str, str] | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
     """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
-    loaded = load_stories(source, theme=theme, env=env)
+    jobs = jobs or default_jobs()
+    loaded = load_stories(source, theme=theme, env=env, jobs=jobs)
     _fail_if_strict(loaded.diagnostics, strict)
     collection = assemble(loaded.config, loaded.stories)
     book = _render(loaded.config, collection)
@@ -108,10 +133,11 @@ def build(
         files[path] = write_epub(book)
         outputs.append(Output("epub", path, len(files[path])))
     if "pdf" in formats:
-        from packager.pdf import write_pdf  # WeasyPrint takes a second to import
+        from packager.printing import write_pdf  # WeasyPrint takes a second to import
 
         path = out / f"{settings.slug}.pdf"
-        pdf = write_pdf(book)
+        store = Cache(cache_dir or source / CACHE_NAME) if use_cache else None
+        pdf = write_pdf(book, jobs=jobs, store=store)
         diagnostics.extend(pdf.diagnostics)
         _fail_if_strict(pdf.diagnostics, strict)
         files[path] = pdf.data

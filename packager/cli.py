@@ -77,10 +77,16 @@ def build_command(
     theme: ThemeOpt = None,
     strict: StrictOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+    ] = None,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
-    result = _guard(lambda: build(source, out_dir, formats=chosen, theme=theme, strict=strict))
+    result = _guard(
+        lambda: build(source, out_dir, formats=chosen, theme=theme, strict=strict, jobs=jobs)
+    )
     if not quiet:
         _print_diagnostics(result.diagnostics)
         _print_summary(result)

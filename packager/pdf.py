@@ -1,17 +1,10 @@
-"""write_pdf(book) -> PdfOutput: the only module that imports WeasyPrint.
+"""Render one part of the book to PDF with WeasyPrint: the only module that imports it.
 
-Each part of the book (title page, contents, each story, colophon) is laid
-out as its own WeasyPrint document, then the pages are joined into one PDF.
-Laying parts out separately keeps memory flat and lets a later version lay
-stories out in parallel and cache them; the book stays one book because:
-
-* a part's page count depends only on which side it starts on, and every
-  part but the disclaimer starts on a right-hand page (a blank left page is
-  inserted before it when needed), so start numbers are known in order;
-* stories are numbered in arabic from 1 and the front matter in roman, so
-  the contents page, laid out last, can print the real start pages;
-* links and bookmarks are resolved over the joined pages, and fonts are
-  shared by name, so each font is embedded once.
+A part is one HTML document (a story, the contents, the title page). Stories
+are rendered without folios, so that a rendered story does not depend on the
+page it will start on: it can be laid out in any process, in any order, and
+reused from the cache when it has not changed. packager.pdfbook joins the
+parts and writes the folios with the real numbers.
 
 WeasyPrint may only read the book's own resources: the URL fetcher serves
 files from Book.resources (collected from SOURCE and the theme) and refuses
@@ -20,43 +13,91 @@ everything else, so no network request and no other local file.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import os
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import weasyprint
+import weasyprint.pdf.fonts
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from packager.errors import warning
-from packager.model import Book, Diagnostic, Part, Severity
+from packager.model import Resource
 
 # Resources are addressed under a host that can never resolve (RFC 2606).
 BASE_URL = "https://book.invalid/"
-_TARGET = re.compile(r'data-target="([^"]+)"')
+PX = 0.75  # CSS pixels to PDF points
+# Stories are drawn without folios: the contract with themes is that folios
+# live in the bottom margin boxes and running heads in the top ones.
+_NO_FOLIOS = CSS(
+    string="@page { "
+    + " ".join(
+        f"@bottom-{box} {{ content: none !important }}"
+        for box in ("left-corner", "left", "center", "right", "right-corner")
+    )
+    + " }"
+)
+_NO_HEADS = CSS(
+    string="@page { "
+    + " ".join(
+        f"@top-{box} {{ content: none !important }}"
+        for box in ("left-corner", "left", "center", "right", "right-corner")
+    )
+    + " }"
+)
 # WeasyPrint's notes about the machine rather than the book: without the system
-# HarfBuzz-Subset library it subsets fonts with fontTools, which works.
-_ENVIRONMENT_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
+# HarfBuzz-Subset library it would subset fonts with fontTools (not used here:
+# fonts are subset once for the whole book), and a link that points into
+# another part is resolved when the parts are joined.
+_NOT_PROBLEMS = ("Using fontTools instead of HarfBuzz-Subset", "No anchor #")
+
+VERSION = weasyprint.__version__
 
 
 @dataclass(frozen=True)
-class PdfOutput:
-    data: bytes
+class Bookmark:
+    level: int
+    label: str
+    page: int  # 0-based, within the part
+    x: float  # PDF points from the bottom-left corner
+    y: float
+
+
+@dataclass(frozen=True)
+class Anchor:
+    name: str
+    page: int
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Link:
+    page: int
+    rect: tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points
+    anchor: str
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    """A part laid out and written as a PDF of its own, with what joining it needs."""
+
+    pdf: bytes
     pages: int
-    story_pages: dict[str, int]  # story id -> printed number of its first page
-    diagnostics: tuple[Diagnostic, ...]
+    bookmarks: tuple[Bookmark, ...] = ()
+    anchors: tuple[Anchor, ...] = ()
+    links: tuple[Link, ...] = ()  # internal links, to be resolved across parts
+    messages: tuple[str, ...] = ()
 
 
-class _BookFetcher(URLFetcher):  # type: ignore[misc]
+class BookFetcher(URLFetcher):  # type: ignore[misc]
     """Serve the book's resources from memory; refuse every other URL."""
 
-    def __init__(self, book: Book) -> None:
+    def __init__(self, resources: Sequence[Resource]) -> None:
         super().__init__(allowed_protocols=())
-        self._files = {BASE_URL + r.href: r for r in book.resources}
+        self._files = {BASE_URL + r.href: r for r in resources}
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
@@ -67,104 +108,85 @@ class _BookFetcher(URLFetcher):  # type: ignore[misc]
         return URLFetcherResponse(url, resource.data, {"Content-Type": resource.media_type})
 
 
-def write_pdf(book: Book) -> PdfOutput:
-    """Lay out every part, join the pages, and return the PDF with its page count."""
-    fetcher = _BookFetcher(book)
-    fonts = FontConfiguration()
-    with _weasyprint_messages() as messages, _font_timestamps(book.settings.modified):
+class Renderer:
+    """Lays out parts of one book; one per process (fonts are loaded once)."""
 
-        def layout(html: str, href: str, first_number: int) -> Document:
-            start = CSS(string=f"@page :first {{ counter-reset: page {first_number} }}")
-            document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=fetcher)
-            return document.render(font_config=fonts, stylesheets=[start])
+    def __init__(self, resources: Sequence[Resource]) -> None:
+        self.fetcher = BookFetcher(resources)
+        self.fonts = FontConfiguration()
 
-        links = "".join(f'<link rel="stylesheet" href="{h}"/>' for h in book.pdf_css)
-        blank_html = f"<html><head>{links}</head><body class='blank'></body></html>"
-        blank = layout(blank_html, "blank.html", 1).pages[0]
-
-        def sequence(parts: list[Part], number_part: dict[str, int]) -> list[object]:
-            pages: list[object] = []
-            for part in parts:
-                if part.recto and len(pages) % 2 == 1:
-                    pages.append(blank)
-                number_part[part.id] = len(pages) + 1
-                html = part.print_html
-                if part.kind == "contents":
-                    html = _fill_contents(html, starts)
-                pages.extend(layout(html, part.href, len(pages) + 1).pages)
-            return pages
-
-        starts: dict[str, int] = {}
-        body = sequence([p for p in book.parts if p.matter != "front"], starts)
-        front_starts: dict[str, int] = {}
-        front = sequence([p for p in book.parts if p.matter == "front"], front_starts)
-        if len(front) % 2 == 1:
-            front.append(blank)  # the first story opens on a right-hand page
-
-        joined = layout(blank_html, "blank.html", 1).copy([*front, *body])
-        _set_metadata(joined, book)
-        data = joined.write_pdf()
-    problems = [
-        Diagnostic(Severity.INFO, f"PDF: {m}")
-        if m.startswith(_ENVIRONMENT_NOTICES)
-        else warning(f"PDF: {m}")
-        for m in dict.fromkeys(messages)
-    ]
-    problems.extend(warning(f"PDF: refused to load {url}") for url in fetcher.refused)
-    story_pages = {k: v for k, v in starts.items() if k.startswith("story-")}
-    return PdfOutput(data, len(front) + len(body), story_pages, tuple(problems))
+    def render(
+        self,
+        html: str,
+        href: str,
+        *,
+        first_number: int | None = None,
+        folios: bool = True,
+        heads: bool = True,
+    ) -> RenderedPart:
+        """Lay out and write one part. ``first_number`` sets its first folio."""
+        sheets = []
+        if first_number is not None:
+            sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_number} }}"))
+        if not folios:
+            sheets.append(_NO_FOLIOS)
+        if not heads:
+            sheets.append(_NO_HEADS)
+        refused_before = len(self.fetcher.refused)
+        with _messages() as messages, _full_fonts():
+            document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
+            rendered = document.render(font_config=self.fonts, stylesheets=sheets)
+            data = rendered.write_pdf()
+        refused = [f"refused to load {u}" for u in self.fetcher.refused[refused_before:]]
+        return _describe(rendered, data, tuple([*messages, *refused]))
 
 
-def _fill_contents(html: str, starts: dict[str, int]) -> str:
-    """Give each contents entry the printed number of the page its story starts on."""
-
-    def number(match: re.Match[str]) -> str:
-        page = starts.get(match.group(1))
-        return match.group(0) + (f' data-page="{page}"' if page else "")
-
-    return _TARGET.sub(number, html)
-
-
-def _set_metadata(document: Document, book: Book) -> None:
-    settings = book.settings
-    meta = document.metadata
-    meta.title = settings.title
-    meta.authors = list(settings.editors)
-    meta.description = settings.description or None
-    meta.lang = settings.language
-    meta.created = settings.modified
-    meta.modified = settings.modified
-    meta.generator = "packager"
+def _describe(document: Document, data: bytes, messages: tuple[str, ...]) -> RenderedPart:
+    bookmarks: list[Bookmark] = []
+    anchors: list[Anchor] = []
+    links: list[Link] = []
+    for number, page in enumerate(document.pages):
+        height = page.height * PX
+        for level, label, (x, y), _ in page.bookmarks:
+            bookmarks.append(Bookmark(level, label, number, x * PX, height - y * PX))
+        for name, (x, y, *_) in page.anchors.items():
+            anchors.append(Anchor(name, number, x * PX, height - y * PX))
+        for kind, target, (x, y, w, h), _ in page.links:
+            if kind == "internal":
+                rect = (x * PX, height - (y + h) * PX, (x + w) * PX, height - y * PX)
+                links.append(Link(number, rect, target))
+    return RenderedPart(
+        data, len(document.pages), tuple(bookmarks), tuple(anchors), tuple(links), messages
+    )
 
 
 @contextmanager
-def _font_timestamps(modified: str) -> Iterator[None]:
-    """Stamp subset fonts with the book's time, not the clock.
+def _full_fonts() -> Iterator[None]:
+    """Embed whole font programs, listing only the glyphs used.
 
-    Without the system HarfBuzz-Subset library WeasyPrint subsets fonts with
-    fontTools, which writes the current time into each font's 'head' table
-    unless SOURCE_DATE_EPOCH is set (fontTools.misc.timeTools.timestampNow).
+    Subsetting each part's fonts separately is most of the cost of writing it
+    (fontTools, when the system has no HarfBuzz-Subset) and would embed one
+    subset per part; pdfbook subsets each font once, for the whole book.
     """
-    moment = dt.datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    font_class = weasyprint.pdf.fonts.Font
+    saved = font_class.subset
+    font_class.subset = lambda self, to_unicode, hinting: None
     try:
         yield
     finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+        font_class.subset = saved
 
 
 @contextmanager
-def _weasyprint_messages() -> Iterator[list[str]]:
+def _messages() -> Iterator[list[str]]:
     """Collect WeasyPrint's warnings and errors instead of letting them print."""
     messages: list[str] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            messages.append(record.getMessage())
+            text = record.getMessage()
+            if not text.startswith(_NOT_PROBLEMS):
+                messages.append(text)
 
     logger = logging.getLogger("weasyprint")
     handler = Collect(level=logging.WARNING)

@@ -1,0 +1,164 @@
+"""The layout cache: rendered story PDFs and font programs, by content hash.
+
+A folder (``SOURCE/.packager-cache`` unless told otherwise) holds:
+
+    CACHEDIR.TAG             marks the folder as a cache for backup tools
+    packager-cache.json      {"format": FORMAT}: whose cache this is
+    parts/<key>              a rendered part: header, JSON, PDF
+    fonts/<sha256>           a font program, named by its own hash
+
+Nothing read from the cache is trusted: every entry carries a checksum that
+is verified, part entries are JSON and PDF (never pickles), and a folder that
+is not a packager cache of this format is left alone with a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from packager.errors import warning
+from packager.model import Diagnostic
+
+FORMAT = 1
+MARKER = "packager-cache.json"
+_MAGIC = b"PACKAGER-CACHE 1\n"
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by packager.\n"
+    "# It can be deleted; packager will rebuild it.\n"
+)
+
+
+def key(*parts: bytes | str) -> str:
+    """A cache key: sha256 over the parts, each length-prefixed so they cannot run together."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class Cache:
+    """A verified, content-addressed store; every problem becomes a warning, never an error."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.diagnostics: list[Diagnostic] = []
+        self.usable = self._open()
+        self.hits = 0
+        self.misses = 0
+
+    def _open(self) -> bool:
+        marker = self.folder / MARKER
+        if self.folder.exists():
+            if not self.folder.is_dir():
+                return self._refuse("is not a folder")
+            if not marker.is_file():
+                if any(self.folder.iterdir()):
+                    return self._refuse("is not a packager cache (no packager-cache.json)")
+            else:
+                try:
+                    found = json.loads(marker.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    return self._refuse("has an unreadable packager-cache.json")
+                if not isinstance(found, dict) or found.get("format") != FORMAT:
+                    return self._refuse(f"is a cache of another format (expected {FORMAT})")
+                return True
+        try:
+            (self.folder / "parts").mkdir(parents=True, exist_ok=True)
+            (self.folder / "fonts").mkdir(exist_ok=True)
+            (self.folder / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
+            marker.write_text(json.dumps({"format": FORMAT}) + "\n", encoding="utf-8")
+        except OSError as exc:
+            return self._refuse(f"cannot be written ({exc.strerror})")
+        return True
+
+    def _refuse(self, why: str) -> bool:
+        self.diagnostics.append(warning(f"cache {why}; building without it", str(self.folder)))
+        return False
+
+    def _corrupt(self, path: Path) -> None:
+        self.diagnostics.append(warning("cache entry is damaged; ignored and rebuilt", str(path)))
+
+    # -- parts: a JSON description and a PDF --------------------------------------
+
+    def get_part(self, name: str) -> tuple[dict[str, Any], bytes] | None:
+        payload = self._read(self.folder / "parts" / name)
+        if payload is None:
+            self.misses += 1
+            return None
+        head, _, pdf = payload.partition(b"\n")
+        try:
+            meta = json.loads(head)
+        except ValueError:
+            self._corrupt(self.folder / "parts" / name)
+            self.misses += 1
+            return None
+        if not isinstance(meta, dict) or not pdf.startswith(b"%PDF"):
+            self._corrupt(self.folder / "parts" / name)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return meta, pdf
+
+    def put_part(self, name: str, meta: dict[str, Any], pdf: bytes) -> None:
+        head = json.dumps(meta, sort_keys=True, separators=(",", ":")).encode()
+        self._write(self.folder / "parts" / name, head + b"\n" + pdf)
+
+    # -- font programs, named by their hash ---------------------------------------
+
+    def get_font(self, sha: str) -> bytes | None:
+        data = self._read(self.folder / "fonts" / sha)
+        if data is not None and hashlib.sha256(data).hexdigest() != sha:
+            self._corrupt(self.folder / "fonts" / sha)
+            return None
+        return data
+
+    def put_font(self, sha: str, data: bytes) -> None:
+        if not (self.folder / "fonts" / sha).exists():
+            self._write(self.folder / "fonts" / sha, data)
+
+    # -- files ----------------------------------------------------------------------
+
+    def _read(self, path: Path) -> bytes | None:
+        if not self.usable:
+            return None
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError:
+            self._corrupt(path)
+            return None
+        if not raw.startswith(_MAGIC):
+            self._corrupt(path)
+            return None
+        checksum, _, payload = raw[len(_MAGIC) :].partition(b"\n")
+        if hashlib.sha256(payload).hexdigest().encode() != checksum:
+            self._corrupt(path)
+            return None
+        return payload
+
+    def _write(self, path: Path, payload: bytes) -> None:
+        if not self.usable:
+            return
+        data = _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            self.usable = False
+            self.diagnostics.append(
+                warning(
+                    f"cache cannot be written ({exc.strerror}); going on without it",
+                    str(self.folder),
+                )
+            )

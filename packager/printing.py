@@ -1,0 +1,256 @@
+"""The PDF of a book: stories laid out in parallel (or taken from the cache), then joined.
+
+    stories ──pmap(render, no folios)──▶ story PDFs ──┐      (cached by content)
+    front matter, back matter, blank page ─render────┤      (numbers known: in order)
+    calibration (the theme's folios) ─render──────────┤
+                                                       └─pdfbook.assemble─▶ book PDF
+
+A story's page count depends only on the side it starts on, and every story
+starts on a right-hand page, so once all stories are laid out their first
+page numbers follow in order; the contents page is laid out last, with them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from packager import __version__, cache, pdf, pdfbook
+from packager.cache import Cache
+from packager.errors import warning
+from packager.model import Book, Diagnostic, Part, Resource
+from packager.parallel import pmap
+from packager.pdf import RenderedPart, Renderer
+
+_TARGET = re.compile(r'data-target="([^"]+)"')
+_IMAGE = re.compile(r'src="(images/[^"]+)"')
+
+
+@dataclass(frozen=True)
+class PdfOutput:
+    data: bytes
+    pages: int
+    story_pages: dict[str, int]  # story id -> printed number of its first page
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOutput:
+    """The book as one PDF; stories laid out on ``jobs`` processes, reused from ``store``."""
+    renderer = Renderer(book.resources)
+    known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if _is_font(r.href)}
+    programs: dict[str, bytes] = dict(known)
+    problems: list[Diagnostic] = []
+    stories = [p for p in book.parts if p.kind == "story"]
+    laid_out = _stories(book, stories, jobs, store, known, programs)
+
+    def render(part_html: str, href: str, first_number: int | None = None) -> RenderedPart:
+        part = renderer.render(part_html, href, first_number=first_number)
+        detached, found = pdfbook.detach_fonts(part.pdf)
+        programs.update(found)
+        return dataclasses.replace(part, pdf=detached)
+
+    links = "".join(f'<link rel="stylesheet" href="{h}"/>' for h in book.pdf_css)
+    blank = render(f"<html><head>{links}</head><body class='blank'></body></html>", "blank.html")
+
+    def sequence(parts: Sequence[Part], front: bool, starts: dict[str, int]) -> list[pdfbook.Piece]:
+        pieces: list[pdfbook.Piece] = []
+        number = 1
+        for part in parts:
+            if part.recto and number % 2 == 0:
+                pieces.append(pdfbook.Piece(blank, front=front))
+                number += 1
+            starts[part.id] = number
+            if part.kind == "story":
+                rendered = laid_out[part.id]
+                pieces.append(pdfbook.Piece(rendered, part.id, folio=number, front=front))
+            else:
+                html = part.print_html
+                if part.kind == "contents":
+                    html = _fill_contents(html, story_starts)
+                rendered = render(html, part.href, first_number=number)
+                pieces.append(pdfbook.Piece(rendered, part.id, front=front))
+            problems.extend(_problems(part, rendered))
+            number += rendered.pages
+        if front and number % 2 == 0:
+            pieces.append(pdfbook.Piece(blank, front=True))  # the first story opens on a right page
+        return pieces
+
+    story_starts: dict[str, int] = {}
+    body = sequence([p for p in book.parts if p.matter != "front"], False, story_starts)
+    front = sequence([p for p in book.parts if p.matter == "front"], True, {})
+    folios = _calibrate(renderer, links, book.settings.language)
+    data = pdfbook.assemble([*front, *body], programs, folios, _metadata(book))
+    pages = sum(piece.part.pages for piece in [*front, *body])
+    if store is not None:
+        problems.extend(store.diagnostics)
+    numbers = {k: v for k, v in story_starts.items() if k.startswith("story-")}
+    return PdfOutput(data, pages, numbers, tuple(problems))
+
+
+# -- stories, in worker processes ----------------------------------------------------
+
+_worker: Renderer | None = None
+_known: frozenset[str] = frozenset()
+_sent: set[str] = set()
+
+
+def _start_worker(resources: tuple[Resource, ...], known: frozenset[str]) -> None:
+    global _worker, _known, _sent
+    _worker = Renderer(resources)
+    _known = known
+    _sent = set()
+
+
+_Laid = tuple[RenderedPart, tuple[str, ...], dict[str, bytes]]
+
+
+def _render_story(task: tuple[str, str]) -> _Laid:
+    """Lay out one story without folios: the part, its fonts' hashes, fonts not sent yet."""
+    assert _worker is not None
+    html, href = task
+    part = _worker.render(html, href, folios=False)
+    detached, programs = pdfbook.detach_fonts(part.pdf)
+    new = {sha: data for sha, data in programs.items() if sha not in _known and sha not in _sent}
+    _sent.update(new)
+    return dataclasses.replace(part, pdf=detached), tuple(sorted(programs)), new
+
+
+def _stories(
+    book: Book,
+    stories: Sequence[Part],
+    jobs: int,
+    store: Cache | None,
+    known: Mapping[str, bytes],
+    programs: dict[str, bytes],
+) -> dict[str, RenderedPart]:
+    keys = {p.id: _story_key(book, p) for p in stories}
+    done: dict[str, RenderedPart] = {}
+    for part in stories:
+        found = _from_cache(store, keys[part.id], known, programs) if store else None
+        if found is not None:
+            done[part.id] = found
+    todo = [p for p in stories if p.id not in done]
+    results = pmap(
+        _render_story,
+        [(p.print_html, p.href) for p in todo],
+        jobs,
+        initializer=_start_worker,
+        initargs=(tuple(book.resources), frozenset(known)),
+    )
+    for part, (rendered, used, fonts) in zip(todo, results, strict=True):
+        programs.update(fonts)
+        done[part.id] = rendered
+        if store is not None:
+            _to_cache(store, keys[part.id], rendered, used, programs)
+    return done
+
+
+def _story_key(book: Book, part: Part) -> str:
+    """What a story's layout depends on: its HTML, the print stylesheets, fonts and images."""
+    inputs: list[bytes | str] = [__version__, pdf.VERSION, "story, no folios", part.print_html]
+    images = set(_IMAGE.findall(part.print_html))
+    for resource in book.resources:
+        if resource.href.startswith("css/") or _is_font(resource.href) or resource.href in images:
+            inputs += [resource.href, resource.data]
+    return cache.key(*inputs)
+
+
+def _from_cache(
+    store: Cache, name: str, known: Mapping[str, bytes], programs: dict[str, bytes]
+) -> RenderedPart | None:
+    found = store.get_part(name)
+    if found is None:
+        return None
+    meta, data = found
+    try:
+        fonts = [str(s) for s in meta["fonts"]]
+        for sha in fonts:
+            if sha not in programs:
+                program = store.get_font(sha)
+                if program is None:
+                    return None
+                programs[sha] = program
+        return RenderedPart(
+            data,
+            int(meta["pages"]),
+            tuple(pdf.Bookmark(*b) for b in meta["bookmarks"]),
+            tuple(pdf.Anchor(*a) for a in meta["anchors"]),
+            tuple(pdf.Link(n, (r[0], r[1], r[2], r[3]), a) for n, r, a in meta["links"]),
+            tuple(str(m) for m in meta["messages"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        store.diagnostics.append(warning("cache entry is damaged; ignored and rebuilt", name))
+        return None
+
+
+def _to_cache(
+    store: Cache,
+    name: str,
+    part: RenderedPart,
+    used: Sequence[str],
+    programs: Mapping[str, bytes],
+) -> None:
+    for sha in used:
+        store.put_font(sha, programs[sha])
+    meta = {
+        "pages": part.pages,
+        "fonts": list(used),
+        "bookmarks": [dataclasses.astuple(b) for b in part.bookmarks],
+        "anchors": [dataclasses.astuple(a) for a in part.anchors],
+        "links": [[link.page, list(link.rect), link.anchor] for link in part.links],
+        "messages": list(part.messages),
+    }
+    store.put_part(name, meta, part.pdf)
+
+
+# -- the rest of the book, in order ---------------------------------------------------
+
+
+def _calibrate(renderer: Renderer, links: str, language: str) -> pdfbook.FolioStyle:
+    """Render three pages twice (numbered 1 and 1234567890) to learn the theme's folios."""
+    pages = "".join(
+        '<p style="break-after: page">&#160;</p>' if i < 2 else "<p>&#160;</p>" for i in range(3)
+    )
+    html = (
+        f'<html lang="{language}"><head>{links}</head>'
+        f'<body class="bodymatter story"><section class="story">{pages}</section></body></html>'
+    )
+    short = renderer.render(html, "calibration.html", first_number=1, heads=False)
+    long = renderer.render(html, "calibration.html", first_number=pdfbook.LONG_NUMBER, heads=False)
+    return pdfbook.calibrate(short.pdf, long.pdf)
+
+
+def _fill_contents(html: str, starts: Mapping[str, int]) -> str:
+    """Give each contents entry the printed number of the page its story starts on."""
+
+    def number(match: re.Match[str]) -> str:
+        page = starts.get(match.group(1))
+        return match.group(0) + (f' data-page="{page}"' if page else "")
+
+    return _TARGET.sub(number, html)
+
+
+def _problems(part: Part, rendered: RenderedPart) -> list[Diagnostic]:
+    where = f" ({part.title})" if part.kind == "story" else ""
+    return [warning(f"PDF{where}: {m}") for m in rendered.messages]
+
+
+def _metadata(book: Book) -> pdfbook.Metadata:
+    settings = book.settings
+    moment = dt.datetime.strptime(settings.modified, "%Y-%m-%dT%H:%M:%SZ")
+    return pdfbook.Metadata(
+        title=settings.title,
+        authors=settings.editors,
+        description=settings.description,
+        language=settings.language,
+        date=moment.strftime("D:%Y%m%d%H%M%SZ"),
+        producer=f"packager {__version__} (WeasyPrint {pdf.VERSION})",
+    )
+
+
+def _is_font(href: str) -> bool:
+    return href.startswith("fonts/")
