@@ -50,6 +50,7 @@ class Output:
     path: Path
     size: int
     pages: int | None = None
+    laid_out: tuple[str, ...] = ()  # PDF: stories laid out afresh (not from the cache)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def build(
         diagnostics.extend(pdf.diagnostics)
         _fail_if_strict(pdf.diagnostics, strict)
         files[path] = pdf.data
-        outputs.append(Output("pdf", path, len(pdf.data), pdf.pages))
+        outputs.append(Output("pdf", path, len(pdf.data), pdf.pages, pdf.laid_out))
     _write_all(files)
     return BuildResult(
         settings.title,

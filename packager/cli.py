@@ -81,11 +81,27 @@ def build_command(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
     ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option("--cache", help="Layout cache folder (default: SOURCE/.packager-cache)."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Lay out every story again; use no cache.")
+    ] = False,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
     result = _guard(
-        lambda: build(source, out_dir, formats=chosen, theme=theme, strict=strict, jobs=jobs)
+        lambda: build(
+            source,
+            out_dir,
+            formats=chosen,
+            theme=theme,
+            strict=strict,
+            jobs=jobs,
+            cache_dir=cache,
+            use_cache=not no_cache,
+        )
     )
     if not quiet:
         _print_diagnostics(result.diagnostics)

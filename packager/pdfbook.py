@@ -166,18 +166,9 @@ def _learn_digits(doc: pikepdf.Pdf) -> tuple[dict[str, int], dict[int, float], s
     if run is None or len(run.glyphs) != len(str(LONG_NUMBER)):
         return None
     digits = {d: g for d, g in zip(str(LONG_NUMBER), run.glyphs, strict=True)}
-    descendant = run.font.DescendantFonts[0]
-    widths = pdffonts.parse_widths(descendant.get("/W", Array()))
-    program = _program(descendant)
-    return digits, widths, hashlib.sha256(program).hexdigest()
-
-
-def _program(descendant: pikepdf.Object) -> bytes:
-    descriptor = descendant.FontDescriptor
-    for key in _FONT_FILES:
-        if key in descriptor:
-            return bytes(descriptor[key].read_bytes())
-    return b""
+    widths = pdffonts.parse_widths(run.font.DescendantFonts[0].get("/W", Array()))
+    sha = pdffonts.program_sha(run.font)
+    return (digits, widths, sha) if sha else None
 
 
 def _only_run(doc: pikepdf.Pdf, index: int) -> _Run | None:

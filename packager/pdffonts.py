@@ -59,16 +59,21 @@ def share(
         font, sha, _ = extra
         fonts[sha] = _Font(font)
         fonts[sha].add(font)
+    tables_seen: set[tuple[int, int]] = set()
     for page in book.pages:
         resources = page.obj.get("/Resources")
         if resources is None or "/Font" not in resources:
             continue
         table = resources.Font
+        if table.is_indirect:  # parts share one font table between their pages
+            if table.objgen in tables_seen:
+                continue
+            tables_seen.add(table.objgen)
         for name in list(table.keys()):
             font = table[name]
             if font.get("/Subtype") != Name.Type0:
                 continue
-            found = _program_sha(font)
+            found = program_sha(font)
             if found is None:
                 continue
             shared = fonts.setdefault(found, _Font(font))
@@ -83,7 +88,8 @@ def share(
         _rewrite(book, shared, program, glyphs)
 
 
-def _program_sha(font: pikepdf.Object) -> str | None:
+def program_sha(font: pikepdf.Object) -> str | None:
+    """The sha256 of a Type0 font's program, read from its stub if it was detached."""
     descriptor = font.DescendantFonts[0].get("/FontDescriptor")
     if descriptor is None:
         return None

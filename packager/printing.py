@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from packager import __version__, cache, pdf, pdfbook
@@ -36,6 +36,7 @@ class PdfOutput:
     pages: int
     story_pages: dict[str, int]  # story id -> printed number of its first page
     diagnostics: tuple[Diagnostic, ...]
+    laid_out: tuple[str, ...] = ()  # the stories laid out this time (the others were cached)
 
 
 def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOutput:
@@ -45,13 +46,23 @@ def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOu
     programs: dict[str, bytes] = dict(known)
     problems: list[Diagnostic] = []
     stories = [p for p in book.parts if p.kind == "story"]
-    laid_out = _stories(book, stories, jobs, store, known, programs)
+    laid_out, fresh = _stories(book, stories, jobs, store, known, programs)
 
-    def render(part_html: str, href: str, first_number: int | None = None) -> RenderedPart:
-        part = renderer.render(part_html, href, first_number=first_number)
-        detached, found = pdfbook.detach_fonts(part.pdf)
-        programs.update(found)
-        return dataclasses.replace(part, pdf=detached)
+    def render(
+        html: str, href: str, first_number: int | None = None, heads: bool = True
+    ) -> RenderedPart:
+        """A part laid out here, in order (its numbers are known), or taken from the cache."""
+        name = _part_key(book, html, f"in order, first={first_number}, heads={heads}")
+        found = _from_cache(store, name, programs) if store else None
+        if found is not None:
+            return found
+        part = renderer.render(html, href, first_number=first_number, heads=heads)
+        detached, used = pdfbook.detach_fonts(part.pdf)
+        programs.update(used)
+        done = dataclasses.replace(part, pdf=detached)
+        if store is not None:
+            _to_cache(store, name, done, tuple(sorted(used)), programs)
+        return done
 
     links = "".join(f'<link rel="stylesheet" href="{h}"/>' for h in book.pdf_css)
     blank = render(f"<html><head>{links}</head><body class='blank'></body></html>", "blank.html")
@@ -82,13 +93,13 @@ def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOu
     story_starts: dict[str, int] = {}
     body = sequence([p for p in book.parts if p.matter != "front"], False, story_starts)
     front = sequence([p for p in book.parts if p.matter == "front"], True, {})
-    folios = _calibrate(renderer, links, book.settings.language)
+    folios = _calibrate(render, links, book.settings.language)
     data = pdfbook.assemble([*front, *body], programs, folios, _metadata(book))
     pages = sum(piece.part.pages for piece in [*front, *body])
     if store is not None:
         problems.extend(store.diagnostics)
     numbers = {k: v for k, v in story_starts.items() if k.startswith("story-")}
-    return PdfOutput(data, pages, numbers, tuple(problems))
+    return PdfOutput(data, pages, numbers, tuple(problems), fresh)
 
 
 # -- stories, in worker processes ----------------------------------------------------
@@ -126,11 +137,11 @@ def _stories(
     store: Cache | None,
     known: Mapping[str, bytes],
     programs: dict[str, bytes],
-) -> dict[str, RenderedPart]:
-    keys = {p.id: _story_key(book, p) for p in stories}
+) -> tuple[dict[str, RenderedPart], tuple[str, ...]]:
+    keys = {p.id: _part_key(book, p.print_html, "story, no folios") for p in stories}
     done: dict[str, RenderedPart] = {}
     for part in stories:
-        found = _from_cache(store, keys[part.id], known, programs) if store else None
+        found = _from_cache(store, keys[part.id], programs) if store else None
         if found is not None:
             done[part.id] = found
     todo = [p for p in stories if p.id not in done]
@@ -146,22 +157,20 @@ def _stories(
         done[part.id] = rendered
         if store is not None:
             _to_cache(store, keys[part.id], rendered, used, programs)
-    return done
+    return done, tuple(p.id for p in todo)
 
 
-def _story_key(book: Book, part: Part) -> str:
-    """What a story's layout depends on: its HTML, the print stylesheets, fonts and images."""
-    inputs: list[bytes | str] = [__version__, pdf.VERSION, "story, no folios", part.print_html]
-    images = set(_IMAGE.findall(part.print_html))
+def _part_key(book: Book, html: str, how: str) -> str:
+    """What a part's layout depends on: its HTML, the print stylesheets, fonts and images."""
+    inputs: list[bytes | str] = [__version__, pdf.VERSION, how, html]
+    images = set(_IMAGE.findall(html))
     for resource in book.resources:
         if resource.href.startswith("css/") or _is_font(resource.href) or resource.href in images:
             inputs += [resource.href, resource.data]
     return cache.key(*inputs)
 
 
-def _from_cache(
-    store: Cache, name: str, known: Mapping[str, bytes], programs: dict[str, bytes]
-) -> RenderedPart | None:
+def _from_cache(store: Cache, name: str, programs: dict[str, bytes]) -> RenderedPart | None:
     found = store.get_part(name)
     if found is None:
         return None
@@ -210,7 +219,9 @@ def _to_cache(
 # -- the rest of the book, in order ---------------------------------------------------
 
 
-def _calibrate(renderer: Renderer, links: str, language: str) -> pdfbook.FolioStyle:
+def _calibrate(
+    render: Callable[..., RenderedPart], links: str, language: str
+) -> pdfbook.FolioStyle:
     """Render three pages twice (numbered 1 and 1234567890) to learn the theme's folios."""
     pages = "".join(
         '<p style="break-after: page">&#160;</p>' if i < 2 else "<p>&#160;</p>" for i in range(3)
@@ -219,8 +230,8 @@ def _calibrate(renderer: Renderer, links: str, language: str) -> pdfbook.FolioSt
         f'<html lang="{language}"><head>{links}</head>'
         f'<body class="bodymatter story"><section class="story">{pages}</section></body></html>'
     )
-    short = renderer.render(html, "calibration.html", first_number=1, heads=False)
-    long = renderer.render(html, "calibration.html", first_number=pdfbook.LONG_NUMBER, heads=False)
+    short = render(html, "calibration.html", first_number=1, heads=False)
+    long = render(html, "calibration.html", first_number=pdfbook.LONG_NUMBER, heads=False)
     return pdfbook.calibrate(short.pdf, long.pdf)
 
 
