@@ -98,10 +98,7 @@ def main() -> None:
     print("| measure | real prose | synthetic | synthetic / real |")
     print("| --- | ---: | ---: | ---: |")
     for key, (real, synth) in rows.items():
-        if key in SHARES:
-            fmt = "{:.1%}"
-        else:
-            fmt = "{:,.0f}" if real >= 100 else "{:.2f}"
+        fmt = "{:.1%}" if key in SHARES else "{:,.0f}" if real >= 100 else "{:.2f}"
         print(f"| {key} | {fmt.format(real)} | {fmt.format(synth)} | {synth / real:.2f} |")
 
 
