@@ -138,3 +138,27 @@ def test_foreign_cache_folder_is_left_alone(source: Path, tmp_path: Path) -> Non
 def test_no_cache_writes_no_cache(source: Path, tmp_path: Path) -> None:
     build(source, tmp_path / "a", formats=["pdf"], use_cache=False, env=ENV)
     assert not (source / ".packager-cache").exists()
+
+
+def test_a_story_template_override_invalidates_every_story(source: Path, tmp_path: Path) -> None:
+    build(source, tmp_path / "a", formats=["pdf"], env=ENV)
+    shipped = Path(__file__).parent.parent / "packager" / "templates" / "story.xhtml"
+    (source / "templates").mkdir()
+    (source / "templates" / "story.xhtml").write_text(
+        shipped.read_text(encoding="utf-8").replace(
+            "</header>", "<p>Printed by the zine.</p></header>"
+        ),
+        encoding="utf-8",
+    )
+    overridden = build(source, tmp_path / "b", formats=["pdf"], env=ENV)
+    assert len(laid_out(overridden)) == 4
+    assert "Printed by the zine." in "".join(p.body for p in pdf_pages(pdf_of(overridden)))
+
+
+def test_a_new_packager_version_invalidates_every_story(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(source, tmp_path / "a", formats=["pdf"], env=ENV)
+    monkeypatch.setattr("packager.printing.__version__", "99.0.0")
+    upgraded = build(source, tmp_path / "b", formats=["pdf"], env=ENV)
+    assert len(laid_out(upgraded)) == 4
