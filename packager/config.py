@@ -12,14 +12,14 @@ import re
 import tomllib
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from packager import html, themes
+from packager import html, hygiene, themes
 from packager.errors import ConfigError, error
 from packager.model import Diagnostic, Settings
 from packager.readers.markdown import render_fragment
@@ -121,7 +121,7 @@ def load_config(
             raise ConfigError([error("not UTF-8 text", label)]) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError([_toml_error(exc, label)]) from None
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = list(_control_characters(raw, text, label))
     try:
         parsed = _CollectionFile.model_validate(raw)
     except ValidationError as exc:
@@ -186,7 +186,7 @@ def modified_time(env: Mapping[str, str], date: str) -> str:
 def _settings(
     parsed: _CollectionFile, source: Path, theme: str, env: Mapping[str, str], label: str
 ) -> Settings:
-    title = (parsed.title or "").strip() or title_from_folder(source)
+    title = hygiene.label(parsed.title or "")[0] or title_from_folder(source)
     editors = [parsed.authors] if isinstance(parsed.authors, str) else parsed.authors
     date = str(parsed.date) if parsed.date is not None else ""
     identifier = parsed.identifier.strip() or (
@@ -194,12 +194,15 @@ def _settings(
     )
     disclaimer_html = ""
     if parsed.disclaimer and parsed.disclaimer.strip():
-        rendered, _ = render_fragment(parsed.disclaimer, label)
+        try:
+            rendered, _ = render_fragment(parsed.disclaimer, label)
+        except html.TooDeep as exc:
+            raise ConfigError([error(f"disclaimer: {exc}", label)]) from None
         disclaimer_html = html.map_text(rendered, smarten_blocks)
     return Settings(
         title=smarten_text(title),
-        subtitle=smarten_text(parsed.subtitle.strip()),
-        editors=tuple(smarten_text(e.strip()) for e in editors if e.strip()),
+        subtitle=smarten_text(hygiene.label(parsed.subtitle)[0]),
+        editors=tuple(smarten_text(e) for e in (hygiene.label(e)[0] for e in editors) if e),
         language=parsed.language,
         date=date,
         modified=modified_time(env, date),
@@ -214,6 +217,23 @@ def _settings(
         page_size=parsed.page_size,
         slug=slugify(title),
     )
+
+
+def _control_characters(
+    raw: Mapping[str, Any], text: str, label: str, keys: tuple[str, ...] = ()
+) -> Iterator[Diagnostic]:
+    """An error for every string value with characters XML forbids (TOML escapes allow them)."""
+    for key, value in raw.items():
+        here = (*keys, key)
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, Mapping):
+                yield from _control_characters(item, text, label, here)
+            elif isinstance(item, str) and hygiene.CONTROL.search(item):
+                found = hygiene.codes(hygiene.CONTROL.findall(item))
+                name = ".".join(str(k) for k in here)
+                yield error(f"{name}: control characters ({found}) are not allowed", label,
+                            _key_line(text, here))  # fmt: skip
 
 
 def _plain(value: object) -> object:

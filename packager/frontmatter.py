@@ -52,6 +52,19 @@ def _refuse_aliases(node: Node) -> None:
         stack.extend(reversed(children))  # visit in document order: report the later use
 
 
+def _refuse_duplicates(node: MappingNode, file: str) -> None:
+    """A key given twice: YAML keeps the last silently; an editor should choose."""
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        name, line = str(key.value), key.start_mark.line + 2
+        if name in seen:
+            raise StoryError(
+                [error(f"front matter: '{name}' is given twice (lines {seen[name]} and {line})",
+                       file, line)]
+            )  # fmt: skip
+        seen[name] = line
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """The fields of a front matter block and the story text after it."""
@@ -92,9 +105,14 @@ def _load(yaml_text: str, file: str) -> tuple[dict[str, object], dict[str, int]]
             raise StoryError(
                 [error("front matter must be 'key: value' lines", file, node.start_mark.line + 2)]
             )
+        _refuse_duplicates(node, file)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.line >= yaml_text.count("\n"):
+            # The problem was found at the end ("expected ']', but got <stream
+            # end>"): the line to fix is where the unclosed thing opened.
+            mark = exc.context_mark
         line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening ---
         problem = exc.problem or exc.context or "invalid YAML"
         raise StoryError([error(f"front matter: {problem}", file, line)]) from None

@@ -49,9 +49,98 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 # Text inside these is code or verbatim and keeps its straight quotes.
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "var"})
+_TAG_ONLY = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+# Elements of whole pages that stories are not made of but that nest like them.
+_PAGE_TAGS = frozenset({"html", "body", "section", "article", "main", "header", "footer",
+                        "nav", "aside", "font", "center", "details", "summary"})  # fmt: skip
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9:-]*)")
 # A tag (its name captured) or a run of text, in a serialized fragment.
 _TOKEN = re.compile(r"<(?:/?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)[^>]*|!--.*?--|\?.*?\?)>|[^<]+", re.S)
+
+
+# Elements nested deeper than this are refused: WeasyPrint 70 recurses once per
+# level and fails near 300, and libxml2 (lxml) silently drops whatever lies
+# deeper than 256. Real stories nest a dozen levels at most.
+MAX_DEPTH = 100
+_VOID_NAMES = frozenset({"br", "hr", "img", "wbr", "col", "meta", "link", "input", "area",
+                         "base", "embed", "param", "source", "track"})  # fmt: skip
+
+
+class TooDeep(ValueError):
+    """Markup nested deeper than MAX_DEPTH."""
+
+    def __init__(self, depth: int) -> None:
+        super().__init__(
+            f"markup is nested more than {MAX_DEPTH} levels deep "
+            "(flatten the nested emphasis, quotes or lists)"
+        )
+        self.depth = depth
+        self.line: int | None = None  # where it starts, when the reader knows
+
+
+def depth(fragment: str) -> int:
+    """How deeply the elements of a well-formed fragment nest."""
+    if fragment.count("<") < MAX_DEPTH:
+        return fragment.count("<")  # cannot nest deeper than it has tags
+    level = deepest = 0
+    for match in _TAG_ONLY.finditer(fragment):
+        closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
+        if closing:
+            level -= 1
+        elif not selfclosing and name not in _VOID_NAMES:
+            level += 1
+            deepest = max(deepest, level)
+    return deepest
+
+
+def check_depth(raw_html: str) -> None:
+    """Raise TooDeep if any HTML (well-formed or not) nests deeper than MAX_DEPTH.
+
+    nh3 parses it as a browser would (closing what HTML closes implicitly) and
+    serializes it well-formed; its own output is then counted exactly.
+    """
+    if raw_html.count("<") >= MAX_DEPTH:
+        found = depth(nh3.clean(raw_html, tags=_TAG_SET | _PAGE_TAGS, attributes={}))
+        if found > MAX_DEPTH:
+            raise TooDeep(found)
+
+
+# Words longer than this in a story's text are refused: no story has them,
+# and laying one out costs WeasyPrint time that grows with its square.
+MAX_WORD = 10_000
+# In print, a run of text this long without a space gets a break opportunity
+# (U+200B) every _BREAK_EVERY characters: WeasyPrint's overflow-wrap would
+# find the breaks too, but in time quadratic in the word's length.
+_LONG_RUN = re.compile(r"[^\s<>]{60,}")
+_HUGE_WORD = re.compile(r"[^\s<>]{" + str(MAX_WORD + 1) + ",}")
+_UNIT = re.compile(r"&#?\w+;|.", re.S)
+_BREAK_EVERY = 30
+
+
+def breakable(document: str) -> str:
+    """Print markup with a break opportunity inside every very long word of its text."""
+    if not _LONG_RUN.search(document):
+        return document
+
+    def insert(match: re.Match[str]) -> str:
+        start = match.start()
+        if document.rfind("<", 0, start) > document.rfind(">", 0, start):
+            return match.group(0)  # inside a tag: an attribute value
+        units = _UNIT.findall(match.group(0))
+        return "\u200b".join(
+            "".join(units[i : i + _BREAK_EVERY]) for i in range(0, len(units), _BREAK_EVERY)
+        )
+
+    return _LONG_RUN.sub(insert, document)
+
+
+def longest_word(fragment: str) -> int:
+    """The length of the longest run of text without a space (0 if under MAX_WORD)."""
+    for match in _HUGE_WORD.finditer(fragment):
+        start = match.start()
+        if fragment.rfind("<", 0, start) <= fragment.rfind(">", 0, start):
+            return len(match.group(0))
+    return 0
 
 
 def escape(text: str) -> str:
@@ -74,6 +163,9 @@ def sanitize(raw_html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    found = depth(cleaned)
+    if found > MAX_DEPTH:
+        raise TooDeep(found)
     if "<a" not in cleaned and "<img" not in cleaned:
         # ammonia's output is well-formed HTML with quoted attributes: only void
         # elements and &nbsp; differ from XHTML. No need to parse it again.

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from packager import __version__
+from packager import __version__, html
 from packager.model import Book, Collection, Part, PlacedStory, Resource
 
 _FACTS = (
@@ -103,7 +103,7 @@ def render_book(
             kind=kind,
             title=title,
             xhtml=page("epub"),
-            print_html=page("pdf"),
+            print_html=html.breakable(page("pdf")),
             matter=matter,
             recto=recto,
             author=author,

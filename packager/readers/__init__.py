@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-from packager.errors import StoryError, warning
+from packager import html, hygiene
+from packager.errors import StoryError, error, warning
 from packager.frontmatter import FrontMatter, split_front_matter
 from packager.languages import language_tag
-from packager.model import Change, Diagnostic, Severity, Story, StoryMeta
+from packager.model import Change, Chapter, Diagnostic, Severity, Story, StoryMeta
 from packager.readers import markdown, txt
 from packager.readers.body import Body
 from packager.readers.docx import read_docx
 from packager.readers.images import resolve_images
 from packager.readers.meta import apply, meta_updates
 from packager.readers.paragraphs import inline
-from packager.readers.source import SourceText, decode
+from packager.readers.source import MAX_STORY_BYTES, SourceText, decode
 from packager.readers.webpage import read_html
 
 FORMATS = {
@@ -43,6 +45,15 @@ def is_story_file(path: Path) -> bool:
 def read_story(path: Path, root: Path, file: str) -> Story:
     """Read one story file; raise StoryError listing every problem with file:line."""
     try:
+        return _read_story(path, root, file)
+    except html.TooDeep as exc:
+        raise StoryError([error(str(exc), file, exc.line)]) from None
+
+
+def _read_story(path: Path, root: Path, file: str) -> Story:
+    try:
+        if path.stat().st_size > MAX_STORY_BYTES:  # refused before it is read
+            raise StoryError([error(f"file is larger than {MAX_STORY_BYTES // 2**20} MiB", file)])
         data = path.read_bytes()
     except OSError as exc:
         raise StoryError([f"{file}: cannot read ({exc.strerror})"]) from None
@@ -86,6 +97,17 @@ def read_story(path: Path, root: Path, file: str) -> Story:
                 )
             )
         meta = apply(meta, {"title": title})
+    too_long = [(c.line, n) for c in chapters if (n := html.longest_word(c.html))]
+    if too_long:
+        raise StoryError(
+            [
+                error(f"a 'word' of {n:,} characters with no space; the limit is "
+                      f"{html.MAX_WORD:,} (is it data pasted as text?)", file, line)
+                for line, n in too_long
+            ]
+        )  # fmt: skip
+    meta, chapters, tidied = _tidy_labels(meta, chapters, file)
+    found.extend(tidied)
     chapters, images, image_problems = resolve_images(chapters, path, root, file)
     return Story(
         path=path,
@@ -97,6 +119,29 @@ def read_story(path: Path, root: Path, file: str) -> Story:
         changes=tuple(changes),
         diagnostics=(*source.diagnostics, *problems, *found, *image_problems),
     )
+
+
+def _tidy_labels(
+    meta: StoryMeta, chapters: Sequence[Chapter], file: str
+) -> tuple[StoryMeta, tuple[Chapter, ...], list[Diagnostic]]:
+    """Titles and names as the contents and bookmarks show them (see packager.hygiene)."""
+    found: list[Diagnostic] = []
+    title, notes = hygiene.label(meta.title)
+    found += [warning(f"title: {n}", file) for n in notes]
+    authors: list[str] = []
+    for name in meta.authors:
+        name, notes = hygiene.label(name)
+        found += [warning(f"author: {n}", file) for n in notes]
+        authors += [name] if name else []
+    tidied: list[Chapter] = []
+    for chapter in chapters:
+        if chapter.title:
+            heading, notes = hygiene.label(chapter.title)
+            found += [warning(f"chapter title: {n}", file, chapter.line) for n in notes]
+            chapter = dataclasses.replace(chapter, title=heading or None)
+        tidied.append(chapter)
+    updates = {"title": title or UNTITLED, "authors": tuple(authors)}
+    return apply(meta, updates), tuple(tidied), found
 
 
 def _with_detected(meta: StoryMeta, body: Body) -> StoryMeta:

@@ -16,6 +16,7 @@ from typing import Any
 
 import lxml.html
 
+from packager import html
 from packager.errors import StoryError, error
 from packager.readers.body import Body
 from packager.readers.webpage import read_page
@@ -34,6 +35,8 @@ def read_docx(data: bytes, file: str, known_title: str) -> Body:
     """Read a story from the bytes of a .docx file."""
     import mammoth  # only Word files need it
 
+    _check_unpacked_size(data, file)
+
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(data),
@@ -44,8 +47,25 @@ def read_docx(data: bytes, file: str, known_title: str) -> Body:
         raise StoryError([error(f"not a readable Word (.docx) file ({exc})", file)]) from None
     # One block per line, so that "line" in a report is the paragraph's number.
     text = re.sub(r"(</(?:p|h[1-6]|li|blockquote|table)>)", r"\1\n", str(result.value))
+    html.check_depth(text)  # before lxml, which drops what lies deeper than 256
     root = lxml.html.document_fromstring(f"<html><body>{text}</body></html>")
     return read_page(root, file, known_title, Body())
+
+
+# A .docx is a zip: a small file can unpack to gigabytes (a "zip bomb").
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def _check_unpacked_size(data: bytes, file: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise StoryError([error(f"not a readable Word (.docx) file ({exc})", file)]) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise StoryError(
+            [error(f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB; refused", file)]
+        )
 
 
 def _image(image: Any) -> dict[str, str]:

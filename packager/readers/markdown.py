@@ -26,7 +26,10 @@ _SCENE_BREAK_LINE = re.compile(r"^[ \t]*(?:~{3,}|#)[ \t]*$")
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True})
+    # markdown-it stops nesting blocks at maxNesting and drops what lies deeper
+    # (20 by default: 21 levels of "> " would lose the words). Above the
+    # depth cap, so that too deep is an error (html.TooDeep), never a loss.
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": html.MAX_DEPTH + 10})
 
 
 def render_fragment(text: str, file: str, first_line: int = 1) -> tuple[str, list[Diagnostic]]:
@@ -77,7 +80,11 @@ class MarkdownBody:
         run: list[Token] = []
 
         def flush() -> None:
-            fragment = html.sanitize(md.renderer.render(run, md.options, {}))
+            try:
+                fragment = html.sanitize(md.renderer.render(run, md.options, {}))
+            except html.TooDeep as exc:
+                exc.line = next((self._line(t) for t in run if t.map and _deep(t)), line)
+                raise
             if title is not None or fragment.strip():
                 chapters.append(Chapter(title, fragment, line))
 
@@ -98,6 +105,11 @@ class MarkdownBody:
             i += 1
         flush()
         return chapters
+
+
+def _deep(token: Token) -> bool:
+    """Whether a block token, or the inline markup inside it, nests deeply."""
+    return token.level > 20 or any(c.level > 20 for c in token.children or [])
 
 
 def _scene_breaks(body: str) -> str:

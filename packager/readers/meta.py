@@ -9,7 +9,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from packager import hygiene
 from packager.errors import error, warning
+from packager.html import TooDeep
 from packager.languages import language_tag
 from packager.model import Diagnostic, StoryMeta
 from packager.readers.markdown import render_fragment
@@ -23,6 +25,8 @@ MARKDOWN_FIELDS = {
     "disclaimer": "disclaimer_html",
 }
 AUTHOR_FIELDS = ("author", "authors")
+# Fields shown in the contents, bookmarks and openers: cleaned as labels.
+LABEL_FIELDS = frozenset(("title", "rating", *AUTHOR_FIELDS, *LIST_FIELDS))
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, *MARKDOWN_FIELDS, *AUTHOR_FIELDS))
 
 
@@ -49,6 +53,16 @@ def meta_updates(
         message = f"{where}: '{key}' must be {expected} (got {_describe(value)})"
         problems.append(error(message, file, lines.get(key)))
 
+    def tidy(key: str, text: str) -> str:
+        """A label (title, name, tag) or a plain value, without what no book should carry."""
+        if key in LABEL_FIELDS:
+            text, notes = hygiene.label(text)
+        else:
+            text, removed = hygiene.without_controls(text)
+            notes = [f"removed control characters ({removed})"] if removed else []
+        problems.extend(warning(f"{where}: '{key}': {n}", file, lines.get(key)) for n in notes)
+        return text
+
     for key, value in fields.items():
         if key == "language":
             tag = language_tag(value) if isinstance(value, str) else None
@@ -58,7 +72,7 @@ def meta_updates(
                 updates[key] = tag
         elif key in TEXT_FIELDS:
             if isinstance(value, str | int | float) and not isinstance(value, bool):
-                updates[key] = str(value).strip()
+                updates[key] = tidy(key, str(value).strip())
             else:
                 bad(key, "text", value)
         elif key in AUTHOR_FIELDS or key in LIST_FIELDS:
@@ -66,10 +80,15 @@ def meta_updates(
             if items is None:
                 bad(key, "text or a list of text", value)
             else:
-                updates["authors" if key in AUTHOR_FIELDS else key] = items
+                cleaned = (tidy(key, item) for item in items)
+                updates["authors" if key in AUTHOR_FIELDS else key] = tuple(c for c in cleaned if c)
         elif key in MARKDOWN_FIELDS:
             if isinstance(value, str):
-                html, found = render_fragment(value, file, lines.get(key, 1))
+                try:
+                    html, found = render_fragment(tidy(key, value), file, lines.get(key, 1))
+                except TooDeep as exc:
+                    problems.append(error(f"{where}: '{key}': {exc}", file, lines.get(key)))
+                    continue
                 updates[MARKDOWN_FIELDS[key]] = html
                 problems.extend(found)
             else:

@@ -10,16 +10,16 @@ import re
 from dataclasses import dataclass
 
 from packager.errors import StoryError, error, warning
+from packager.hygiene import CONTROL, codes
 from packager.model import Change, Diagnostic
 
 MAX_STORY_BYTES = 50 * 1024 * 1024  # a 10-million-word novel is about 60 MB of text
-# C0 controls other than tab and newline, DEL, C1 controls, and the private-use
-# characters packager uses internally for inline markup: XML 1.0 forbids most
-# of them and no story means them. Removed with a warning.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ue000-\ue004]")
 # Line and paragraph separators become newlines (U+2029 crashes WeasyPrint 70
-# inside a wrapped paragraph).
+# inside a wrapped paragraph). U+0085 (NEL) is a line break too, unless it is
+# the second half of a UTF-8 letter read as Latin-1 ("Ã\x85" is "Å"), which
+# the mojibake repair mends.
 _SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\u0085": "\n"})
+_NEL = re.compile(r"(?<![\u00c2-\u00f4])\u0085")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -57,7 +57,7 @@ def decode(data: bytes, file: str) -> SourceText:
         changes.append(Change(file, 1, "repaired", "decoded as", encoding))
     if guessed:
         notes.append(warning(f"encoding guessed as {encoding}; check the accented letters", file))
-    text, mended = _mend_mojibake(text, file)
+    text, mended = _mend_mojibake(_NEL.sub("\n", text), file)
     cleaned = clean_text(text, file)
     return SourceText(
         cleaned.text,
@@ -128,17 +128,20 @@ class CleanText:
 
 def clean_text(text: str, file: str) -> CleanText:
     """Normalise line ends and separators; drop control characters with a warning."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SEPARATORS)
+    # Control characters are found before the separators become line breaks,
+    # so their line numbers are the ones an editor shows.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     diagnostics: list[Diagnostic] = []
     changes: list[Change] = []
-    if _CONTROL.search(text):
+    if CONTROL.search(text):
         for lineno, line in enumerate(text.split("\n"), start=1):
-            found = _CONTROL.findall(line)
+            found = CONTROL.findall(line)
             if found:
-                codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in found}))
-                diagnostics.append(warning(f"removed control characters ({codes})", file, lineno))
+                removed = codes(found)
+                diagnostics.append(warning(f"removed control characters ({removed})", file, lineno))
                 changes.append(
-                    Change(file, lineno, "repaired", "control characters removed", codes)
+                    Change(file, lineno, "repaired", "control characters removed", removed)
                 )
-        text = _CONTROL.sub("", text)
+        text = CONTROL.sub("", text)
+    text = text.translate(_SEPARATORS)
     return CleanText(text, tuple(changes), tuple(diagnostics))

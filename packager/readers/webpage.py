@@ -66,6 +66,7 @@ _MARKS = {"em": _EM, "i": _EM, "cite": _EM, "strong": _STRONG, "b": _STRONG}
 
 def read_html(text: str, file: str, known_title: str) -> Body:
     """Read a story from the text of an HTML file."""
+    html.check_depth(text)  # before lxml, which drops what lies deeper than 256
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text) or "<p></p>")
     except (etree.ParserError, ValueError) as exc:
