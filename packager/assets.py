@@ -3,20 +3,22 @@
 The I/O half of rendering: after this, render and the writers never touch
 the file system. Stylesheets are layered base -> theme -> fonts and print
 rules -> page size -> the editor's own, so an editor overrides a rule without
-copying a theme.
+copying a theme. Only files from the theme and the source folder go in: the
+editor's CSS is checked reference by reference (packager.stylesheets).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from packager import themes
-from packager.errors import ConfigError, error
-from packager.model import Collection, Resource
-from packager.readers.images import MEDIA_TYPES
+from packager.config import display_path
+from packager.errors import ConfigError, error, warning
+from packager.model import Collection, Diagnostic, Resource
+from packager.readers.images import MEDIA_TYPES, outside
 from packager.render import Styles
+from packager.stylesheets import FONT_TYPES, user_styles
 from packager.themes import Theme
 
 
@@ -47,6 +49,7 @@ class Assets:
     resources: tuple[Resource, ...]
     styles: Styles
     cover_href: str
+    diagnostics: tuple[Diagnostic, ...] = ()  # references refused in the editor's CSS
 
 
 def page_css(name: str) -> str:
@@ -69,7 +72,8 @@ def font_faces(theme: Theme) -> str:
     )
 
 
-def gather(collection: Collection, theme: Theme) -> Assets:
+def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
+    """Every file the book holds besides its documents, read from the theme and ``source``."""
     settings = collection.settings
     base_book, base_print = themes.base_css()
     resources = [
@@ -80,33 +84,35 @@ def gather(collection: Collection, theme: Theme) -> Assets:
         Resource("css/print.css", "text/css", _read(theme.print_css), in_epub=False),
         Resource("css/page.css", "text/css", page_css(settings.page_size).encode(), False),
     ]
-    user = []
-    for i, path in enumerate(settings.extra_css, start=1):
-        href = f"css/user-{i}-{_safe(path.stem)}.css"
-        resources.append(Resource(href, "text/css", _read(path)))
-        user.append(href)
+    user = user_styles(settings.extra_css, source)
+    resources.extend(user.resources)
     resources.extend(
         Resource(f"fonts/{font.path.name}", _font_type(font.path), _read(font.path), False)
         for font in theme.fonts
     )
-    seen: set[str] = set()
+    seen = {r.href for r in resources}
     for placed in collection.stories:
         for image in placed.story.images:
             if image.href not in seen:
                 seen.add(image.href)
                 resources.append(Resource(image.href, image.media_type, _read(image.source)))
+    problems = list(user.diagnostics)
     cover_href = ""
-    if settings.cover is not None:
-        media_type = MEDIA_TYPES.get(settings.cover.suffix.lower())
+    cover = settings.cover
+    if cover is not None and (reason := outside(cover, source)) is not None:
+        problems.append(warning(f"cover: {reason}; left out", display_path(cover)))
+        cover = None  # load_config refuses this first; never read such a file here
+    if cover is not None:
+        media_type = MEDIA_TYPES.get(cover.suffix.lower())
         if media_type is None:
             kinds = ", ".join(sorted(MEDIA_TYPES))
-            raise ConfigError([error(f"cover: must be one of {kinds}", str(settings.cover))])
-        cover_href = f"images/cover{settings.cover.suffix.lower()}"
-        resources.append(Resource(cover_href, media_type, _read(settings.cover)))
+            raise ConfigError([error(f"cover: must be one of {kinds}", str(cover))])
+        cover_href = f"images/cover{cover.suffix.lower()}"
+        resources.append(Resource(cover_href, media_type, _read(cover)))
     book_css = ("css/base.css", "css/book.css")
     print_css = ("css/fonts.css", "css/base-print.css", "css/print.css", "css/page.css")
-    styles = Styles(epub=(*book_css, *user), pdf=(*book_css, *print_css, *user))
-    return Assets(tuple(resources), styles, cover_href)
+    styles = Styles(epub=(*book_css, *user.hrefs), pdf=(*book_css, *print_css, *user.hrefs))
+    return Assets(tuple(resources), styles, cover_href, tuple(problems))
 
 
 def _read(path: Path) -> bytes:
@@ -116,14 +122,5 @@ def _read(path: Path) -> bytes:
         raise ConfigError([error(f"cannot read ({exc.strerror})", str(path))]) from None
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "style"
-
-
 def _font_type(path: Path) -> str:
-    return {
-        ".otf": "font/otf",
-        ".ttf": "font/ttf",
-        ".woff": "font/woff",
-        ".woff2": "font/woff2",
-    }.get(path.suffix.lower(), "application/octet-stream")
+    return FONT_TYPES.get(path.suffix.lower(), "application/octet-stream")

@@ -123,12 +123,14 @@ def build(
     loaded = load_stories(source, theme=theme, env=env, jobs=jobs)
     _fail_if_strict(loaded.diagnostics, strict)
     collection = assemble(loaded.config, loaded.stories)
-    book = _render(loaded.config, collection)
+    refused: list[Diagnostic] = []
+    book = _render(loaded.config, collection, refused)
+    _fail_if_strict(refused, strict)
 
     settings = collection.settings
     files: dict[Path, bytes] = {}
     outputs: list[Output] = []
-    diagnostics = list(loaded.diagnostics)
+    diagnostics = [*loaded.diagnostics, *refused]
     if "epub" in formats:
         path = out / f"{settings.slug}.epub"
         files[path] = write_epub(book)
@@ -153,9 +155,12 @@ def build(
     )
 
 
-def _render(config: Config, collection: Collection) -> Book:
+def _render(config: Config, collection: Collection, found: list[Diagnostic] | None = None) -> Book:
+    """The book; what gathering its files refused (the editor's CSS) is added to ``found``."""
     theme = themes.load_theme(config.settings.theme)
-    gathered = assets.gather(collection, theme)
+    gathered = assets.gather(collection, theme, config.source)
+    if found is not None:
+        found.extend(gathered.diagnostics)
     env = render.environment(themes.template_dirs(theme, config.source))
     try:
         return render.render_book(

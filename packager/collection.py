@@ -10,6 +10,7 @@ from packager.config import Config, display_path
 from packager.errors import StoryError, error, warning
 from packager.model import Collection, Diagnostic, PlacedStory, Story, TocEntry
 from packager.readers import FORMATS, is_story_file
+from packager.readers.images import outside
 
 # Formats people put in a story folder that packager does not read (yet):
 # named in a warning rather than skipped in silence.
@@ -31,7 +32,15 @@ def discover(config: Config) -> tuple[list[Path], list[Diagnostic]]:
         if not path.is_file():
             continue
         if is_story_file(path):
-            files.append(path)
+            # is_file() follows symlinks: a story that is a link to /etc/passwd
+            # would be read and printed. Links that stay inside the folder are fine.
+            reason = outside(path, source)
+            if reason is None:
+                files.append(path)
+            else:
+                # Named by the link itself: display_path would resolve it to its target.
+                where = (Path(display_path(path.parent)) / path.name).as_posix()
+                notes.append(warning(f"{reason}; skipped", where))
         elif path.suffix.lower() in _OTHER_DOCUMENTS:
             kinds = ", ".join(sorted(FORMATS))
             notes.append(

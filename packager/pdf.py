@@ -17,6 +17,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import weasyprint
 import weasyprint.pdf.fonts
@@ -52,6 +53,7 @@ _NO_HEADS = CSS(
 # fonts are subset once for the whole book), and a link that points into
 # another part is resolved when the parts are joined.
 _NOT_PROBLEMS = ("Using fontTools instead of HarfBuzz-Subset", "No anchor #")
+_NOT_IN_BOOK = "is not part of the book"
 
 VERSION = weasyprint.__version__
 
@@ -98,14 +100,39 @@ class BookFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, resources: Sequence[Resource]) -> None:
         super().__init__(allowed_protocols=())
         self._files = {BASE_URL + r.href: r for r in resources}
+        self._origins: dict[str, str] | None = None
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         resource = self._files.get(url.split("#", 1)[0])
         if resource is None:
             self.refused.append(url)
-            raise ValueError(f"{url} is not part of the book")
+            raise ValueError(f"{_shown(url)} {_NOT_IN_BOOK}")
         return URLFetcherResponse(url, resource.data, {"Content-Type": resource.media_type})
+
+    def refusal(self, url: str) -> str:
+        """The warning for a refused address, naming the stylesheet that asked for it."""
+        if self._origins is None:
+            self._origins = self._find_origins()
+        origin = self._origins.get(url.split("#", 1)[0])
+        return f"refused to load {_shown(url)}" + (f" (from {origin})" if origin else "")
+
+    def _find_origins(self) -> dict[str, str]:
+        """Every address the book's stylesheets name, resolved as WeasyPrint resolves it."""
+        from packager.stylesheets import references  # only needed when something is refused
+
+        origins: dict[str, str] = {}
+        for href, resource in self._files.items():
+            if resource.media_type == "text/css":
+                css = resource.data.decode("utf-8", "replace")
+                for address, line in references(css):
+                    target = urljoin(href, address.strip()).split("#", 1)[0]
+                    origins.setdefault(target, f"{resource.href}, line {line}")
+        return origins
+
+
+def _shown(url: str) -> str:
+    return "a data: URL" if url.lower().startswith("data:") else url
 
 
 class Renderer:
@@ -137,8 +164,11 @@ class Renderer:
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts, stylesheets=sheets)
             data = rendered.write_pdf()
-        refused = [f"refused to load {u}" for u in self.fetcher.refused[refused_before:]]
-        return _describe(rendered, data, tuple([*messages, *refused]))
+        # WeasyPrint logs each refusal too ("Failed to load image at ..."): once is enough.
+        kept = [m for m in messages if _NOT_IN_BOOK not in m]
+        asked = dict.fromkeys(self.fetcher.refused[refused_before:])
+        refused = [self.fetcher.refusal(url) for url in asked]
+        return _describe(rendered, data, tuple(dict.fromkeys([*kept, *refused])))
 
 
 def _describe(document: Document, data: bytes, messages: tuple[str, ...]) -> RenderedPart:

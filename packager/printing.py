@@ -45,6 +45,7 @@ def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOu
     known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if _is_font(r.href)}
     programs: dict[str, bytes] = dict(known)
     problems: list[Diagnostic] = []
+    reported: set[str] = set()  # each message once per book, not once per part
     stories = [p for p in book.parts if p.kind == "story"]
     laid_out, fresh = _stories(book, stories, jobs, store, known, programs)
 
@@ -84,7 +85,7 @@ def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOu
                     html = _fill_contents(html, story_starts)
                 rendered = render(html, part.href, first_number=number)
                 pieces.append(pdfbook.Piece(rendered, part.id, front=front))
-            problems.extend(_problems(part, rendered))
+            problems.extend(_problems(part, rendered, reported))
             number += rendered.pages
         if front and number % 2 == 0:
             pieces.append(pdfbook.Piece(blank, front=True))  # the first story opens on a right page
@@ -245,9 +246,12 @@ def _fill_contents(html: str, starts: Mapping[str, int]) -> str:
     return _TARGET.sub(number, html)
 
 
-def _problems(part: Part, rendered: RenderedPart) -> list[Diagnostic]:
+def _problems(part: Part, rendered: RenderedPart, seen: set[str]) -> list[Diagnostic]:
+    """The part's messages not reported yet: every part reads the same stylesheets."""
     where = f" ({part.title})" if part.kind == "story" else ""
-    return [warning(f"PDF{where}: {m}") for m in rendered.messages]
+    new = [m for m in rendered.messages if m not in seen]
+    seen.update(new)
+    return [warning(f"PDF{where}: {m}") for m in new]
 
 
 def _metadata(book: Book) -> pdfbook.Metadata:
