@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateRuntimeError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from packager import __version__, html
+from packager.config import display_path
+from packager.errors import PackagerError, error
 from packager.model import Book, Collection, Part, PlacedStory, Resource
 
 _FACTS = (
@@ -48,7 +51,13 @@ def join_names(names: Sequence[str]) -> str:
 
 
 def environment(template_dirs: Sequence[Path]) -> Environment:
-    env = Environment(
+    """Templates render in Jinja's immutable sandbox.
+
+    An editor's own templates (SOURCE/templates/) come with story folders that
+    are shared and downloaded; in the sandbox they can lay out the book but
+    not reach Python (``cycler.__init__.__globals__``) or change its data.
+    """
+    env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
         undefined=StrictUndefined,
@@ -94,7 +103,12 @@ def render_book(
             }
             if "placed" in extra:
                 context["story"] = _story_view(extra["placed"], link)
-            return env.get_template(f"{kind}.xhtml").render(context)
+            template = env.get_template(f"{kind}.xhtml")
+            try:
+                return template.render(context)
+            except TemplateRuntimeError as exc:  # e.g. the sandbox refused an attribute
+                where = display_path(Path(template.filename or template.name or kind))
+                raise PackagerError([error(f"template: {exc}", where)]) from None
 
         author = join_names(extra["placed"].story.meta.authors) if "placed" in extra else ""
         return Part(

@@ -1,0 +1,84 @@
+"""Story text is data: no markup, script or template code from a story runs or vanishes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import SAMPLES, write_story
+from helpers import Epub, assert_epubcheck_clean, pdf_pages
+from typer.testing import CliRunner
+
+from packager.build import BuildResult, build
+from packager.cli import app
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    source = tmp_path_factory.mktemp("safety") / "src"
+    write_story(
+        source,
+        "01-md.md",
+        "---\ntitle: 'Sum {{ 7*7 }} {% raw %}'\nauthor: '{{ config }}'\n---\n\n"
+        f"In Markdown: {SCRIPT} stays text.\n\n"
+        '<a name="x">an anchor without a target</a> and '
+        '<a href="javascript:alert(2)">a trap</a>.\n\n'
+        '<p onclick="alert(3)" style="color:red">A paragraph with handlers.</p>\n',
+    )
+    write_story(source, "02-txt.txt", f"Plain Text\n\nIn plain text: {SCRIPT} stays text.\n")
+    return build(source, source.parent / "out", env={}, use_cache=False)
+
+
+def test_markup_in_stories_is_shown_as_text_in_both_outputs(built: BuildResult) -> None:
+    epub_path = next(o.path for o in built.outputs if o.format == "epub")
+    assert_epubcheck_clean(epub_path)
+    epub = Epub.open(epub_path)
+    stories = "".join(v.decode() for k, v in epub.files.items() if "story-" in k)
+    assert stories.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    assert "<script" not in stories and "onclick" not in stories and "javascript:" not in stories
+    assert "style=" not in stories
+    # The anchor that pointed nowhere is unwrapped (EPUBCheck refuses <a> with no
+    # href); its words and the trap's words stay.
+    assert "<a name" not in stories and "an anchor without a target" in stories
+    assert "a trap" in stories
+
+    body = "".join(
+        p.body
+        for p in pdf_pages(next(o.path for o in built.outputs if o.format == "pdf").read_bytes())
+    )
+    assert body.count(SCRIPT) == 2
+    assert "an anchor without a target" in body and "A paragraph with handlers." in body
+
+
+def test_template_syntax_in_metadata_is_literal_everywhere(built: BuildResult) -> None:
+    epub = Epub.open(next(o.path for o in built.outputs if o.format == "epub"))
+    nav = next(v for k, v in epub.files.items() if k.endswith("nav.xhtml")).decode()
+    assert "Sum {{ 7*7 }} {% raw %}" in nav and "Sum 49" not in nav
+    opf = next(v for k, v in epub.files.items() if k.endswith(".opf")).decode()
+    assert "{{ config }}" in opf
+    pdf = next(o.path for o in built.outputs if o.format == "pdf")
+    assert any("Sum {{ 7*7 }} {% raw %}" in p.body for p in pdf_pages(pdf.read_bytes()))
+    with pikepdf.open(pdf) as doc, doc.open_outline() as outline:
+        assert "Sum {{ 7*7 }} {% raw %}" in [item.title for item in outline.root]
+
+
+def test_editor_templates_run_sandboxed(tmp_path: Path, runner: CliRunner) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    (source / "templates").mkdir()
+    shipped = Path(__file__).parent.parent / "packager" / "templates" / "colophon.xhtml"
+    (source / "templates" / "colophon.xhtml").write_text(
+        shipped.read_text(encoding="utf-8").replace(
+            "</section>", '{{ cycler.__init__.__globals__.os.popen("id").read() }}</section>', 1
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["build", str(source), "-o", str(tmp_path / "out"), "-f", "epub"])
+    assert result.exit_code == 1, result.output
+    assert "templates/colophon.xhtml: template: access to attribute '__init__'" in result.output
+    assert "uid=" not in result.output
+    assert not (tmp_path / "out").exists()
