@@ -22,7 +22,7 @@ from packager.cleanup import clean
 from packager.collection import assemble, discover
 from packager.config import Config, display_path, load_config
 from packager.epub import write_epub
-from packager.errors import OutputError, PackagerError, StoryError, error
+from packager.errors import ConfigError, OutputError, PackagerError, StoryError, error
 from packager.model import Book, Collection, Diagnostic, Severity, Story
 from packager.parallel import default_jobs, pmap
 from packager.readers import read_story
@@ -76,14 +76,22 @@ def load_stories(
     """Read and clean every story; raise with every problem of every file at once."""
     if not source.is_dir():
         raise PackagerError([error("no such folder", display_path(source))])
-    config = load_config(source, theme=theme, env=env)
-    files, notes = discover(config)
+    config, failed = _config_or_defaults(source, theme, env)
+    # Errors in collection.toml are raised as a ConfigError, with the stories' after them.
+    kind = ConfigError if failed else StoryError
+    try:
+        files, notes = discover(config)
+    except StoryError as exc:  # 'order' names files that are not there, or there are none
+        failed.extend(exc.problems)
+        try:
+            files, notes = discover(dataclasses.replace(config, order=None))
+        except StoryError:
+            raise kind(failed) from None
     size = sum(path.stat().st_size for path in files)
     tasks = [(path, config) for path in files]
     results = pmap(_read_and_clean, tasks, jobs if size >= PARALLEL_BYTES else 1)
     stories: list[Story] = []
     problems: list[Diagnostic] = list(notes)
-    failed: list[Diagnostic] = []
     for story, found in results:
         if story is None:
             failed.extend(found)
@@ -91,8 +99,25 @@ def load_stories(
             stories.append(story)
             problems.extend(found)
     if failed:
-        raise StoryError(failed)
+        raise kind(failed)
     return Loaded(config, tuple(stories), tuple(problems))
+
+
+def _config_or_defaults(
+    source: Path, theme: str | None, env: Mapping[str, str] | None
+) -> tuple[Config, list[Diagnostic]]:
+    """The collection's config; if it has errors, the defaults and those errors.
+
+    Reading the stories with the defaults reports their problems in the same
+    run: an editor fixes everything at once, not one file per build.
+    """
+    try:
+        return load_config(source, theme=theme, env=env), []
+    except ConfigError as exc:
+        try:
+            return load_config(source, theme=theme, env=env, read_file=False), list(exc.problems)
+        except PackagerError:
+            raise exc from None
 
 
 def _read_and_clean(task: tuple[Path, Config]) -> tuple[Story | None, list[Diagnostic]]:

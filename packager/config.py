@@ -106,14 +106,19 @@ def load_config(
     *,
     theme: str | None = None,
     env: Mapping[str, str] | None = None,
+    read_file: bool = True,
 ) -> Config:
-    """Read SOURCE/collection.toml (optional) and apply command-line settings."""
+    """Read SOURCE/collection.toml (optional) and apply command-line settings.
+
+    With read_file=False, the defaults: what the stories are read with when
+    collection.toml has errors, so that theirs are reported in the same run.
+    """
     env = os.environ if env is None else env
     path = source / CONFIG_NAME
     label = display_path(path)
     text = ""
     raw: dict[str, Any] = {}
-    if path.is_file():
+    if read_file and path.is_file():
         try:
             text = path.read_text(encoding="utf-8-sig")
             raw = tomllib.loads(text)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLES, write_story
 from typer.testing import CliRunner
 
@@ -147,3 +148,40 @@ def test_check_json(tmp_path: Path, runner: CliRunner) -> None:
     broken = runner.invoke(app, ["check", str(tmp_path / "missing"), "--json"])
     assert broken.exit_code == 1
     assert json.loads(broken.stdout)["errors"][0]["message"] == "no such folder"
+
+
+def test_config_order_and_story_errors_are_reported_in_one_run(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    source = tmp_path / "src"
+    write_story(source, "a.md", "---\ntitle: [unclosed\n---\nText.\n")
+    write_story(source, "b.txt", "Fine\n\nA fine story.\n")
+    write_story(source, "c.md", "---\ntitle: A\ntitle: B\n---\nText.\n")
+    (source / "collection.toml").write_text('title = 5\norder = ["missing.md"]\n')
+    result = runner.invoke(app, ["build", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert [e.split(":")[1].strip().rsplit("/", 1)[-1] for e in errors] == [
+        "collection.toml",
+        "collection.toml",
+        "a.md",
+        "c.md",
+    ]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bug_exits_3_with_a_short_message_not_a_traceback(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something packager did not expect")
+
+    monkeypatch.setattr("packager.cli.build", broken)
+    monkeypatch.delenv("PACKAGER_DEBUG", raising=False)
+    result = runner.invoke(app, ["build", str(SAMPLES), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 3
+    assert (
+        "internal error" in result.output and "something packager did not expect" in result.output
+    )
+    assert "PACKAGER_DEBUG=1" in result.output and "Traceback" not in result.output
