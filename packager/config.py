@@ -141,6 +141,10 @@ def load_config(
             error(f"{key}: no theme named '{theme_name}' (known: {known})", label, line)
         )
     problems.extend(_missing_files(parsed, source, text, label))
+    try:
+        source_date_epoch(env)
+    except ConfigError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise ConfigError(problems)
     settings = _settings(parsed, source, theme_name, env, label)
@@ -175,11 +179,38 @@ def title_from_folder(source: Path) -> str:
     return " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in words)
 
 
+# The latest moment SOURCE_DATE_EPOCH may name: 2107-12-31T23:59:59Z, because
+# a ZIP archive (the EPUB) stores the year as 1980 plus 7 bits (APPNOTE 4.4.6).
+MAX_SOURCE_DATE_EPOCH = 4354819199
+
+
+def source_date_epoch(env: Mapping[str, str]) -> int | None:
+    """SOURCE_DATE_EPOCH in seconds, None when unset or empty; a ConfigError when invalid.
+
+    The value is an integer as ``date +%s`` prints it, and the specification
+    asks a build to fail on a malformed one rather than guess
+    (https://reproducible-builds.org/specs/source-date-epoch/).
+    """
+    value = env.get("SOURCE_DATE_EPOCH", "")
+    text = value.strip()
+    if not text:
+        return None
+    if re.fullmatch(r"[0-9]{1,20}", text) and int(text) <= MAX_SOURCE_DATE_EPOCH:
+        return int(text)
+    shown = repr(value if len(value) <= 40 else value[:40] + "...")
+    message = (
+        f"SOURCE_DATE_EPOCH must be a whole number of seconds between 0 and "
+        f"{MAX_SOURCE_DATE_EPOCH} (1970-01-01 to 2107-12-31, the dates an EPUB can hold) "
+        f"(got {shown})"
+    )
+    raise ConfigError([error(message)])
+
+
 def modified_time(env: Mapping[str, str], date: str) -> str:
     """dcterms:modified: SOURCE_DATE_EPOCH, else the collection's date, else a fixed time."""
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    epoch = source_date_epoch(env)
+    if epoch is not None:
+        moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         day = dt.date.fromisoformat(date[:10])
