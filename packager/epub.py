@@ -161,7 +161,10 @@ class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
     def write(self) -> None:
         modified = self.options["mtime"]
         self.out = _FixedZip(self.file_name, "w")
-        self.out.stamp = max(modified, dt.datetime(1980, 1, 1)).timetuple()[:6]
+        # A zip entry holds a date from 1980 to 2107.
+        self.out.stamp = min(
+            max(modified, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31)
+        ).timetuple()[:6]
         self.out.writestr("mimetype", "application/epub+zip")
         self._write_container()
         self._write_opf()

@@ -78,7 +78,16 @@ def test_archive_download_chapters_and_chapter_notes() -> None:
     assert first.end_notes_html == "<p>More soon.</p>"
     assert first.html.startswith("<p>\u201cYou\u2019ve drawn a river here,\u201d")
     assert "<hr/>" in first.html  # "* * *" became the scene-break ornament
-    assert [(c.kind, c.action) for c in story.changes] == [("removed", "site message")]
+    # Code and hidden comments are not story text, but their removal is reported.
+    assert [(c.line, c.action, c.text) for c in story.changes if c.kind == "removed"] == [
+        (6, "page <style>", "code, 1 line"),
+        (7, "page <script>", "code, 1 line"),
+        (52, "HTML comment", "chapter content"),
+        (59, "HTML comment", "/chapter content"),
+        (69, "page <script>", "code, 1 line"),
+        (80, "site message", "Please drop by the Archive and comment to let the creator know "
+         "if you enjoyed their work!"),
+    ]  # fmt: skip
 
 
 def test_html_is_sanitized() -> None:

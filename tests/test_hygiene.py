@@ -33,11 +33,11 @@ def test_label_is_capped_at_a_word_boundary() -> None:
     assert notes == [f"shortened from 999 to {len(text)} characters"]
 
 
-def test_control_line_numbers_are_the_editors_even_after_separators() -> None:
-    found = decode("one\u2029two\nthree\nfour\x00five\n".encode(), "s.txt")
+def test_line_numbers_count_unicode_separators_as_line_breaks() -> None:
+    found = decode("one\u2029two\u2028three\nfour\x00five\n".encode(), "s.txt")
     assert found.text == "one\n\ntwo\nthree\nfourfive\n"
     assert [(d.line, d.message) for d in found.diagnostics] == [
-        (3, "removed control characters (U+0000)")
+        (5, "removed control characters (U+0000)")
     ]
 
 

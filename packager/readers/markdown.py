@@ -51,7 +51,7 @@ class MarkdownBody:
         self.diagnostics: list[Diagnostic] = []
         md = _parser()
         tokens = md.parse(_scene_breaks(body))
-        self.diagnostics.extend(_defuse_raw_html(tokens, file, first_line))
+        self.diagnostics.extend(_defuse_raw_html(tokens, file, first_line, self.changes))
         levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
         top = min(levels, default=0)
         if top and tokens[0].type == "heading_open" and int(tokens[0].tag[1]) == top:
@@ -107,6 +107,16 @@ class MarkdownBody:
         return chapters
 
 
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+
+
+def _show_as_text(tok: Token) -> None:
+    if tok.type == "html_inline":
+        tok.type = "text"
+    else:
+        tok.content = f"<p>{html.escape(tok.content.strip())}</p>\n"
+
+
 def _deep(token: Token) -> bool:
     """Whether a block token, or the inline markup inside it, nests deeply."""
     return token.level > 20 or any(c.level > 20 for c in token.children or [])
@@ -130,23 +140,44 @@ def _inline_text(token: Token) -> str:
     return " ".join(html.text_of(html.sanitize(rendered)).split())
 
 
-def _defuse_raw_html(tokens: list[Token], file: str, first_line: int) -> list[Diagnostic]:
-    """Show raw HTML that the sanitizer would remove as text, so no words vanish."""
+def _defuse_raw_html(
+    tokens: list[Token], file: str, first_line: int, changes: list[Change] | None = None
+) -> list[Diagnostic]:
+    """Show raw HTML that the sanitizer would remove as text, so no words vanish.
+
+    HTML comments are the writer's hidden notes: removed, and each of their
+    lines reported in ``changes``. A comment that is never closed would hide
+    the rest of the story (CommonMark runs it to the end): shown as text.
+    """
     problems: list[Diagnostic] = []
     for token in tokens:
         inline = token.children or []
+        breaks = 0  # line breaks seen so far inside this paragraph
         for tok in [token, *inline]:
+            if tok.type in ("softbreak", "hardbreak"):
+                breaks += 1
             if tok.type not in ("html_block", "html_inline"):
                 continue
+            line = first_line + (token.map[0] if token.map else 0) + breaks
+            if "<!--" in tok.content and "-->" not in tok.content.split("<!--", 1)[1]:
+                problems.append(warning("an HTML comment '<!--' is never closed; shown as text",
+                                        file, line))  # fmt: skip
+                _show_as_text(tok)
+                continue
+            for match in _COMMENT.finditer(tok.content):
+                start = line + tok.content.count("\n", 0, match.start())
+                if changes is None:  # a summary or a note: warn, there is no change list
+                    problems.append(warning("removed an HTML comment", file, start))
+                for i, text in enumerate(match.group(1).split("\n")):
+                    if text.strip() and changes is not None:
+                        changes.append(
+                            Change(file, start + i, "removed", "HTML comment", text.strip())
+                        )
             bad = html.disallowed_tags(tok.content)
             if not bad:
                 continue
-            line = first_line + (token.map[0] if token.map else 0)
             problems.append(
                 warning(f"raw HTML <{bad[0]}> is not allowed in a story; shown as text", file, line)
             )
-            if tok.type == "html_inline":
-                tok.type = "text"
-            else:
-                tok.content = f"<p>{html.escape(tok.content.strip())}</p>\n"
+            _show_as_text(tok)
     return list(dict.fromkeys(problems))  # "<script>" and "</script>": one warning

@@ -36,6 +36,8 @@ _LATIN = frozenset(
     }
 )  # fmt: skip
 _C1 = re.compile(rb"[\x80-\x9f]")
+_HIGH = re.compile(rb"[\x80-\xff]")
+_FEW_HIGH_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,19 @@ def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
                 return data.decode(name), name, False
             except UnicodeDecodeError:
                 break
+    odd, even, half = data[1::2].count(0), data[0::2].count(0), len(data) // 2
+    if (
+        len(data) >= 4
+        and len(data) % 2 == 0
+        and max(odd, even) * 5 >= half * 2 >= min(odd, even) * 40
+    ):
+        # UTF-16 without a BOM (Western text: every other byte is NUL). Valid
+        # UTF-8 too, so it must be tried first.
+        name = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            return data.decode(name), name, True
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
@@ -82,15 +97,26 @@ def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
     import charset_normalizer  # only files that are not UTF-8 need it
 
     best = charset_normalizer.from_bytes(data).best()
+    # Without a BOM, UTF-16 text of any Western language is half NUL bytes; a
+    # guess of UTF-16 without them reads bytes as Chinese.
+    utf16 = best is not None and best.encoding.startswith(("utf_16", "utf_32"))
+    if utf16 and data.count(0) < len(data) // 10:
+        best = None
+    high = len(_HIGH.findall(data))
+    if best is not None and best.encoding not in _LATIN and high < _FEW_HIGH_BYTES:
+        # Too few non-ASCII bytes to tell Urdu from Latin: take the common
+        # case, a Windows Western file, and say it was a guess.
+        best = None
     if best is None or best.encoding in _LATIN:
         # Bytes 0x80-0x9F are letters and punctuation in windows-1252 and
         # invisible controls in latin-1: a text that has them means 1252.
+        weak = best is None or high < _FEW_HIGH_BYTES
         if _C1.search(data):
             try:
-                return data.decode("cp1252"), "windows-1252", False
+                return data.decode("cp1252"), "windows-1252", weak
             except UnicodeDecodeError:
                 pass
-        return data.decode("latin-1"), "latin-1", best is None
+        return data.decode("latin-1"), "latin-1", weak
     try:
         return str(best), best.encoding, best.percent_chaos > 10
     except (UnicodeDecodeError, LookupError):
@@ -128,9 +154,9 @@ class CleanText:
 
 def clean_text(text: str, file: str) -> CleanText:
     """Normalise line ends and separators; drop control characters with a warning."""
-    # Control characters are found before the separators become line breaks,
-    # so their line numbers are the ones an editor shows.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Line numbers in every report count U+2028 as one line break and U+2029
+    # as two (a paragraph break), as Unicode-aware editors show them.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SEPARATORS)
     diagnostics: list[Diagnostic] = []
     changes: list[Change] = []
     if CONTROL.search(text):
@@ -143,5 +169,4 @@ def clean_text(text: str, file: str) -> CleanText:
                     Change(file, lineno, "repaired", "control characters removed", removed)
                 )
         text = CONTROL.sub("", text)
-    text = text.translate(_SEPARATORS)
     return CleanText(text, tuple(changes), tuple(diagnostics))

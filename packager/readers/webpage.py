@@ -34,6 +34,7 @@ from packager.readers.txt import read_paragraphs
 
 # Elements that are never story text.
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math")
+_CODE = frozenset({"script", "style"})
 # Page furniture around a story: removed, and reported when it held words.
 _CHROME = ("nav", "header", "footer", "form", "button", "select", "textarea", "aside")
 _BLOCKS = frozenset(
@@ -209,14 +210,29 @@ def _next_element(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 
 def _remove_unsafe(root: lxml.html.HtmlElement, file: str, body: Body) -> None:
+    for comment in list(root.iter(etree.Comment)):
+        # Hidden in a browser, so not story text; reported line by line.
+        content = comment.text or ""
+        first = (comment.sourceline or 1) - content.count("\n")  # libxml2 gives the last line
+        for i, text in enumerate(content.split("\n")):
+            if text.strip():
+                line = max(1, first + i)
+                body.changes.append(
+                    Change(file, line, "removed", "HTML comment", text.strip()[:80])
+                )
+        _drop(comment)
     for el in list(root.iter(*_DROP)):
+        if el.tag in _CODE:  # one report per script or style sheet: code, not text
+            lines = (el.text_content() or "").strip("\n").count("\n") + 1
+            if el.text_content().strip():
+                start = el.sourceline or 1
+                text = f"code, {lines} line{'s' if lines > 1 else ''}"
+                body.changes.append(Change(file, start, "removed", f"page <{el.tag}>", text))
+        else:
+            _report_removed(el, file, body)
         _drop(el)
     for el in list(root.iter(*_CHROME)):
-        words = tidy(el.text_content())
-        if words:
-            body.changes.append(
-                Change(file, el.sourceline or 1, "removed", f"page <{el.tag}>", words[:80])
-            )
+        _report_removed(el, file, body)
         _drop(el)
     for el in list(root.iter("img")):
         alt = (el.get("alt") or "").strip()
@@ -224,6 +240,15 @@ def _remove_unsafe(root: lxml.html.HtmlElement, file: str, body: Body) -> None:
             warning("images in HTML stories are not included; alt text kept", file, el.sourceline)
         )
         _replace(el, f"[{alt}]" if alt else "")
+
+
+def _report_removed(el: lxml.html.HtmlElement, file: str, body: Body) -> None:
+    """One 'removed' change per line of text an element held, from the line it starts on."""
+    for i, text in enumerate(el.text_content().split("\n")):
+        words = tidy(text)
+        if words:
+            line = (el.sourceline or 1) + i
+            body.changes.append(Change(file, line, "removed", f"page <{el.tag}>", words[:80]))
 
 
 def _story_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

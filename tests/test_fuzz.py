@@ -1,0 +1,202 @@
+"""Fuzzing the real command line with whole generated anthologies.
+
+Every generated folder must end in one of two ways: exit 0 and a book that
+holds every word of the input (except on lines the report says were changed),
+or exit 1 with errors that name a file of the folder. Never a traceback, exit
+3 or a partial output. A few of the books go through EPUBCheck; a few are
+built as PDFs too.
+
+The CI profile runs a few dozen anthologies; a long run is started by hand:
+
+    pytest tests/test_fuzz.py --hypothesis-profile=long
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from helpers import assert_epubcheck_clean
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from packager.build import load_stories
+from packager.cli import app
+
+# Characters that stress readers: controls, separators, bidi, invisibles,
+# combining marks, emoji, quotes, markup and template syntax.
+TRICKY = (
+    "\x00\x01\x07\x0b\x0c\x1b\x7f\x85\x9f\u2028\u2029\u202e\u202c\u2066\u2069\u200b\u200d"
+    "\ufeff\u00ad\u0301\ue000\U0001f600\U0001f468\u200d\U0001f469"
+    "\"'`*_#>-=~|[](){}<>&;:!?.,/\\\t "
+)
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéßøДЖ日本", min_size=2, max_size=9)
+PIECE = st.one_of(
+    WORD,
+    WORD,
+    WORD,
+    st.text(alphabet=TRICKY, min_size=1, max_size=3),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "<em>",
+            "</em>",
+            "<p>",
+            "</div>",
+            "<!--",
+            "-->",
+            "{{ 7*7 }}",
+            "{% if %}",
+            "&amp;",
+            "&#0;",
+            "&nbsp;",
+            "&bogus;",
+            "---",
+            "# ",
+            "> ",
+            "* * *",
+            "1. ",
+            "[link](http://127.0.0.1:9/)",
+            "![x](../up.png)",
+            "<img src=http://127.0.0.1:9/x>",
+            "<a href=javascript:x>",
+            "<iframe>",
+            "```",
+            "    ",
+            "Chapter 1",
+            "Kudos: 5",
+            "Title:",
+            "Notes:",
+        ]
+    ),
+)
+LINE = st.lists(PIECE, min_size=0, max_size=12).map(lambda ps: " ".join(ps))
+BODY = st.lists(LINE, min_size=1, max_size=20).map(lambda ls: "\n".join(ls))
+FRONT = st.one_of(
+    st.just(""),
+    st.builds(
+        lambda t, a: f'---\ntitle: "{t}"\nauthor: {a}\n---\n',
+        st.text(alphabet="abc xyz'{}%\\", max_size=20).map(lambda s: s.replace("\\", "\\\\")),
+        st.sampled_from(["Ana", "[Bo, Cy]", "'007'", "no", "3.10"]),
+    ),
+    st.text(alphabet="-:[]{}&*!|>'\"\n abc", max_size=40).map(lambda s: "---\n" + s + "\n---\n"),
+)
+ENCODING = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252", "latin-1"])
+NEWLINE = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+@dataclass
+class File:
+    name: str
+    text: str  # what the writer meant, in Unicode
+    data: bytes
+
+
+@st.composite
+def story_file(draw: st.DrawFn, number: int) -> File:
+    suffix = draw(st.sampled_from([".md", ".txt", ".html"]))
+    text = (draw(FRONT) if suffix != ".html" else "") + draw(BODY) + "\n"
+    encoding = draw(ENCODING)
+    if encoding == "utf-16-le":  # no BOM: a file that must be guessed (or refused)
+        encoding = "utf-16"
+    text = text.encode(encoding, errors="replace").decode(encoding)
+    data = text.replace("\n", draw(NEWLINE)).encode(encoding)
+    if encoding == "utf-8-sig":
+        data = codecs.BOM_UTF8 + data
+    return File(f"{number:02d}-story{suffix}", text, data)
+
+
+ANTHOLOGY = st.integers(min_value=1, max_value=3).flatmap(
+    lambda n: st.tuples(*(story_file(i) for i in range(1, n + 1)))
+)
+_WORD = re.compile(r"\w{2,}")
+checked: list[int] = [0, 0]  # EPUBs through EPUBCheck, PDFs built
+
+
+# In Markdown and HTML, tags, link targets and character references are markup.
+_MARKUP = re.compile(r"<[^<>]*>|\]\([^()]*\)|&#?\w+;")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFC", text).casefold())
+
+
+def _book_text(epub: Path) -> str:
+    with zipfile.ZipFile(epub) as z:
+        raw = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    text = re.sub(r"<[^>]+>", " ", raw)
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"), ("&quot;", '"')):
+        text = text.replace(entity, char)
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _run(files: tuple[File, ...], tmp: Path, formats: list[str]) -> None:
+    source = tmp / "src"
+    source.mkdir()
+    for f in files:
+        (source / f.name).write_bytes(f.data)
+    out = tmp / "out"
+    args = ["build", str(source), "-o", str(out), "--no-cache", "-j", "1"]
+    result = CliRunner().invoke(app, [*args, *(a for f in formats for a in ("-f", f))])
+    output = result.output
+    assert result.exit_code in (0, 1), output
+    assert "Traceback" not in output and "internal error" not in output, output
+    if result.exit_code == 1:
+        errors = [line for line in output.splitlines() if line.startswith("error:")]
+        assert errors, output
+        assert all(str(source) in e or any(f.name in e for f in files) for e in errors), output
+        assert not out.exists()
+        return
+
+    epub = next(out.glob("*.epub"), None)
+    if "epub" in formats:
+        assert epub is not None
+        book = _book_text(epub)
+        changed: set[tuple[str, int]] = set()
+        for story in load_stories(source, env={}).stories:
+            for c in story.changes:
+                # A script or style sheet is reported once, as "code, N lines".
+                code = re.fullmatch(r"code, (\d+) lines?", c.text)
+                span = int(code.group(1)) if code else 1
+                changed.update((Path(c.file).name, c.line + i) for i in range(span))
+        for f in files:
+            # Reports count U+2028 and U+0085 as line breaks and U+2029 as two.
+            text = f.text.translate({0x2028: "\n", 0x85: "\n", 0x2029: "\n\n"})
+            lines = text.split("\n")
+            closing = lines.index("---", 1) if lines[0] == "---" and "---" in lines[1:] else 0
+            for lineno, line in enumerate(lines, start=1):
+                if lineno <= closing + 1 and closing:
+                    line = line.partition(":")[2]  # front matter: the value, not the key
+                if (f.name, lineno) in changed:
+                    continue  # the report names this line: removed, moved or repaired
+                if not f.name.endswith(".txt"):
+                    line = _MARKUP.sub(" ", line)
+                for word in _words(line):
+                    assert word in book, f"{f.name}:{lineno}: {word!r} is missing\n{line!r}"
+        if checked[0] < 3:
+            checked[0] += 1
+            assert_epubcheck_clean(epub)
+    if "pdf" in formats:
+        pdf = next(out.glob("*.pdf"))
+        with pdfplumber.open(pdf) as doc:
+            assert len(doc.pages) >= 4
+
+
+@given(ANTHOLOGY)
+def test_any_anthology_builds_or_fails_cleanly(files: tuple[File, ...]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        _run(files, Path(tmp), ["epub"])
+
+
+@settings(max_examples=4)
+@given(ANTHOLOGY)
+def test_any_anthology_prints_or_fails_cleanly(files: tuple[File, ...]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        _run(files, Path(tmp), ["pdf"])
