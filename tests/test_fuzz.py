@@ -106,6 +106,10 @@ def story_file(draw: st.DrawFn, number: int) -> File:
     encoding = draw(ENCODING)
     if encoding == "utf-16-le":  # no BOM: a file that must be guessed (or refused)
         encoding = "utf-16"
+    if encoding == "latin-1":
+        # Bytes 0x80-0x9F are C1 controls in Latin-1 but letters in Windows-1252,
+        # which is what a file with them really is: the writer meant no controls.
+        text = re.sub("[\x80-\x9f]", "?", text)
     text = text.encode(encoding, errors="replace").decode(encoding)
     data = text.replace("\n", draw(NEWLINE)).encode(encoding)
     if encoding == "utf-8-sig":
