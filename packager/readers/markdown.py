@@ -52,6 +52,12 @@ class MarkdownBody:
         md = _parser()
         tokens = md.parse(_scene_breaks(body))
         self.diagnostics.extend(_defuse_raw_html(tokens, file, first_line, self.changes))
+        for tok in tokens:
+            if tok.type == "fence" and tok.info.strip():
+                # "```python": the label names the code's language; not shown.
+                self.changes.append(
+                    Change(file, self._line(tok), "removed", "code block label", tok.info.strip())
+                )
         levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
         top = min(levels, default=0)
         if top and tokens[0].type == "heading_open" and int(tokens[0].tag[1]) == top:
