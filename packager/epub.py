@@ -163,7 +163,7 @@ class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
         self.out = _FixedZip(self.file_name, "w")
         # A zip entry holds a date from 1980 to 2107.
         self.out.stamp = min(
-            max(modified, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31)
+            max(modified, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31, 23, 59, 58)
         ).timetuple()[:6]
         self.out.writestr("mimetype", "application/epub+zip")
         self._write_container()
