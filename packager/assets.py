@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packager import themes
-from packager.config import display_path
-from packager.errors import ConfigError, error, warning
+from packager.errors import ConfigError, error
 from packager.model import Collection, Diagnostic, Resource
-from packager.readers.images import MEDIA_TYPES, outside
+from packager.readers.images import MEDIA_TYPES
 from packager.render import Styles
 from packager.stylesheets import FONT_TYPES, user_styles
 from packager.themes import Theme
@@ -99,10 +98,7 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
     problems = list(user.diagnostics)
     cover_href = ""
     cover = settings.cover
-    if cover is not None and (reason := outside(cover, source)) is not None:
-        problems.append(warning(f"cover: {reason}; left out", display_path(cover)))
-        cover = None  # load_config refuses this first; never read such a file here
-    if cover is not None:
+    if cover is not None:  # load_config has refused a cover outside the source folder
         media_type = MEDIA_TYPES.get(cover.suffix.lower())
         if media_type is None:
             kinds = ", ".join(sorted(MEDIA_TYPES))

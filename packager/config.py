@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from packager import html, hygiene, themes
 from packager.errors import ConfigError, error
 from packager.model import Diagnostic, Settings
+from packager.readers.images import outside
 from packager.readers.markdown import render_fragment
 from packager.readers.meta import KNOWN_FIELDS
 from packager.typography import smarten_blocks, smarten_text
@@ -284,7 +285,7 @@ def _missing_files(
     def check(loc: tuple[str | int, ...], name: str, what: str) -> None:
         target = source / name
         key = _key_name(loc)
-        if not target.resolve().is_relative_to(source.resolve()):
+        if outside(target, source) is not None:
             problems.append(error(f"{key}: '{name}' is outside the source folder", label))
         elif not target.is_file():
             line = _key_line(text, tuple(str(p) for p in loc if isinstance(p, str)))

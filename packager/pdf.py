@@ -30,24 +30,20 @@ from packager.model import Resource
 # Resources are addressed under a host that can never resolve (RFC 2606).
 BASE_URL = "https://book.invalid/"
 PX = 0.75  # CSS pixels to PDF points
+
+
+def _empty_margin_boxes(edge: str) -> CSS:
+    """A stylesheet that empties every margin box along the top or bottom edge."""
+    boxes = ("left-corner", "left", "center", "right", "right-corner")
+    rules = " ".join(f"@{edge}-{box} {{ content: none !important }}" for box in boxes)
+    return CSS(string=f"@page {{ {rules} }}")
+
+
 # Stories are drawn without folios: the contract with themes is that folios
 # live in the bottom margin boxes and running heads in the top ones.
-_NO_FOLIOS = CSS(
-    string="@page { "
-    + " ".join(
-        f"@bottom-{box} {{ content: none !important }}"
-        for box in ("left-corner", "left", "center", "right", "right-corner")
-    )
-    + " }"
-)
-_NO_HEADS = CSS(
-    string="@page { "
-    + " ".join(
-        f"@top-{box} {{ content: none !important }}"
-        for box in ("left-corner", "left", "center", "right", "right-corner")
-    )
-    + " }"
-)
+_NO_FOLIOS = _empty_margin_boxes("bottom")
+_NO_HEADS = _empty_margin_boxes("top")
+
 # WeasyPrint's notes about the machine rather than the book: without the system
 # HarfBuzz-Subset library it would subset fonts with fontTools (not used here:
 # fonts are subset once for the whole book), and a link that points into
