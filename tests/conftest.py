@@ -27,6 +27,12 @@ SAMPLE_TITLES = [
 ]
 
 
+def copy_samples(dest: Path) -> Path:
+    """A copy of the sample stories, without the layout cache a README build leaves there."""
+    shutil.copytree(SAMPLES, dest, ignore=shutil.ignore_patterns(".packager-cache"))
+    return dest
+
+
 @dataclass
 class Built:
     source: Path
@@ -41,7 +47,7 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The sample anthology, built once for the whole session."""
     work = tmp_path_factory.mktemp("sample")
     source = work / "stories"
-    shutil.copytree(SAMPLES, source)
+    copy_samples(source)
     result = build(source, work / "dist", env={})
     return Built(source, result)
 

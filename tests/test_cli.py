@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, write_story
+from conftest import SAMPLES, copy_samples, write_story
 from typer.testing import CliRunner
 
 from packager import __version__
@@ -31,7 +30,7 @@ def test_python_dash_m() -> None:
 
 def test_build_prints_where_the_book_went(tmp_path: Path, runner: CliRunner) -> None:
     source = tmp_path / "stories"
-    shutil.copytree(SAMPLES, source)
+    copy_samples(source)
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(source), "-o", str(out), "-f", "epub"])
     assert result.exit_code == 0, result.output
@@ -42,7 +41,7 @@ def test_build_prints_where_the_book_went(tmp_path: Path, runner: CliRunner) -> 
 
 
 def test_build_default_source_and_out(tmp_path: Path, runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    shutil.copytree(SAMPLES, tmp_path / "stories")
+    copy_samples(tmp_path / "stories")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["build", "--format", "pdf", "--quiet"])
     assert result.exit_code == 0, result.output
@@ -52,7 +51,7 @@ def test_build_default_source_and_out(tmp_path: Path, runner: CliRunner, monkeyp
 
 def test_check_prints_table_and_writes_nothing(tmp_path: Path, runner: CliRunner) -> None:
     source = tmp_path / "stories"
-    shutil.copytree(SAMPLES, source)
+    copy_samples(source)
     before = sorted(p.name for p in source.iterdir())
     result = runner.invoke(app, ["check", str(source)])
     assert result.exit_code == 0, result.output

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import SAMPLE_TITLES, SAMPLES
+from conftest import SAMPLE_TITLES, copy_samples
 from helpers import normalize, pdf_pages
 
 from packager.build import BuildResult, build
@@ -27,7 +26,7 @@ def laid_out(result: BuildResult) -> set[str]:
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
     folder = tmp_path / "stories"
-    shutil.copytree(SAMPLES, folder)
+    copy_samples(folder)
     return folder
 
 

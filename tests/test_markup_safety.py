@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import SAMPLES, write_story
+from conftest import copy_samples, write_story
 from helpers import Epub, assert_epubcheck_clean, pdf_pages
 from typer.testing import CliRunner
 
@@ -68,7 +67,7 @@ def test_template_syntax_in_metadata_is_literal_everywhere(built: BuildResult) -
 
 def test_editor_templates_run_sandboxed(tmp_path: Path, runner: CliRunner) -> None:
     source = tmp_path / "src"
-    shutil.copytree(SAMPLES, source)
+    copy_samples(source)
     (source / "templates").mkdir()
     shipped = Path(__file__).parent.parent / "packager" / "templates" / "colophon.xhtml"
     (source / "templates" / "colophon.xhtml").write_text(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import SAMPLE_TITLES, SAMPLES, Built
+from conftest import SAMPLE_TITLES, SAMPLES, Built, copy_samples
 from helpers import (
     OPF_NS,
     XHTML_NS,
@@ -195,8 +194,8 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     # user and host differ only between processes: see tests/test_reproducible.py.
     first_src = tmp_path / "a" / "stories"
     second_src = tmp_path / "b" / "elsewhere" / "stories"
-    shutil.copytree(SAMPLES, first_src)
-    shutil.copytree(SAMPLES, second_src)
+    copy_samples(first_src)
+    copy_samples(second_src)
     for path in second_src.iterdir():
         path.touch()  # newer modification times must not matter
     one = build(first_src, tmp_path / "out1", env={})
@@ -207,7 +206,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 
 def test_source_date_epoch_sets_every_date(tmp_path: Path) -> None:
     source = tmp_path / "stories"
-    shutil.copytree(SAMPLES, source)
+    copy_samples(source)
     result = build(source, tmp_path / "out", env={"SOURCE_DATE_EPOCH": "1700000000"})
     epub_path = next(o.path for o in result.outputs if o.format == "epub")
     epub = Epub.open(epub_path)

@@ -12,7 +12,6 @@ import contextlib
 import fcntl
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import copy_samples
 from typer.testing import CliRunner
 
 from packager.build import build
@@ -87,7 +86,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
 def books(tmp_path_factory: pytest.TempPathFactory) -> Books:
     work = tmp_path_factory.mktemp("writes")
     source = work / "stories"
-    shutil.copytree(SAMPLES, source)
+    copy_samples(source)
     _build(source, work / "old")
     story = source / "10-the-last-ferry.md"
     story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
@@ -217,7 +216,7 @@ def test_killed_between_renames_each_output_is_whole(books: Books, tmp_path: Pat
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
     source = tmp_path / "stories"
-    shutil.copytree(SAMPLES, source)
+    copy_samples(source)
     return source
 
 
