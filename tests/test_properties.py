@@ -45,6 +45,12 @@ def book_and_report_words(story: Story) -> Counter[str]:
         for part in parts
         for w in words(" ".join(lxml.html.fromstring(f"<div>{part}</div>").itertext()))
     )
+    # An ordered list shows its typed number through its numbering, not as text.
+    found.update(
+        ol.get("start", "1")
+        for part in parts
+        for ol in lxml.html.fromstring(f"<div>{part}</div>").iter("ol")
+    )
     found.update(w for c in story.chapters if c.title for w in words(c.title))
     found.update(
         w for c in story.changes if c.kind in ("removed", "metadata") for w in words(c.text)
