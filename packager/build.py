@@ -121,8 +121,11 @@ def _config_or_defaults(
     try:
         return load_config(source, theme=theme, env=env), []
     except ConfigError as exc:
+        # A bad SOURCE_DATE_EPOCH is one of exc's problems: leave it out here.
+        plain = dict(os.environ if env is None else env)
+        plain.pop("SOURCE_DATE_EPOCH", None)
         try:
-            return load_config(source, theme=theme, env=env, read_file=False), list(exc.problems)
+            return load_config(source, theme=theme, env=plain, read_file=False), list(exc.problems)
         except PackagerError:
             raise exc from None
 

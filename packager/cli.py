@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 bad input (each problem named with file:line),
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -205,5 +206,15 @@ def _size(size: int) -> str:
     return f"{size / 1024:,.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:,.1f} MB"
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (a CI job cancelled, a container stopped) unwinds like Ctrl-C.
+
+    The writer's cleanup then removes its temporary files; the outputs stay
+    as they were (the old book, or none).
+    """
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     app(prog_name="packager")

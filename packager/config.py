@@ -120,6 +120,10 @@ def load_config(
     text = ""
     raw: dict[str, Any] = {}
     if read_file and path.is_file():
+        if not path.resolve().is_relative_to(source.resolve()):
+            # Named by the link itself: display_path would resolve it to its target.
+            link = (Path(display_path(source)) / CONFIG_NAME).as_posix()
+            raise ConfigError([error("links outside the source folder; refused", link)])
         try:
             text = path.read_text(encoding="utf-8-sig")
             raw = tomllib.loads(text)
@@ -285,10 +289,11 @@ def _missing_files(
     def check(loc: tuple[str | int, ...], name: str, what: str) -> None:
         target = source / name
         key = _key_name(loc)
-        if outside(target, source) is not None:
-            problems.append(error(f"{key}: '{name}' is outside the source folder", label))
+        line = _key_line(text, tuple(str(p) for p in loc if isinstance(p, str)))
+        reason = outside(target, source)
+        if reason is not None:
+            problems.append(error(f"{key}: '{name}' {reason}; refused", label, line))
         elif not target.is_file():
-            line = _key_line(text, tuple(str(p) for p in loc if isinstance(p, str)))
             problems.append(
                 error(f"{key}: no {what} '{name}' in {display_path(source)}", label, line)
             )

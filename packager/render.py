@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateRuntimeError
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateRuntimeError,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -50,6 +55,25 @@ def join_names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+class _ContainedLoader(FileSystemLoader):
+    """FileSystemLoader that refuses a template file linking out of its folder.
+
+    An editor's templates/ folder travels with the stories; a file in it that
+    is a symlink to /etc/passwd would otherwise be read and printed.
+    """
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        text, filename, uptodate = super().get_source(environment, template)
+        if not any(
+            Path(filename).resolve().is_relative_to(Path(d).resolve()) for d in self.searchpath
+        ):
+            where = (Path(display_path(Path(filename).parent)) / Path(filename).name).as_posix()
+            raise PackagerError([error("template links outside its folder; refused", where)])
+        return text, filename, uptodate
+
+
 def environment(template_dirs: Sequence[Path]) -> Environment:
     """Templates render in Jinja's immutable sandbox.
 
@@ -58,7 +82,7 @@ def environment(template_dirs: Sequence[Path]) -> Environment:
     not reach Python (``cycler.__init__.__globals__``) or change its data.
     """
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader([str(d) for d in template_dirs]),
+        loader=_ContainedLoader([str(d) for d in template_dirs]),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,

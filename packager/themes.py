@@ -96,8 +96,17 @@ def load_theme(name: str) -> Theme:
 
 
 def template_dirs(theme: Theme, source: Path) -> list[Path]:
-    """Where templates are looked up, first match wins."""
-    return [d for d in (source / "templates", theme.templates, BUILTIN_TEMPLATES) if d.is_dir()]
+    """Where templates are looked up, first match wins.
+
+    SOURCE/templates must lie inside SOURCE: a link to a folder elsewhere is
+    refused, as links from story files are (packager.render refuses single
+    template files that link out).
+    """
+    own = source / "templates"
+    if own.is_dir() and not own.resolve().is_relative_to(source.resolve()):
+        where = f"{source.as_posix().rstrip('/')}/templates"
+        raise ConfigError([error("links outside the source folder; refused", where)])
+    return [d for d in (own, theme.templates, BUILTIN_TEMPLATES) if d.is_dir()]
 
 
 def _font_file(spec: str, label: str) -> Path:

@@ -302,3 +302,54 @@ def test_cli_build_with_no_network(tmp_path: Path) -> None:
     epub, pdf = out / "isolation.epub", out / "isolation.pdf"
     assert epub.is_file() and pdf.is_file()
     _assert_nothing_from_outside(anthology, epub, pdf)
+
+
+def _refused(tmp_path: Path) -> tuple[Path, Path]:
+    """A story folder and, beside it, a secret file it must not reach."""
+    source = tmp_path / "src"
+    write_story(source, "1-one.md", "# One\n\nA short story.\n")
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "secret.txt").write_text(SECRET_TEXT, encoding="utf-8")
+    return source, secret
+
+
+def _build_fails(source: Path, tmp_path: Path, *expected: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "packager", "build", str(source), "-o", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    for text in expected:
+        assert text in result.stderr, result.stderr
+    assert SECRET_TEXT not in result.stdout + result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_template_linking_outside_is_refused(tmp_path: Path) -> None:
+    source, secret = _refused(tmp_path)
+    (source / "templates").mkdir()
+    (source / "templates" / "title.xhtml").symlink_to(secret / "secret.txt")
+    _build_fails(source, tmp_path, "src/templates/title.xhtml", "links outside its folder")
+
+
+def test_templates_folder_linking_outside_is_refused(tmp_path: Path) -> None:
+    source, secret = _refused(tmp_path)
+    (secret / "title.xhtml").write_text(SECRET_TEXT, encoding="utf-8")
+    (source / "templates").symlink_to(secret)
+    _build_fails(source, tmp_path, "src/templates", "links outside the source folder")
+
+
+def test_collection_toml_linking_outside_is_refused(tmp_path: Path) -> None:
+    source, secret = _refused(tmp_path)
+    (secret / "collection.toml").write_text(f'title = "{SECRET_TEXT}"\n', encoding="utf-8")
+    (source / "collection.toml").symlink_to(secret / "collection.toml")
+    _build_fails(source, tmp_path, "src/collection.toml", "links outside the source folder")
+
+
+def test_ordered_story_linking_outside_says_why(tmp_path: Path) -> None:
+    source, secret = _refused(tmp_path)
+    (secret / "2-two.md").write_text(f"# Two\n\n{SECRET_TEXT}\n", encoding="utf-8")
+    (source / "2-two.md").symlink_to(secret / "2-two.md")
+    (source / "collection.toml").write_text('order = ["1-one.md", "2-two.md"]\n', encoding="utf-8")
+    _build_fails(source, tmp_path, "order[1]: '2-two.md' links outside the source folder")

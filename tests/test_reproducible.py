@@ -204,3 +204,17 @@ def test_latest_source_date_epoch_builds_an_epub(tmp_path: Path) -> None:
     result = build(source, tmp_path / "dist", formats=["epub"], env=env)
     with zipfile.ZipFile(result.outputs[0].path) as archive:  # ZIP keeps even seconds
         assert {info.date_time for info in archive.infolist()} == {(2107, 12, 31, 23, 59, 58)}
+
+
+def test_invalid_source_date_epoch_and_story_errors_in_one_run(tmp_path: Path) -> None:
+    source = tmp_path / "stories"
+    copy_samples(source)
+    (source / "99-broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(
+        app, ["build", str(source), "-o", str(out)], env={"SOURCE_DATE_EPOCH": "soon"}
+    )
+    assert result.exit_code == 1
+    assert "SOURCE_DATE_EPOCH must be a whole number" in result.stderr
+    assert "99-broken.md:2" in result.stderr  # the story's error comes in the same run
+    assert not out.exists()

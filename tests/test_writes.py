@@ -346,3 +346,47 @@ def test_only_our_own_stale_temporary_files_are_removed(source: Path, tmp_path: 
 
     assert sorted(p.name for p in out.iterdir()) == sorted([*kept, epub])
     assert elsewhere.read_text() == "precious"
+
+
+def _terminate_at_announcement(out: Path, books: Books, announcement: str) -> int:
+    """SIGTERM a build (slowed renames) when it says ``announcement``; its exit code."""
+    _with_old_book(out, books)
+    command = _command(books.source, out, ["epub", "pdf"], ("-c", SLOW_RENAMES))
+    with _running(command, stderr=subprocess.PIPE) as proc:
+        assert proc.stderr is not None
+        while announcement not in (line := proc.stderr.readline()):
+            assert line, f"the build ended without saying {announcement!r}"
+        os.killpg(proc.pid, signal.SIGTERM)
+        return proc.wait(timeout=60)
+
+
+def test_sigterm_while_writing_cleans_up(books: Books, tmp_path: Path) -> None:
+    """A cancelled CI job gets SIGTERM: the build stops, removes its temporary files."""
+    out = tmp_path / "out"
+    assert _terminate_at_announcement(out, books, "@@ renaming") == 128 + signal.SIGTERM
+    assert _state(out, books, ["epub", "pdf"]) == "epub old, pdf old"
+    _assert_no_temporary_files(out)
+    assert _terminate_at_announcement(out, books, "@@ renamed") == 128 + signal.SIGTERM
+    assert _state(out, books, ["epub", "pdf"]) == "epub new, pdf old"
+    _assert_no_temporary_files(out)
+
+
+def test_sigterm_during_layout_stops_the_workers(books: Books, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _with_old_book(out, books)
+    with _running([*_command(books.source, out, ["epub", "pdf"]), "-j", "2"]) as proc:
+        time.sleep(0.5 * books.pdf_seconds)
+        os.killpg(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=60) in (0, 128 + signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # the layout workers are gone too
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("layout workers still running after SIGTERM")
+    state = _state(out, books, ["epub", "pdf"])
+    assert state in ("epub old, pdf old", "epub new, pdf new"), state
+    _assert_no_temporary_files(out)
