@@ -31,6 +31,7 @@ from packager.model import Book, Collection, Diagnostic, Severity, Story
 from packager.parallel import default_jobs, pmap
 from packager.readers import read_story
 from packager.readers.meta import apply, meta_updates
+from packager.stylesheets import user_styles
 
 if sys.platform != "win32":
     import fcntl
@@ -79,8 +80,13 @@ def load_stories(
     theme: str | None = None,
     env: Mapping[str, str] | None = None,
     jobs: int = 1,
+    css: bool = False,
 ) -> Loaded:
-    """Read and clean every story; raise with every problem of every file at once."""
+    """Read and clean every story; raise with every problem of every file at once.
+
+    With css=True (``packager check``), the editor's stylesheets are read too,
+    so that what they refer to outside the folder is reported before a build.
+    """
     if not source.is_dir():
         raise PackagerError([error("no such folder", display_path(source))])
     config, failed = _config_or_defaults(source, theme, env)
@@ -107,6 +113,8 @@ def load_stories(
             problems.extend(found)
     if failed:
         raise kind(failed)
+    if css:
+        problems.extend(user_styles(config.settings.extra_css, config.source).diagnostics)
     return Loaded(config, tuple(stories), tuple(problems))
 
 

@@ -119,13 +119,13 @@ def check_command(
     """Read and clean every story, write nothing, and show what was found and changed."""
     if as_json:
         try:
-            loaded = load_stories(source, theme=theme)
+            loaded = load_stories(source, theme=theme, css=True)
         except PackagerError as exc:
             out.print_json(data=report.error_report(exc.problems))
             raise typer.Exit(exc.exit_code) from None
         out.print_json(data=report.check_report(loaded))
     else:
-        loaded = _guard(lambda: load_stories(source, theme=theme))
+        loaded = _guard(lambda: load_stories(source, theme=theme, css=True))
         _print_table(loaded)
         _print_changes(loaded)
         _print_diagnostics(loaded.diagnostics)

@@ -353,3 +353,19 @@ def test_ordered_story_linking_outside_says_why(tmp_path: Path) -> None:
     (source / "2-two.md").symlink_to(secret / "2-two.md")
     (source / "collection.toml").write_text('order = ["1-one.md", "2-two.md"]\n', encoding="utf-8")
     _build_fails(source, tmp_path, "order[1]: '2-two.md' links outside the source folder")
+
+
+def test_check_reports_the_editors_css(tmp_path: Path) -> None:
+    """What a build would refuse in the editor's CSS, `check` reports before it."""
+    source = tmp_path / "src"
+    write_story(source, "1-one.md", "# One\n\nA short story.\n")
+    (source / "extra.css").write_text(
+        "p { color: black; }\n@import url(http://127.0.0.1:9/remote.css);\n", encoding="utf-8"
+    )
+    (source / "collection.toml").write_text('css = ["extra.css"]\n', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "packager", "check", str(source), "--strict"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "src/extra.css:2" in result.stdout + result.stderr, result.stdout + result.stderr
