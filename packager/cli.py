@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from packager import __version__, report
+from packager import __version__, report, stats
 from packager.build import BuildResult, Loaded, build, load_stories
 from packager.config import display_path
 from packager.errors import PackagerError
@@ -132,6 +132,49 @@ def check_command(
     if strict and loaded.warnings():
         err.print(f"{len(loaded.warnings())} warning(s) with --strict: failing")
         raise typer.Exit(1)
+
+
+@app.command("stats")
+def stats_command(
+    source: SourceArg = Path("stories"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    wpm: Annotated[
+        int, typer.Option("--wpm", min=50, max=1000, help="Reading speed, words a minute.")
+    ] = stats.WORDS_PER_MINUTE,
+) -> None:
+    """Words per story and in all, reading time, ratings and warnings: for an announcement."""
+    loaded = _guard(lambda: load_stories(source))
+    numbers = stats.collect(loaded.config.settings.title, loaded.stories, wpm)
+    if as_json:
+        out.print_json(data=numbers.as_json())
+        return
+    table = Table(title=escape(numbers.title))
+    for column in ("file", "title", "author", "words", "reading", "rating"):
+        table.add_column(column, justify="right" if column in ("words", "reading") else "left")
+    for row in numbers.stories:
+        table.add_row(
+            escape(row.file),
+            escape(row.title),
+            escape(", ".join(row.authors)),
+            f"{row.words:,}",
+            stats.duration(row.minutes),
+            escape(row.rating),
+        )
+    out.print(table)
+    count = len(numbers.stories)
+    out.print(
+        f"{count} {'story' if count == 1 else 'stories'} by {len(numbers.authors)} "
+        f"{'author' if len(numbers.authors) == 1 else 'authors'}, {numbers.words:,} words, "
+        f"about {stats.duration(numbers.minutes)} of reading at {numbers.words_per_minute} "
+        "words a minute"
+    )
+    if count:
+        by_file = {r.file: r for r in numbers.stories}
+        for label, name in (("longest", numbers.longest), ("shortest", numbers.shortest)):
+            out.print(f"{label}: {escape(by_file[name].title)} ({by_file[name].words:,} words)")
+    out.print("ratings: " + ", ".join(f"{escape(r)} {n}" for r, n in numbers.ratings))
+    if numbers.warnings:
+        out.print("warnings: " + ", ".join(f"{escape(w)} {n}" for w, n in numbers.warnings))
 
 
 def _guard(action: Callable[[], T]) -> T:
