@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from packager import __version__, report, stats
+from packager import __version__, report, scaffold, stats
 from packager.build import BuildResult, Loaded, build, load_stories
 from packager.config import display_path
 from packager.errors import PackagerError
@@ -132,6 +132,20 @@ def check_command(
     if strict and loaded.warnings():
         err.print(f"{len(loaded.warnings())} warning(s) with --strict: failing")
         raise typer.Exit(1)
+
+
+@app.command("init")
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="The new anthology folder (new or empty).")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="The book's title (default: from FOLDER).")
+    ] = None,
+) -> None:
+    """Start an anthology: collection.toml, two sample stories, templates/, a CI workflow."""
+    written = _guard(lambda: scaffold.init(folder, title))
+    for path in written:
+        out.print(f"  {escape(display_path(path))}")
+    out.print(f"Ready: packager build {escape(display_path(folder))}")
 
 
 @app.command("stats")
