@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import hashlib
 import os
 import re
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from packager import assets, render, themes
+from packager import assets, render, themes, validate
 from packager.cache import Cache
 from packager.cleanup import clean
 from packager.collection import assemble, discover
@@ -59,6 +60,8 @@ class Output:
     size: int
     pages: int | None = None
     laid_out: tuple[str, ...] = ()  # PDF: stories laid out afresh (not from the cache)
+    sha256: str = ""
+    checked: bool = False  # EPUB: EPUBCheck ran on it and found nothing wrong
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class BuildResult:
     words: int
     outputs: tuple[Output, ...]
     diagnostics: tuple[Diagnostic, ...]
+    read: tuple[Story, ...] = ()  # the stories, in reading order
 
 
 # Below this much text, starting worker processes costs more than it saves.
@@ -160,8 +164,13 @@ def build(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    check: bool = False,
 ) -> BuildResult:
-    """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
+    """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf.
+
+    With check=True the EPUB goes through EPUBCheck before anything is
+    written: a book EPUBCheck rejects fails the build and replaces nothing.
+    """
     jobs = jobs or default_jobs()
     loaded = load_stories(source, theme=theme, env=env, jobs=jobs)
     _fail_if_strict(loaded.diagnostics, strict)
@@ -177,7 +186,16 @@ def build(
     if "epub" in formats:
         path = out / f"{settings.slug}.epub"
         files[path] = write_epub(book)
-        outputs.append(Output("epub", path, len(files[path])))
+        checked = False
+        if check:
+            found = validate.check_epub(files[path], display_path(path))
+            errors = [d for d in found if d.severity is Severity.ERROR]
+            if errors:
+                raise OutputError(errors)
+            diagnostics.extend(found)
+            _fail_if_strict(found, strict)
+            checked = not found
+        outputs.append(Output("epub", path, len(files[path]), checked=checked))
     if "pdf" in formats:
         from packager.printing import write_pdf  # WeasyPrint takes a second to import
 
@@ -189,12 +207,16 @@ def build(
         files[path] = pdf.data
         outputs.append(Output("pdf", path, len(pdf.data), pdf.pages, pdf.laid_out))
     _write_all(files)
+    outputs = [
+        dataclasses.replace(o, sha256=hashlib.sha256(files[o.path]).hexdigest()) for o in outputs
+    ]
     return BuildResult(
         settings.title,
         len(collection.stories),
         collection.words,
         tuple(outputs),
         tuple(diagnostics),
+        tuple(p.story for p in collection.stories),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -89,11 +90,20 @@ def build_command(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Lay out every story again; use no cache.")
     ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Run EPUBCheck on the EPUB before writing (needs Java)."),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a report as JSON (outputs, stories, warnings).")
+    ] = False,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
-    result = _guard(
-        lambda: build(
+    started = time.monotonic()
+
+    def run() -> BuildResult:
+        return build(
             source,
             out_dir,
             formats=chosen,
@@ -102,8 +112,18 @@ def build_command(
             jobs=jobs,
             cache_dir=cache,
             use_cache=not no_cache,
+            check=check,
         )
-    )
+
+    if as_json:
+        try:
+            result = run()
+        except PackagerError as exc:
+            out.print_json(data=report.error_report(exc.problems))
+            raise typer.Exit(exc.exit_code) from None
+        out.print_json(data=report.build_report(result, time.monotonic() - started))
+        return
+    result = _guard(run)
     if not quiet:
         _print_diagnostics(result.diagnostics)
         _print_summary(result)
@@ -237,7 +257,10 @@ def _print_summary(result: BuildResult) -> None:
     )
     for o in result.outputs:
         extra = f"{o.pages} pages, " if o.pages is not None else ""
-        out.print(f"  {o.format:<5} {escape(display_path(o.path))}  ({extra}{_size(o.size)})")
+        checked = ", EPUBCheck: no problems" if o.checked else ""
+        out.print(
+            f"  {o.format:<5} {escape(display_path(o.path))}  ({extra}{_size(o.size)}{checked})"
+        )
 
 
 def _print_table(loaded: Loaded) -> None:

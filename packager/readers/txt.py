@@ -18,6 +18,7 @@ looks like debris in the middle of the story is kept, with a warning.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from packager import html, recognize
@@ -144,6 +145,16 @@ class _Reader:
         return self._epigraph(i)
 
     def _title(self, para: Para) -> bool:
+        if len(para.lines) > 1:  # "Title" with its byline or header lines right under it
+            head = dataclasses.replace(para, lines=para.lines[:1])
+            rest = dataclasses.replace(para, line=para.line + 1, lines=para.lines[1:])
+            if not self._title(head):
+                return False
+            if not self._header_lines(rest):
+                self.out.title = ""  # not a title block after all: the lines stay text
+                self.out.changes.pop()
+                return False
+            return True
         text = para.plain
         if self.known_title or self.out.title or not _title_like(para):
             return False
