@@ -220,6 +220,14 @@ def build(
     )
 
 
+def preview_book(source: Path, theme: str | None = None) -> tuple[Book, list[Diagnostic]]:
+    """The book's documents without writing anything (for `packager preview`)."""
+    loaded = load_stories(source, theme=theme)
+    collection = assemble(loaded.config, loaded.stories)
+    found = list(loaded.diagnostics)
+    return _render(loaded.config, collection, found), found
+
+
 def _render(config: Config, collection: Collection, found: list[Diagnostic] | None = None) -> Book:
     """The book; what gathering its files refused (the editor's CSS) is added to ``found``."""
     theme = themes.load_theme(config.settings.theme)

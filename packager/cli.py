@@ -6,9 +6,11 @@ Exit codes: 0 success, 1 bad input (each problem named with file:line),
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -97,6 +99,9 @@ def build_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a report as JSON (outputs, stories, warnings).")
     ] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Build again whenever a source file changes.")
+    ] = False,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
@@ -123,10 +128,82 @@ def build_command(
             raise typer.Exit(exc.exit_code) from None
         out.print_json(data=report.build_report(result, time.monotonic() - started))
         return
+    if watch:
+        _watch_builds(source, theme, out_dir, run, quiet)
+        return
     result = _guard(run)
     if not quiet:
         _print_diagnostics(result.diagnostics)
         _print_summary(result)
+
+
+def _watch_builds(
+    source: Path, theme: str | None, out_dir: Path, run: Callable[[], BuildResult], quiet: bool
+) -> None:
+    """Build, then build again after each change; errors are shown, not fatal. Ctrl-C stops."""
+    from packager import preview  # watchfiles is only needed here
+
+    def once(changed: Sequence[str] = ()) -> None:
+        if changed:
+            shown = ", ".join(display_path(Path(p)) for p in changed[:3])
+            err.print(f"changed: {escape(shown)}{' …' if len(changed) > 3 else ''}")
+        try:
+            result = run()
+        except PackagerError as exc:
+            for problem in exc.problems:
+                err.print(f"error: {escape(str(problem))}")
+            err.print("not built; waiting for changes")
+            return
+        if not quiet:
+            _print_diagnostics(result.diagnostics)
+            _print_summary(result)
+        err.print("waiting for changes (Ctrl-C to stop)")
+
+    once()
+    # Ctrl-C or SIGTERM end the loop; watchfiles turns either into KeyboardInterrupt.
+    # Outputs are renamed into place whole, so a stop leaves the last book built.
+    with contextlib.suppress(KeyboardInterrupt):
+        preview.watch(preview.watched(source, [out_dir]), once)
+    err.print("stopped")
+
+
+@app.command("preview")
+def preview_command(
+    source: SourceArg = Path("stories"),
+    theme: ThemeOpt = None,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free).")
+    ] = 8000,
+) -> None:
+    """Serve the book as web pages on 127.0.0.1, rebuilt whenever a source file changes."""
+    from packager import preview  # watchfiles is only needed here
+
+    if not source.is_dir():
+        _guard(lambda: load_stories(source))  # says why, exits 1
+    site = preview.Site()
+
+    def rebuild(changed: Sequence[str] = ()) -> None:
+        if changed:
+            err.print(f"changed: {escape(', '.join(display_path(Path(p)) for p in changed[:3]))}")
+        for problem in preview.rebuild(site, source, theme):
+            err.print(escape(problem))
+        out.print(f"book version {site.version} ready")
+
+    rebuild()
+    try:
+        httpd = preview.server(site, port)
+    except OSError as exc:
+        err.print(f"error: cannot serve on 127.0.0.1:{port} ({exc.strerror or exc})")
+        raise typer.Exit(1) from None
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    out.print(f"Preview at http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        preview.watch(preview.watched(source), rebuild)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.shutdown()
 
 
 @app.command("check")
