@@ -61,6 +61,11 @@ class _Reader:
         self.end_mark: Para | None = None
 
     def change(self, para: Para, kind: str, action: str, text: str | None = None) -> None:
+        if kind == "removed" and text is None and len(para.lines) > 1:
+            # Every line removed is named, so each word of the paragraph can be found again.
+            for i, line in enumerate(para.stripped_lines):
+                self.out.changes.append(Change(self.file, para.line + i, kind, action, line))
+            return
         self.out.changes.append(Change(self.file, para.line, kind, action, text or para.plain))
 
     # -- the end -------------------------------------------------------------
