@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jinja2
 
-from packager import assets, render, themes
+from packager import assets, contributors, render, themes
 from packager.cache import Cache
 from packager.cleanup import clean
 from packager.collection import assemble, discover
@@ -107,6 +107,7 @@ def load_stories(
             problems.extend(found)
     if failed:
         raise kind(failed)
+    problems.extend(contributors.problems(config.settings, stories, config.file))
     return Loaded(config, tuple(stories), tuple(problems))
 
 
