@@ -366,3 +366,18 @@ def test_contributors_table_is_checked(tmp_path: Path) -> None:
         ("collection.toml", 1, "contributors.Ann.bio: is required"),
         ("collection.toml", 5, "contributors.Bo.bio: must be text (got the number 3)"),
     }
+
+
+def test_markup_in_a_dedication_and_a_bio_is_text(tmp_path: Path) -> None:
+    toml = 'dedication = "For <script>alert(1)</script> you."\n'
+    bio = "author_bio: 'Her <iframe src=x></iframe> bio.'\n"
+    result = _epub_only(tmp_path, toml, [("a.md", "A", "Ann", bio)])
+    raw = {
+        _body_classes([doc])[0]: etree.tostring(doc, encoding="unicode")
+        for doc in _documents(result)
+    }
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw["dedication"]
+    assert "<script" not in raw["dedication"]
+    assert "&lt;iframe" in raw["contributors"] and "<iframe" not in raw["contributors"]
+    warned = [d.message for d in result.diagnostics if d.severity is Severity.WARNING]
+    assert any("iframe" in m for m in warned), warned
