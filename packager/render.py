@@ -91,10 +91,9 @@ def render_book(
     }
     # The disclaimer's text (the editor's, or the default notice), measured
     # once; an editor's own disclaimer page template keeps its page.
-    disclaimer = Markup(_render(env, "disclaimer-text.xhtml", {**_page(common, "disclaimer")}))
-    on_imprint = count_words(html.text_of(disclaimer)) <= SHORT_DISCLAIMER and not _replaced(
-        env, "disclaimer.xhtml"
-    )
+    disclaimer = Markup(_render(env, "disclaimer-text.xhtml", _page(common, "disclaimer")))
+    short = count_words(html.text_of(disclaimer)) <= SHORT_DISCLAIMER
+    on_imprint = short and not _replaced(env, "disclaimer.xhtml")
     common.update(disclaimer=disclaimer, disclaimer_on_imprint=on_imprint)
     about = "About the Authors" if len(collection.contributors) > 1 else "About the Author"
 
