@@ -381,3 +381,12 @@ def test_markup_in_a_dedication_and_a_bio_is_text(tmp_path: Path) -> None:
     assert "&lt;iframe" in raw["contributors"] and "<iframe" not in raw["contributors"]
     warned = [d.message for d in result.diagnostics if d.severity is Severity.WARNING]
     assert any("iframe" in m for m in warned), warned
+
+
+def test_a_collection_bio_finds_its_author_across_typography(tmp_path: Path) -> None:
+    # Both names become "Ann O\u2019Neil" (curly apostrophe) before they are matched.
+    toml = '[contributors."Ann O\'Neil"]\nbio = "Hers."\n'
+    result = _epub_only(tmp_path, toml, [("a.md", "A", '"Ann O\'Neil"', "")])
+    assert not [d for d in result.diagnostics if d.severity is Severity.WARNING]
+    about = next(d for d in _documents(result) if _body_classes([d]) == ["contributors"])
+    assert "Ann O\u2019Neil Hers. In this book: A" in _text(about)
