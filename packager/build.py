@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from packager import assets, render, themes, validate
+from packager import assets, contributors, render, themes, validate
 from packager.cache import Cache
 from packager.cleanup import clean
 from packager.collection import assemble, discover
@@ -117,6 +117,7 @@ def load_stories(
             problems.extend(found)
     if failed:
         raise kind(failed)
+    problems.extend(contributors.problems(config.settings, stories, config.file))
     if css:
         problems.extend(user_styles(config.settings.extra_css, config.source).diagnostics)
     return Loaded(config, tuple(stories), tuple(problems))

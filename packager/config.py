@@ -57,9 +57,16 @@ class _StoryOverride(BaseModel):
     date: str | dt.date | None = None
     source_url: str | None = None
     language: str | None = None
+    author_bio: str | None = None
 
 
 assert set(_StoryOverride.model_fields) == KNOWN_FIELDS
+
+
+class _Contributor(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    bio: str  # Markdown
 
 
 class _CollectionFile(BaseModel):
@@ -81,6 +88,9 @@ class _CollectionFile(BaseModel):
     order: list[str] | None = None
     page_size: PageSize = "A5"
     stories: dict[str, _StoryOverride] = {}
+    edition: str = ""
+    dedication: str = ""  # Markdown
+    contributors: dict[str, _Contributor] = {}
 
     @field_validator("language")
     @classmethod
@@ -233,13 +243,12 @@ def _settings(
     identifier = parsed.identifier.strip() or (
         "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "packager:" + title))
     )
-    disclaimer_html = ""
-    if parsed.disclaimer and parsed.disclaimer.strip():
-        try:
-            rendered, _ = render_fragment(parsed.disclaimer, label)
-        except html.TooDeep as exc:
-            raise ConfigError([error(f"disclaimer: {exc}", label)]) from None
-        disclaimer_html = html.map_text(rendered, smarten_blocks)
+    bios = []
+    for name, contributor in parsed.contributors.items():
+        shown = smarten_text(hygiene.label(name)[0])
+        bio = _markdown(contributor.bio, f'contributors."{name}".bio', label)
+        if shown and bio:
+            bios.append((shown, bio))
     return Settings(
         title=smarten_text(title),
         subtitle=smarten_text(hygiene.label(parsed.subtitle)[0]),
@@ -251,13 +260,27 @@ def _settings(
         publisher=parsed.publisher.strip(),
         rights=parsed.rights.strip(),
         identifier=identifier,
-        disclaimer_html=disclaimer_html,
+        disclaimer_html=_markdown(parsed.disclaimer or "", "disclaimer", label),
         theme=theme,
         extra_css=tuple(source / c for c in parsed.css),
         cover=source / parsed.cover if parsed.cover else None,
         page_size=parsed.page_size,
         slug=slugify(title),
+        edition=smarten_text(hygiene.label(parsed.edition)[0]),
+        dedication_html=_markdown(parsed.dedication, "dedication", label),
+        bios=tuple(bios),
     )
+
+
+def _markdown(text: str, key: str, label: str) -> str:
+    """A Markdown value of collection.toml as a sanitized, typeset fragment ("" if blank)."""
+    if not text.strip():
+        return ""
+    try:
+        rendered, _ = render_fragment(text, label)
+    except html.TooDeep as exc:
+        raise ConfigError([error(f"{key}: {exc}", label)]) from None
+    return html.map_text(rendered, smarten_blocks)
 
 
 def _control_characters(
@@ -338,8 +361,16 @@ def _explain(err: Any, raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> st
     kind = err["type"]
     if kind == "extra_forbidden":
         parent = loc[:-1]
-        known = _CollectionFile.model_fields if not parent else _StoryOverride.model_fields
+        known = (
+            _CollectionFile.model_fields
+            if not parent
+            else _Contributor.model_fields
+            if parent[0] == "contributors"
+            else _StoryOverride.model_fields
+        )
         return f"unknown key (known keys: {', '.join(sorted(known))})"
+    if kind == "missing":
+        return "is required"
     value = _lookup(raw, loc)
     got = f" (got {_describe(value)})"
     if kind == "literal_error":
@@ -355,8 +386,8 @@ def _expected(name: str, loc: tuple[str | int, ...]) -> str:
     model = _StoryOverride if len(loc) == 3 and loc[0] == "stories" else _CollectionFile
     if isinstance(name, str) and name in model.model_fields:
         annotation = str(model.model_fields[name].annotation)
-        if name == "stories":
-            return 'a table of [stories."<file name>"] tables'
+        if name in ("stories", "contributors"):
+            return f'a table of [{name}."<{"file name" if name == "stories" else "name"}>"] tables'
         if "list" in annotation and "str |" in annotation:
             return "text or a list of text"
         if "list" in annotation:
