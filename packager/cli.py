@@ -42,6 +42,11 @@ class Format(StrEnum):
     pdf = "pdf"
 
 
+class PdfMode(StrEnum):
+    print = "print"
+    screen = "screen"
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"packager {__version__}")
@@ -88,6 +93,14 @@ def build_command(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Lay out every story again; use no cache.")
     ] = False,
+    pdf_mode: Annotated[
+        PdfMode | None,
+        typer.Option(
+            "--pdf",
+            help="print: facing pages, stories on right-hand pages (default); "
+            "screen: no blank pages, coloured links. Wins over collection.toml's pdf.",
+        ),
+    ] = None,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
@@ -101,6 +114,7 @@ def build_command(
             jobs=jobs,
             cache_dir=cache,
             use_cache=not no_cache,
+            pdf_mode=pdf_mode.value if pdf_mode else None,
         )
     )
     if not quiet:
