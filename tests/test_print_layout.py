@@ -8,6 +8,7 @@ blank pages must be added and on screen the long story opens on a left page.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from dataclasses import dataclass
@@ -22,10 +23,12 @@ from helpers import MM, assert_epubcheck_clean
 from typer.testing import CliRunner
 
 from packager import trim
-from packager.build import build
+from packager.build import _render, build, load_stories
 from packager.cli import app
+from packager.collection import assemble
 from packager.model import Resource
 from packager.pdf import Renderer
+from packager.printing import write_pdf
 
 IN = 72.0
 
@@ -45,8 +48,10 @@ TITLES = [title for title, _, _ in STORIES.values()]
 AUTHORS = {title: author for title, author, _ in STORIES.values()}
 
 
-def make_source(folder: Path, toml: str) -> Path:
-    for name, (title, author, paragraphs) in STORIES.items():
+def make_source(
+    folder: Path, toml: str, stories: dict[str, tuple[str, str, int]] = STORIES
+) -> Path:
+    for name, (title, author, paragraphs) in stories.items():
         body = "\n\n".join([_PARAGRAPH] * paragraphs)
         write_story(folder, name, f"---\ntitle: {title}\nauthor: {author}\n---\n{body}\n")
     (folder / "collection.toml").write_text(f'title = "Geometry"\n{toml}', encoding="utf-8")
@@ -513,3 +518,31 @@ def test_mode_is_part_of_the_layout_cache(tmp_path: Path) -> None:
     assert again.outputs[0].laid_out == ()
     pdfs = [r.outputs[0].path.read_bytes() for r in (first, screen, again)]
     assert pdfs[1] == pdfs[2] != pdfs[0]
+
+
+def test_a_story_on_a_side_not_foreseen_is_laid_out_on_that_side(tmp_path: Path) -> None:
+    # On screen the stories' sides are foreseen from the stories alone. A part of the body
+    # before them (here the one-page colophon, moved) shifts every side: each story is then
+    # laid out again, in order, on the side it really starts on.
+    stories = {"1-orchard.md": STORIES["2-orchard.md"], "2-kite.md": STORIES["3-kite.md"]}
+    source = make_source(tmp_path / "src", 'pdf = "screen"\ntheme = "modern"\n', stories)
+    loaded = load_stories(source, env={})
+    book = _render(loaded.config, assemble(loaded.config, loaded.stories))
+    parts = list(book.parts)
+    colophon = next(p for p in parts if p.kind == "colophon")
+    parts.remove(colophon)
+    first_story = next(i for i, p in enumerate(parts) if p.kind == "story")
+    parts.insert(first_story, colophon)
+    out = write_pdf(dataclasses.replace(book, parts=tuple(parts)), jobs=1)
+    # Foreseen: the orchard on page 1 (right), the kite on 4 (left). Now: 2 (left) and 5.
+    assert out.story_pages == {"story-001": 2, "story-002": 5}
+    path = tmp_path / "moved.pdf"
+    path.write_bytes(out.data)
+    pdf = read_pdf(path)
+    heads = {int(p.label): p.head for p in pdf.pages if p.label.isdigit()}
+    assert heads == {1: "", 2: "", 3: "An Orchard in Winter", 4: "Bram Ellery", 5: ""}
+    width = pdf.trim_pt[0]
+    for page in pdf.pages:
+        if page.foot.isdigit():
+            assert page.folio_x is not None
+            assert (page.folio_x < width / 2) == (int(page.label) % 2 == 0), page.index
