@@ -367,8 +367,14 @@ def _explain(err: Any, raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> st
     return f"must be {expected}{got}"
 
 
+# What a key's value must be, where "text" alone would not help.
+_EXPECTED = {"page_size": trim.SIZE_HELP, "bleed": trim.LENGTH_HELP}
+
+
 def _expected(name: str, loc: tuple[str | int, ...]) -> str:
     model = _StoryOverride if len(loc) == 3 and loc[0] == "stories" else _CollectionFile
+    if len(loc) == 1 and name in _EXPECTED:
+        return _EXPECTED[name]
     if isinstance(name, str) and name in model.model_fields:
         annotation = str(model.model_fields[name].annotation)
         if name == "stories":

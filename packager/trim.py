@@ -69,6 +69,7 @@ _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|pt)\s*$", re.I)
 SIZE_HELP = (
     f"one of {', '.join(PRESETS)}, or WIDTHxHEIGHT in in or mm such as 140x216mm or 5.06x7.81in"
 )
+LENGTH_HELP = "a length in in, mm or pt such as '0.125in' or '3mm'"
 
 
 def parse_size(value: str) -> Trim:
@@ -114,7 +115,7 @@ def parse_length(value: str) -> float:
     """A bleed such as "0.125in", "3mm" or "9pt", in points; ValueError when it is not one."""
     match = _LENGTH.match(value)
     if match is None:
-        raise ValueError("must be a length in in, mm or pt such as '0.125in' or '3mm'")
+        raise ValueError(f"must be {LENGTH_HELP}")
     points = float(match.group(1)) * PT_PER[match.group(2).lower()]
     if points > MAX_BLEED:
         raise ValueError("must be at most 0.5in (12.7mm); printers ask 0.125in or 3-5mm")
