@@ -166,14 +166,21 @@ def build(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     check: bool = False,
+    pdf_mode: str | None = None,
 ) -> BuildResult:
     """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf.
 
     With check=True the EPUB goes through EPUBCheck before anything is
     written: a book EPUBCheck rejects fails the build and replaces nothing.
+    ``pdf_mode`` ("print" or "screen", the --pdf flag) wins over collection.toml's ``pdf``.
     """
     jobs = jobs or default_jobs()
     loaded = load_stories(source, theme=theme, env=env, jobs=jobs)
+    if pdf_mode is not None:
+        settings = dataclasses.replace(loaded.config.settings, pdf=pdf_mode)
+        loaded = dataclasses.replace(
+            loaded, config=dataclasses.replace(loaded.config, settings=settings)
+        )
     _fail_if_strict(loaded.diagnostics, strict)
     collection = assemble(loaded.config, loaded.stories)
     refused: list[Diagnostic] = []

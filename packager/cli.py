@@ -46,6 +46,11 @@ class Format(StrEnum):
     pdf = "pdf"
 
 
+class PdfMode(StrEnum):
+    print = "print"
+    screen = "screen"
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"packager {__version__}")
@@ -102,6 +107,14 @@ def build_command(
     watch: Annotated[
         bool, typer.Option("--watch", help="Build again whenever a source file changes.")
     ] = False,
+    pdf_mode: Annotated[
+        PdfMode | None,
+        typer.Option(
+            "--pdf",
+            help="print: facing pages, stories on right-hand pages (default); "
+            "screen: no blank pages, coloured links. Wins over collection.toml's pdf.",
+        ),
+    ] = None,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
@@ -118,6 +131,7 @@ def build_command(
             cache_dir=cache,
             use_cache=not no_cache,
             check=check,
+            pdf_mode=pdf_mode.value if pdf_mode else None,
         )
 
     if as_json:

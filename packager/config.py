@@ -15,11 +15,11 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from packager import html, hygiene, themes
+from packager import html, hygiene, themes, trim
 from packager.errors import ConfigError, error
 from packager.model import Diagnostic, Settings
 from packager.readers.images import outside
@@ -28,8 +28,6 @@ from packager.readers.meta import KNOWN_FIELDS
 from packager.typography import smarten_blocks, smarten_text
 
 CONFIG_NAME = "collection.toml"
-PAGE_SIZES = ("A5", "A4", "letter", "6x9in", "5x8in")
-PageSize = Literal["A5", "A4", "letter", "6x9in", "5x8in"]
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 # When neither SOURCE_DATE_EPOCH nor a date is given, builds are still
 # reproducible: the book is stamped with this fixed moment.
@@ -86,11 +84,33 @@ class _CollectionFile(BaseModel):
     css: list[str] = []
     cover: str | None = None
     order: list[str] | None = None
-    page_size: PageSize = "A5"
+    page_size: str = trim.DEFAULT
+    pdf: str = "print"
+    bleed: str = ""
+    crop_marks: bool = False
     stories: dict[str, _StoryOverride] = {}
     edition: str = ""
     dedication: str = ""  # Markdown
     contributors: dict[str, _Contributor] = {}
+
+    @field_validator("page_size")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        return trim.parse_size(value).name
+
+    @field_validator("pdf")
+    @classmethod
+    def _mode(cls, value: str) -> str:
+        if value not in trim.MODES:
+            raise ValueError("must be 'print' or 'screen'")
+        return value
+
+    @field_validator("bleed")
+    @classmethod
+    def _bleed(cls, value: str) -> str:
+        if value.strip():
+            trim.parse_length(value)
+        return value
 
     @field_validator("language")
     @classmethod
@@ -269,6 +289,9 @@ def _settings(
         edition=smarten_text(hygiene.label(parsed.edition)[0]),
         dedication_html=_markdown(parsed.dedication, "dedication", label),
         bios=tuple(bios),
+        pdf=parsed.pdf,
+        bleed=trim.parse_length(parsed.bleed) if parsed.bleed.strip() else 0.0,
+        crop_marks=parsed.crop_marks,
     )
 
 
@@ -373,8 +396,6 @@ def _explain(err: Any, raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> st
         return "is required"
     value = _lookup(raw, loc)
     got = f" (got {_describe(value)})"
-    if kind == "literal_error":
-        return f"must be one of {', '.join(PAGE_SIZES)}{got}"
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ") + got
     field_name = str(loc[-1]) if loc else ""
@@ -382,8 +403,14 @@ def _explain(err: Any, raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> st
     return f"must be {expected}{got}"
 
 
+# What a key's value must be, where "text" alone would not help.
+_EXPECTED = {"page_size": trim.SIZE_HELP, "bleed": trim.LENGTH_HELP}
+
+
 def _expected(name: str, loc: tuple[str | int, ...]) -> str:
     model = _StoryOverride if len(loc) == 3 and loc[0] == "stories" else _CollectionFile
+    if len(loc) == 1 and name in _EXPECTED:
+        return _EXPECTED[name]
     if isinstance(name, str) and name in model.model_fields:
         annotation = str(model.model_fields[name].annotation)
         if name in ("stories", "contributors"):
@@ -394,6 +421,8 @@ def _expected(name: str, loc: tuple[str | int, ...]) -> str:
             return "a list of text"
         if "date" in annotation:
             return "a date or text"
+        if annotation == str(bool):
+            return "true or false"
         return "text"
     return "text"  # an item of a list
 

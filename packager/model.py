@@ -145,11 +145,14 @@ class Settings:
     theme: str
     extra_css: tuple[Path, ...]
     cover: Path | None
-    page_size: str
+    page_size: str  # a packager.trim preset name or WIDTHxHEIGHT with in or mm
     slug: str
     edition: str = ""  # "First edition", on the imprint page
     dedication_html: str = ""
     bios: tuple[tuple[str, str], ...] = ()  # [contributors."Name"] bio: (name, bio_html)
+    pdf: str = "print"  # "print": facing pages, blanks, bleed; "screen": no blanks
+    bleed: float = 0.0  # points beyond the trim on each side (print only)
+    crop_marks: bool = False
 
 
 @dataclass(frozen=True)
