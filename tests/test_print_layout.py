@@ -341,9 +341,11 @@ def test_print_stories_and_contents_open_on_right_pages_after_truly_blank_left_p
     for index in opening:
         assert index % 2 == 0  # 0-based: a right-hand page
     blanks = [p for p in pages if not p.text]
-    # One page, three pages, one page: a blank after the contents, and after each story.
+    # The back of the half-title; then stories of one page, three pages, one page:
+    # a blank after the contents, and after each story.
+    assert pages[0].body.strip() == pages[2].body.strip().splitlines()[0]  # half-title, title
     colophon = next(p.index for p in pages if p.body.lstrip().startswith("Colophon"))
-    expected = [contents.index + 1, *(i - 1 for i in opening[2:]), colophon - 1]
+    expected = [1, contents.index + 1, *(i - 1 for i in opening[2:]), colophon - 1]
     assert [p.index for p in blanks] == expected
     for page in blanks:
         assert page.index % 2 == 1  # a left-hand page
@@ -414,7 +416,10 @@ def test_contents_numbers_page_labels_and_folios_agree(
         # The number in the contents is the page label and the printed folio of the opener.
         assert listed[title] == pdf.pages[index].label == pdf.pages[index].foot, title
     numbered = [p for p in pdf.pages if p.foot]
-    assert len(numbered) >= len(pdf.pages) // 2
+    # Every story page with text carries its folio (blanks and the colophon need none).
+    first = starts[TITLES[0]]
+    story_pages = [p for p in pdf.pages[first:] if p.text and "Colophon" not in p.body]
+    assert story_pages and all(p.foot for p in story_pages), [p.index for p in story_pages]
     for page in numbered:
         assert page.foot == page.label, page.index
     front = pdf.pages[: starts[TITLES[0]]]
