@@ -30,6 +30,7 @@ from packager.epub import write_epub
 from packager.errors import ConfigError, OutputError, PackagerError, StoryError, error
 from packager.model import Book, Collection, Diagnostic, Severity, Story
 from packager.parallel import default_jobs, pmap
+from packager.progress import Progress, Silent
 from packager.readers import read_story
 from packager.readers.meta import apply, meta_updates
 from packager.stylesheets import user_styles
@@ -85,6 +86,7 @@ def load_stories(
     env: Mapping[str, str] | None = None,
     jobs: int = 1,
     css: bool = False,
+    progress: Progress | None = None,
 ) -> Loaded:
     """Read and clean every story; raise with every problem of every file at once.
 
@@ -106,7 +108,11 @@ def load_stories(
             raise kind(failed) from None
     size = sum(path.stat().st_size for path in files)
     tasks = [(path, config) for path in files]
-    results = pmap(_read_and_clean, tasks, jobs if size >= PARALLEL_BYTES else 1)
+    progress = progress or Silent()
+    progress.stage("reading", len(tasks))
+    results = pmap(
+        _read_and_clean, tasks, jobs if size >= PARALLEL_BYTES else 1, done=progress.advance
+    )
     stories: list[Story] = []
     problems: list[Diagnostic] = list(notes)
     for story, found in results:
@@ -167,6 +173,7 @@ def build(
     use_cache: bool = True,
     check: bool = False,
     pdf_mode: str | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf.
 
@@ -175,7 +182,8 @@ def build(
     ``pdf_mode`` ("print" or "screen", the --pdf flag) wins over collection.toml's ``pdf``.
     """
     jobs = jobs or default_jobs()
-    loaded = load_stories(source, theme=theme, env=env, jobs=jobs)
+    progress = progress or Silent()
+    loaded = load_stories(source, theme=theme, env=env, jobs=jobs, progress=progress)
     if pdf_mode is not None:
         settings = dataclasses.replace(loaded.config.settings, pdf=pdf_mode)
         loaded = dataclasses.replace(
@@ -193,7 +201,9 @@ def build(
     diagnostics = [*loaded.diagnostics, *refused]
     if "epub" in formats:
         path = out / f"{settings.slug}.epub"
+        progress.stage("epub", 1)
         files[path] = write_epub(book)
+        progress.advance()
         checked = False
         if check:
             found = validate.check_epub(files[path], display_path(path))
@@ -209,12 +219,14 @@ def build(
 
         path = out / f"{settings.slug}.pdf"
         store = Cache(cache_dir or source / CACHE_NAME) if use_cache else None
-        pdf = write_pdf(book, jobs=jobs, store=store)
+        pdf = write_pdf(book, jobs=jobs, store=store, progress=progress)
         diagnostics.extend(pdf.diagnostics)
         _fail_if_strict(pdf.diagnostics, strict)
         files[path] = pdf.data
         outputs.append(Output("pdf", path, len(pdf.data), pdf.pages, pdf.laid_out))
+    progress.stage("writing", len(files))
     _write_all(files)
+    progress.advance(len(files))
     outputs = [
         dataclasses.replace(o, sha256=hashlib.sha256(files[o.path]).hexdigest()) for o in outputs
     ]

@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import rich.progress
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -28,6 +29,7 @@ from packager.build import BuildResult, Loaded, build, load_stories
 from packager.config import display_path
 from packager.errors import PackagerError
 from packager.model import Diagnostic, Severity
+from packager.progress import Progress
 
 app = typer.Typer(
     help="Turn a folder of stories into a finished anthology: EPUB 3 and print-ready PDF.",
@@ -120,7 +122,7 @@ def build_command(
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
     started = time.monotonic()
 
-    def run() -> BuildResult:
+    def run(progress: Progress | None = None) -> BuildResult:
         return build(
             source,
             out_dir,
@@ -132,6 +134,7 @@ def build_command(
             use_cache=not no_cache,
             check=check,
             pdf_mode=pdf_mode.value if pdf_mode else None,
+            progress=progress,
         )
 
     if as_json:
@@ -145,10 +148,71 @@ def build_command(
     if watch:
         _watch_builds(source, theme, out_dir, run, quiet)
         return
-    result = _guard(run)
+    if quiet:
+        result = _guard(run)
+    elif err.is_terminal:
+        with _Bars() as bars:
+            result = _guard(lambda: run(bars))
+    else:
+        result = _guard(lambda: run(_Lines()))
     if not quiet:
         _print_diagnostics(result.diagnostics)
-        _print_summary(result)
+        _print_summary(result, time.monotonic() - started)
+
+
+class _Bars:
+    """A progress bar per stage on an interactive terminal (gone when the build ends)."""
+
+    def __init__(self) -> None:
+        self.bars = rich.progress.Progress(
+            rich.progress.TextColumn("{task.description:<8}"),
+            rich.progress.BarColumn(),
+            rich.progress.MofNCompleteColumn(),
+            rich.progress.TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+        self.task: rich.progress.TaskID | None = None
+
+    def __enter__(self) -> _Bars:
+        self.bars.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bars.stop()
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self.task = self.bars.add_task(name, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self.task is not None:
+            self.bars.advance(self.task, steps)
+
+    def more(self, steps: int) -> None:
+        if self.task is not None:
+            total = self.bars.tasks[self.task].total or 0
+            self.bars.update(self.task, total=total + steps)
+
+
+_STAGES = {
+    "reading": "reading {} stories",
+    "epub": "writing the EPUB",
+    "pdf": "laying out {} stories",
+    "writing": "saving the outputs",
+}
+
+
+class _Lines:
+    """Where no one watches a terminal (CI logs): one plain line per stage, on stderr."""
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        err.print("packager: " + _STAGES.get(name, name).format(total))
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+    def more(self, steps: int) -> None:
+        pass
 
 
 def _watch_builds(
@@ -341,10 +405,11 @@ def _print_changes(loaded: Loaded) -> None:
             )
 
 
-def _print_summary(result: BuildResult) -> None:
+def _print_summary(result: BuildResult, seconds: float | None = None) -> None:
+    took = f" in {seconds:.1f} s" if seconds is not None else ""
     out.print(
         f'Built "{escape(result.title)}": {result.stories} '
-        f"{'story' if result.stories == 1 else 'stories'}, {result.words:,} words"
+        f"{'story' if result.stories == 1 else 'stories'}, {result.words:,} words{took}"
     )
     for o in result.outputs:
         extra = f"{o.pages} pages, " if o.pages is not None else ""

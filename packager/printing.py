@@ -25,6 +25,7 @@ from packager.errors import warning
 from packager.model import Book, Diagnostic, Part, Resource
 from packager.parallel import pmap
 from packager.pdf import RenderedPart, Renderer
+from packager.progress import Progress, Silent
 
 _TARGET = re.compile(r'data-target="([^"]+)"')
 _IMAGE = re.compile(r'src="(images/[^"]+)"')
@@ -39,8 +40,11 @@ class PdfOutput:
     laid_out: tuple[str, ...] = ()  # the stories laid out this time (the others were cached)
 
 
-def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOutput:
+def write_pdf(
+    book: Book, *, jobs: int = 1, store: Cache | None = None, progress: Progress | None = None
+) -> PdfOutput:
     """The book as one PDF; stories laid out on ``jobs`` processes, reused from ``store``."""
+    progress = progress or Silent()
     renderer = Renderer(book.resources)
     known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if _is_font(r.href)}
     programs: dict[str, bytes] = dict(known)
@@ -48,7 +52,8 @@ def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOu
     reported: set[str] = set()  # each message once per book, not once per part
     screen = book.settings.pdf == "screen"
     stories = [p for p in book.parts if p.kind == "story"]
-    laid_out, fresh = _all_stories(book, stories, jobs, store, known, programs)
+    progress.stage("pdf", len(stories))
+    laid_out, fresh = _all_stories(book, stories, jobs, store, known, programs, progress)
 
     def render(
         html: str,
@@ -86,7 +91,10 @@ def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOu
             if part.kind == "story":
                 rendered = laid_out.get((part.id, left))
                 if rendered is None:  # a side _all_stories did not foresee: lay it out now
-                    more, again = _stories(book, [(part, left)], 1, store, known, programs)
+                    progress.more(1)
+                    more, again = _stories(
+                        book, [(part, left)], 1, store, known, programs, progress
+                    )
                     rendered = more[part.id, left]
                     fresh.extend(again)
                 pieces.append(pdfbook.Piece(rendered, part.id, folio=number, front=front))
@@ -157,6 +165,7 @@ def _all_stories(
     store: Cache | None,
     known: Mapping[str, bytes],
     programs: dict[str, bytes],
+    progress: Progress,
 ) -> tuple[dict[_Side, RenderedPart], list[str]]:
     """Every story laid out on the side it starts on.
 
@@ -170,7 +179,7 @@ def _all_stories(
     fresh: list[str] = []
     wanted = [(p, False) for p in stories]
     while wanted:
-        done, again = _stories(book, wanted, jobs, store, known, programs)
+        done, again = _stories(book, wanted, jobs, store, known, programs, progress)
         laid.update(done)
         fresh += again
         if book.settings.pdf != "screen":
@@ -181,6 +190,7 @@ def _all_stories(
             found = laid.get((part.id, left))
             if found is None:
                 wanted.append((part, left))
+                progress.more(1)
                 found = laid[part.id, not left]  # the same text: most likely as many pages
             number += found.pages
     return laid, fresh
@@ -193,6 +203,7 @@ def _stories(
     store: Cache | None,
     known: Mapping[str, bytes],
     programs: dict[str, bytes],
+    progress: Progress,
 ) -> tuple[dict[_Side, RenderedPart], tuple[str, ...]]:
     """The stories laid out on the given sides, in worker processes or from ``store``."""
     mode = book.settings.pdf
@@ -205,6 +216,7 @@ def _stories(
         found = _from_cache(store, keys[part.id, left], programs) if store else None
         if found is not None:
             done[part.id, left] = found
+    progress.advance(len(done))
     todo = [(p, left) for p, left in wanted if (p.id, left) not in done]
     results = pmap(
         _render_story,
@@ -212,6 +224,7 @@ def _stories(
         jobs,
         initializer=_start_worker,
         initargs=(tuple(book.resources), frozenset(known)),
+        done=progress.advance,
     )
     for (part, left), (rendered, used, fonts) in zip(todo, results, strict=True):
         programs.update(fonts)
