@@ -202,11 +202,22 @@ _STAGES = {
 }
 
 
+# Off a terminal, a collection this large says what it is doing (a small one
+# is done before a log would show it).
+LARGE = 20
+
+
 class _Lines:
     """Where no one watches a terminal (CI logs): one plain line per stage, on stderr."""
 
+    def __init__(self) -> None:
+        self.large = False
+
     def stage(self, name: str, total: int | None = None) -> None:
-        err.print("packager: " + _STAGES.get(name, name).format(total))
+        if name == "reading":
+            self.large = (total or 0) >= LARGE
+        if self.large:
+            err.print("packager: " + _STAGES.get(name, name).format(total))
 
     def advance(self, steps: int = 1) -> None:
         pass

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_samples
+from conftest import copy_samples, write_story
 
 from packager.build import build
+from packager.cli import LARGE
 
 
 class Recorder:
@@ -39,19 +40,25 @@ def test_every_stage_counts_its_steps(tmp_path: Path, mode: str) -> None:
         assert done == total, name  # the bar ends full, never past it
 
 
+def _build_epub(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "packager", "build", str(source), "-o", str(out), "-f", "epub"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "\x1b[" not in done.stderr + done.stdout  # no terminal codes in a log
+    return done
+
+
 def test_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
     source = tmp_path / "stories"
-    copy_samples(source)
-    done = subprocess.run(
-        [sys.executable, "-m", "packager", "build", str(source), "-o", str(tmp_path / "out"),
-         "-f", "epub"],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    for i in range(LARGE):
+        write_story(source, f"{i:02d}-story.md", f"# Story {i}\n\nText of story {i}.\n")
+    done = _build_epub(source, tmp_path / "out")
     assert done.stderr.splitlines() == [
-        "packager: reading 4 stories",
+        f"packager: reading {LARGE} stories",
         "packager: writing the EPUB",
         "packager: saving the outputs",
     ]
-    assert "\x1b[" not in done.stderr  # no terminal codes in a log
-    assert done.stdout.startswith('Built "Lanterns at Low Tide": 4 stories, ')
+    assert done.stdout.startswith(f'Built "Stories": {LARGE} stories, ')
+    # A small collection is built before a log would show progress: no lines.
+    (source / "00-story.md").unlink()
+    assert _build_epub(source, tmp_path / "out").stderr == ""
