@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from packager import __version__, report
+from packager import __version__, report, themes
 from packager.build import BuildResult, Loaded, build, load_stories
 from packager.config import display_path
 from packager.errors import PackagerError
@@ -62,7 +62,7 @@ SourceArg = Annotated[
     Path,
     typer.Argument(help="Folder of story files (.md, .txt), with an optional collection.toml."),
 ]
-ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme name (see styles/).")]
+ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme name (see packager themes).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat every warning as an error.")]
 
 
@@ -131,6 +131,15 @@ def check_command(
     if strict and loaded.warnings():
         err.print(f"{len(loaded.warnings())} warning(s) with --strict: failing")
         raise typer.Exit(1)
+
+
+@app.command("themes")
+def themes_command() -> None:
+    """List the themes (for --theme or 'theme' in collection.toml), each with what it looks like."""
+    listed = _guard(themes.describe)
+    width = max((len(name) for name, _ in listed), default=0)
+    for name, description in listed:
+        out.print(f"{escape(name):<{width}}  {escape(description)}")
 
 
 def _guard(action: Callable[[], T]) -> T:

@@ -80,6 +80,8 @@ class _CollectionFile(BaseModel):
     cover: str | None = None
     order: list[str] | None = None
     page_size: PageSize = "A5"
+    embed_fonts: bool = False
+    scene_break: str | None = None
     stories: dict[str, _StoryOverride] = {}
 
     @field_validator("language")
@@ -253,6 +255,8 @@ def _settings(
         cover=source / parsed.cover if parsed.cover else None,
         page_size=parsed.page_size,
         slug=slugify(title),
+        embed_fonts=parsed.embed_fonts,
+        scene_break=source / parsed.scene_break if parsed.scene_break else None,
     )
 
 
@@ -295,6 +299,13 @@ def _missing_files(
 
     if parsed.cover:
         check(("cover",), parsed.cover, "cover image")
+    if parsed.scene_break:  # one outside the folder is refused with a warning (ornament.py)
+        ornament = source / parsed.scene_break
+        if outside(ornament, source) is None and not ornament.is_file():
+            line = _key_line(text, ("scene_break",))
+            where = display_path(source)
+            message = f"scene_break: no SVG file '{parsed.scene_break}' in {where}"
+            problems.append(error(message, label, line))
     for i, css in enumerate(parsed.css):
         check(("css", i), css, "CSS file")
     for i, name in enumerate(parsed.order or []):
@@ -350,6 +361,8 @@ def _expected(name: str, loc: tuple[str | int, ...]) -> str:
     model = _StoryOverride if len(loc) == 3 and loc[0] == "stories" else _CollectionFile
     if isinstance(name, str) and name in model.model_fields:
         annotation = str(model.model_fields[name].annotation)
+        if annotation == "<class 'bool'>":
+            return "true or false"
         if name == "stories":
             return 'a table of [stories."<file name>"] tables'
         if "list" in annotation and "str |" in annotation:

@@ -146,6 +146,8 @@ class Settings:
     cover: Path | None
     page_size: str
     slug: str
+    embed_fonts: bool = False  # the theme's fonts go into the EPUB too
+    scene_break: Path | None = None  # the editor's SVG ornament for scene breaks
 
 
 @dataclass(frozen=True)
