@@ -62,19 +62,21 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text).casefold())
 
 
-def source_paragraphs(path: Path) -> list[str]:
-    """The paragraphs of a story file, read naively: front matter, markup and breaks dropped."""
+def source_blocks(path: Path) -> list[str]:
+    """The paragraphs of a story file, read naively: front matter and block markup dropped."""
     text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     if text.startswith("---\n"):
         end = text.index("\n---", 4)
         text = text[end + 4 :]
-    out = []
-    for block in re.split(r"\n[ \t\u00a0]*\n", text):
-        block = re.sub(r"^\s*(#+|>)\s?", "", block, flags=re.MULTILINE)
-        norm = normalize(block)
-        if norm:
-            out.append(norm)
-    return out
+    return [
+        re.sub(r"^\s*(#+|>)\s?", "", block, flags=re.MULTILINE)
+        for block in re.split(r"\n[ \t\u00a0]*\n", text)
+    ]
+
+
+def source_paragraphs(path: Path) -> list[str]:
+    """The paragraphs of a story file, normalized: front matter, markup and breaks dropped."""
+    return [norm for norm in (normalize(block) for block in source_blocks(path)) if norm]
 
 
 def assert_in_order(paragraphs: list[str], text: str, where: str) -> None:
