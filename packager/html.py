@@ -307,6 +307,8 @@ def mark_initial(fragment: str) -> str:
     if end is None:
         return fragment
     root = _parse(fragment[:end])
+    if (root.text or "").strip():
+        return fragment  # text before any block: not a paragraph to open with
     first = next((el for el in root if "epigraph" not in (el.get("class") or "")), None)
     if first is None or first.tag != "p" or first.get("class"):
         return fragment

@@ -14,7 +14,7 @@ from helpers import XHTML_NS, Epub, assert_epubcheck_clean, source_blocks, words
 from lxml import etree
 from typer.testing import CliRunner
 
-from packager import themes
+from packager import html, themes
 from packager.build import build
 from packager.cli import app
 from packager.errors import ConfigError
@@ -324,3 +324,31 @@ def test_themes_extending_each_other_in_a_ring(styles: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         themes.load_theme("ring-a")
     assert "ring-a -> ring-b -> ring-a" in str(caught.value.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        (
+            "<p>The tower.</p><p>Next.</p>",
+            '<p class="opening"><span class="initial">T</span>he tower.</p><p>Next.</p>',
+        ),
+        (
+            '<blockquote class="epigraph"><p>Sea.</p></blockquote><p>\u201cNo,\u201d she said.</p>',
+            '<blockquote class="epigraph"><p>Sea.</p></blockquote>'
+            '<p class="opening"><span class="initial">\u201cN</span>o,\u201d she said.</p>',
+        ),
+        (
+            "<p><em>Margery Ellen</em> sank.</p>",
+            '<p class="opening"><em><span class="initial">M</span>argery Ellen</em> sank.</p>',
+        ),
+        ("<p>I.</p>", '<p class="opening"><span class="initial">I</span>.</p>'),
+        ('<p class="verse">Roses<br/>are red</p>', '<p class="verse">Roses<br/>are red</p>'),
+        ("<ul><li>One</li></ul><p>Two</p>", "<ul><li>One</li></ul><p>Two</p>"),
+        ("<p>\u2026</p>", "<p>\u2026</p>"),
+        ("", ""),
+    ],
+)
+def test_mark_initial(fragment: str, expected: str) -> None:
+    assert html.mark_initial(fragment) == expected
+    assert words(html.text_of(html.mark_initial(fragment))) == words(html.text_of(fragment))
