@@ -143,6 +143,11 @@ def load_config(
         problems.append(
             error(f"{key}: no theme named '{theme_name}' (known: {known})", label, line)
         )
+    else:
+        try:  # its theme.toml (parent, fonts, ornament), so that `check` finds its errors too
+            themes.load_theme(theme_name)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
     problems.extend(_missing_files(parsed, source, text, label))
     try:
         source_date_epoch(env)

@@ -315,6 +315,8 @@ def test_bad_theme_manifest_is_an_error_naming_it(
     )
     assert result.exit_code == 1, result.output
     assert "kid/theme.toml" in result.output and expected in result.output
+    checked = CliRunner().invoke(app, ["check", str(source), "--theme", "kid"])
+    assert checked.exit_code == 1 and expected in checked.output
 
 
 def test_themes_extending_each_other_in_a_ring(styles: Path) -> None:
