@@ -87,6 +87,23 @@ def assert_in_order(paragraphs: list[str], text: str, where: str) -> None:
         pos = found + len(para)
 
 
+def unwrap_initials(element: etree._Element) -> etree._Element:
+    """The element with each opener's initial span taken out, its letter kept in place.
+
+    ``<span class="initial">T</span>he`` reads "The"; text joined with a space
+    at every element boundary (to keep paragraphs apart) would read "T he".
+    """
+    for span in element.xpath(".//x:span[@class='initial']", namespaces=XHTML_NS):
+        parent, text = span.getparent(), (span.text or "") + (span.tail or "")
+        previous = span.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(span)
+    return element
+
+
 @dataclass
 class Epub:
     path: Path
