@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pdfplumber
 import pikepdf
+import pypdf
 import pytest
 from conftest import SAMPLES, Built, copy_samples
 from helpers import XHTML_NS, Epub, assert_epubcheck_clean, source_blocks, words
@@ -82,8 +83,8 @@ def _body_text(pdf_path: Path) -> str:
     """The story pages' text without running heads and folios, the initials read with their word.
 
     Two artefacts of pdfplumber's reading, not of the PDF: it judges a gap a
-    space when it is wider than 3 pt whatever the size, and a 50-pt drop
-    cap's side bearing is wider ("T he"), so the gap is judged relative to
+    space when it is wider than 3 pt whatever the size, and a 30-pt
+    initial's side bearing is wider ("T he"), so the gap is judged relative to
     the glyph size (x_tolerance_ratio); and it puts a raised initial, whose
     top stands far above the line's, on a line of its own ("T\nhe"), so a
     line holding nothing but a large initial is joined to the next.
@@ -171,6 +172,19 @@ def test_story_openers_have_an_initial(books: dict[str, Built], theme: str) -> N
         text = "".join(p.itertext())
         first = re.match(r"\W*(\w+)", text)
         assert first and first.group(1)[0] == initial.text[-1]  # the word reads whole
+    # The PDF's text in the order it is drawn (as pypdf, copy and paste and pdf.js's
+    # search read it) has each opening's first words whole: the initial is not
+    # painted apart from its word, as a float would be.
+    drawn = " ".join(
+        words(
+            " ".join(
+                page.extract_text() for page in pypdf.PdfReader(books[theme].output("pdf")).pages
+            )
+        )
+    )
+    for p in openings:
+        first_words = " ".join(words("".join(p.itertext()))[:3])
+        assert first_words in drawn, first_words
     # In the PDF, the initial is set far larger than the text it opens.
     with pdfplumber.open(books[theme].output("pdf")) as pdf:
         sizes = [c["size"] for page in pdf.pages for c in page.chars]
