@@ -15,6 +15,7 @@ from pathlib import Path
 from packager import themes, trim
 from packager.errors import ConfigError, error
 from packager.model import Collection, Diagnostic, Resource, Settings
+from packager.ornament import ornament_resources
 from packager.readers.images import MEDIA_TYPES
 from packager.render import Styles
 from packager.stylesheets import FONT_TYPES, user_styles
@@ -41,11 +42,14 @@ def font_faces(theme: Theme) -> str:
 def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
     """Every file the book holds besides its documents, read from the theme and ``source``."""
     settings = collection.settings
+    embed = settings.embed_fonts  # the fonts go into the EPUB too (they always go in the PDF)
     base_book, base_print = themes.base_css()
+    ornament, ornament_problems = ornament_resources(theme.ornament, settings.scene_break, source)
     resources = [
         Resource("css/base.css", "text/css", _read(base_book)),
         Resource("css/book.css", "text/css", _read(theme.book_css)),
-        Resource("css/fonts.css", "text/css", font_faces(theme).encode(), in_epub=False),
+        *ornament,
+        Resource("css/fonts.css", "text/css", font_faces(theme).encode(), in_epub=embed),
         Resource("css/base-print.css", "text/css", _read(base_print), in_epub=False),
         Resource("css/print.css", "text/css", _read(theme.print_css), in_epub=False),
         Resource("css/page.css", "text/css", _page_css(settings).encode(), False),
@@ -53,7 +57,7 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
     user = user_styles(settings.extra_css, source)
     resources.extend(user.resources)
     resources.extend(
-        Resource(f"fonts/{font.path.name}", _font_type(font.path), _read(font.path), False)
+        Resource(f"fonts/{font.path.name}", _font_type(font.path), _read(font.path), embed)
         for font in theme.fonts
     )
     seen = {r.href for r in resources}
@@ -62,7 +66,7 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
             if image.href not in seen:
                 seen.add(image.href)
                 resources.append(Resource(image.href, image.media_type, _read(image.source)))
-    problems = list(user.diagnostics)
+    problems = [*ornament_problems, *user.diagnostics]
     cover_href = ""
     cover = settings.cover
     if cover is not None:  # load_config has refused a cover outside the source folder
@@ -72,9 +76,13 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
             raise ConfigError([error(f"cover: must be one of {kinds}", str(cover))])
         cover_href = f"images/cover{cover.suffix.lower()}"
         resources.append(Resource(cover_href, media_type, _read(cover)))
-    book_css = ("css/base.css", "css/book.css")
+    drawn = tuple(r.href for r in ornament if r.media_type == "text/css")
+    book_css = ("css/base.css", "css/book.css", *drawn)
     print_css = ("css/fonts.css", "css/base-print.css", "css/print.css", "css/page.css")
-    styles = Styles(epub=(*book_css, *user.hrefs), pdf=(*book_css, *print_css, *user.hrefs))
+    epub_fonts = ("css/fonts.css",) if embed else ()
+    styles = Styles(
+        epub=(*epub_fonts, *book_css, *user.hrefs), pdf=(*book_css, *print_css, *user.hrefs)
+    )
     return Assets(tuple(resources), styles, cover_href, tuple(problems))
 
 

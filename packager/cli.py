@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from packager import __version__, report, scaffold, stats
+from packager import __version__, report, scaffold, stats, themes
 from packager.build import BuildResult, Loaded, build, load_stories
 from packager.config import display_path
 from packager.errors import PackagerError
@@ -73,7 +73,7 @@ SourceArg = Annotated[
     Path,
     typer.Argument(help="Folder of story files (.md, .txt), with an optional collection.toml."),
 ]
-ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme name (see styles/).")]
+ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme name (see packager themes).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat every warning as an error.")]
 
 
@@ -375,6 +375,15 @@ def stats_command(
     out.print("ratings: " + ", ".join(f"{escape(r)} {n}" for r, n in numbers.ratings))
     if numbers.warnings:
         out.print("warnings: " + ", ".join(f"{escape(w)} {n}" for w, n in numbers.warnings))
+
+
+@app.command("themes")
+def themes_command() -> None:
+    """List the themes (for --theme or 'theme' in collection.toml), each with what it looks like."""
+    listed = _guard(themes.describe)
+    width = max((len(name) for name, _ in listed), default=0)
+    for name, description in listed:
+        out.print(f"{escape(name):<{width}}  {escape(description)}")
 
 
 def _guard(action: Callable[[], T]) -> T:

@@ -88,6 +88,8 @@ class _CollectionFile(BaseModel):
     pdf: str = "print"
     bleed: str = ""
     crop_marks: bool = False
+    embed_fonts: bool = False
+    scene_break: str | None = None
     stories: dict[str, _StoryOverride] = {}
     edition: str = ""
     dedication: str = ""  # Markdown
@@ -175,6 +177,11 @@ def load_config(
         problems.append(
             error(f"{key}: no theme named '{theme_name}' (known: {known})", label, line)
         )
+    else:
+        try:  # its theme.toml (parent, fonts, ornament), so that `check` finds its errors too
+            themes.load_theme(theme_name)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
     problems.extend(_missing_files(parsed, source, text, label))
     try:
         source_date_epoch(env)
@@ -292,6 +299,8 @@ def _settings(
         pdf=parsed.pdf,
         bleed=trim.parse_length(parsed.bleed) if parsed.bleed.strip() else 0.0,
         crop_marks=parsed.crop_marks,
+        embed_fonts=parsed.embed_fonts,
+        scene_break=source / parsed.scene_break if parsed.scene_break else None,
     )
 
 
@@ -346,6 +355,13 @@ def _missing_files(
 
     if parsed.cover:
         check(("cover",), parsed.cover, "cover image")
+    if parsed.scene_break:  # one outside the folder is refused with a warning (ornament.py)
+        ornament = source / parsed.scene_break
+        if outside(ornament, source) is None and not ornament.is_file():
+            line = _key_line(text, ("scene_break",))
+            where = display_path(source)
+            message = f"scene_break: no SVG file '{parsed.scene_break}' in {where}"
+            problems.append(error(message, label, line))
     for i, css in enumerate(parsed.css):
         check(("css", i), css, "CSS file")
     for i, name in enumerate(parsed.order or []):
@@ -413,6 +429,8 @@ def _expected(name: str, loc: tuple[str | int, ...]) -> str:
         return _EXPECTED[name]
     if isinstance(name, str) and name in model.model_fields:
         annotation = str(model.model_fields[name].annotation)
+        if annotation == "<class 'bool'>":
+            return "true or false"
         if name in ("stories", "contributors"):
             return f'a table of [{name}."<{"file name" if name == "stories" else "name"}>"] tables'
         if "list" in annotation and "str |" in annotation:

@@ -8,6 +8,7 @@ no namespace; templates place fragments inside XHTML documents.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from html import escape as _escape
 from html import unescape
@@ -286,3 +287,66 @@ def _replace_with_text(el: lxml.html.HtmlElement, text: str) -> None:
     else:
         parent.text = (parent.text or "") + replacement
     parent.remove(el)
+
+
+_INLINE_HOLDERS = frozenset({"em", "i", "strong", "b", "span", "cite"})
+_OPENING_PUNCTUATION = frozenset({"Ps", "Pi", "Pf", "Po"})
+
+
+def mark_initial(fragment: str) -> str:
+    """The story's first paragraph marked for its opener: ``<p class="opening">`` and
+    ``<span class="initial">`` around its first letter (with any quote mark before it).
+
+    The first top-level paragraph after an epigraph is the one; a story that
+    opens with anything else (verse, a list, a letter) keeps its text as it
+    is. A span, not CSS ::first-letter: WeasyPrint 70 lays the first line of a
+    paragraph over a floated ::first-letter, and the span keeps the word
+    whole in the EPUB's text (``<span>T</span>he``).
+    """
+    end = _first_block_end(fragment)
+    if end is None:
+        return fragment
+    root = _parse(fragment[:end])
+    if (root.text or "").strip():
+        return fragment  # text before any block: not a paragraph to open with
+    first = next((el for el in root if "epigraph" not in (el.get("class") or "")), None)
+    if first is None or first.tag != "p" or first.get("class"):
+        return fragment
+    holder = first
+    if not (first.text or "").strip() and len(first) and first[0].tag in _INLINE_HOLDERS:
+        holder = first[0]
+    text = holder.text or ""
+    start = len(text) - len(text.lstrip())
+    stop = start
+    while stop < len(text) and unicodedata.category(text[stop]) in _OPENING_PUNCTUATION:
+        stop += 1
+    if stop >= len(text) or not text[stop].isalnum():
+        return fragment
+    span = etree.Element("span", {"class": "initial"})
+    span.text, span.tail = text[start : stop + 1], text[stop + 1 :]
+    holder.text = text[:start]
+    holder.insert(0, span)
+    first.set("class", "opening")
+    return _serialize(root) + fragment[end:]
+
+
+def _first_block_end(fragment: str) -> int | None:
+    """Where the first top-level element that is not an epigraph ends (None: no such)."""
+    level = 0
+    epigraph = False
+    for match in _TOKEN.finditer(fragment):
+        name = match.group("name")
+        token = match.group(0)
+        if name is None or name.lower() in _VOID_NAMES or token.endswith("/>"):
+            continue
+        if token.startswith("</"):
+            level -= 1
+            if level == 0:
+                if not epigraph:
+                    return match.end()
+                epigraph = False
+        else:
+            if level == 0:
+                epigraph = "epigraph" in token
+            level += 1
+    return None

@@ -153,6 +153,8 @@ class Settings:
     pdf: str = "print"  # "print": facing pages, blanks, bleed; "screen": no blanks
     bleed: float = 0.0  # points beyond the trim on each side (print only)
     crop_marks: bool = False
+    embed_fonts: bool = False  # the theme's fonts go into the EPUB too
+    scene_break: Path | None = None  # the editor's SVG ornament for scene breaks
 
 
 @dataclass(frozen=True)

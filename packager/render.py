@@ -280,10 +280,11 @@ def _story_view(placed: PlacedStory, link: Callable[[str, str], str]) -> dict[st
             {
                 "id": cid,
                 "title": c.title,
-                "html": Markup(c.html),
+                # The first paragraph carries the opener's initial and lead-in.
+                "html": Markup(html.mark_initial(c.html) if i == 0 else c.html),
                 "notes": Markup(c.notes_html),
                 "end_notes": Markup(c.end_notes_html),
             }
-            for c, cid in zip(story.chapters, placed.chapter_ids, strict=True)
+            for i, (c, cid) in enumerate(zip(story.chapters, placed.chapter_ids, strict=True))
         ],
     }

@@ -1,11 +1,16 @@
 """Themes: the only module that knows where styles/, templates and fonts live.
 
-A theme is a folder in styles/ with a ``theme.toml`` (description, fonts),
-``book.css`` (shared by EPUB and PDF), ``print.css`` (PDF only) and optionally
-a ``templates/`` folder whose files replace the built-in templates of the
-same name. styles/base holds the structure all themes share; it comes first
-in the cascade. Templates are looked up in SOURCE/templates, then the theme, then
-packager's own.
+A theme is a folder in styles/ with a ``theme.toml`` (description, fonts,
+ornament, parent), ``book.css`` (shared by EPUB and PDF), ``print.css`` (PDF
+only) and optionally a ``templates/`` folder whose files replace the built-in
+templates of the same name. styles/base holds the structure all themes share;
+it comes first in the cascade. Templates are looked up in SOURCE/templates,
+then the theme (and its parents), then packager's own.
+
+A theme may name a parent (``extends = "classic"``): every file the child's
+folder lacks (book.css, print.css, a template, the ornament) comes from the
+parent, and so do the fonts when the child lists none. A child overrides one
+file without copying the rest.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from packager.errors import ConfigError, error
 DEFAULT_THEME = "classic"
 _PACKAGE = Path(__file__).resolve().parent
 BUILTIN_TEMPLATES = _PACKAGE / "templates"
+MANIFEST = "theme.toml"
+_KEYS = frozenset({"description", "extends", "fonts", "ornament"})
 
 
 def styles_folder() -> Path:
@@ -45,20 +52,33 @@ class Font:
 class Theme:
     name: str
     description: str
-    folder: Path
+    folders: tuple[Path, ...]  # the theme's own folder, then its parent's, and so on
     fonts: tuple[Font, ...]
+    ornament: Path | None = None  # an SVG drawn for scene breaks, instead of the CSS's own
+
+    @property
+    def folder(self) -> Path:
+        return self.folders[0]
 
     @property
     def book_css(self) -> Path:
-        return self.folder / "book.css"
+        return self.find("book.css")
 
     @property
     def print_css(self) -> Path:
-        return self.folder / "print.css"
+        return self.find("print.css")
 
     @property
-    def templates(self) -> Path:
-        return self.folder / "templates"
+    def templates(self) -> tuple[Path, ...]:
+        """The template folders of the theme and its parents, the child's first."""
+        return tuple(f / "templates" for f in self.folders if (f / "templates").is_dir())
+
+    def find(self, name: str) -> Path:
+        """A file of the theme: the child's own, else the nearest parent's."""
+        for folder in self.folders:
+            if (folder / name).is_file():
+                return folder / name
+        return self.folder / name  # missing everywhere: reading it reports the child's path
 
 
 def base_css() -> tuple[Path, Path]:
@@ -68,19 +88,48 @@ def base_css() -> tuple[Path, Path]:
 
 
 def available() -> list[str]:
-    return sorted(p.parent.name for p in styles_folder().glob("*/theme.toml"))
+    return sorted(p.parent.name for p in styles_folder().glob(f"*/{MANIFEST}"))
+
+
+def describe() -> list[tuple[str, str]]:
+    """Every theme with its one-line description, for ``packager themes``."""
+    return [(name, load_theme(name).description) for name in available()]
 
 
 @cache
 def load_theme(name: str) -> Theme:
+    return _load(name, ())
+
+
+def _load(name: str, children: tuple[str, ...]) -> Theme:
     folder = styles_folder() / name
-    manifest = folder / "theme.toml"
+    manifest = folder / MANIFEST
     if not manifest.is_file():
         known = ", ".join(available())
+        if children:
+            label = str(styles_folder() / children[-1] / MANIFEST)
+            raise ConfigError([error(f"extends: no theme named '{name}' (known: {known})", label)])
         raise ConfigError([error(f"no theme named '{name}' (known: {known})")])
     label = str(manifest)
     try:
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([error(f"theme.toml is not valid: {exc}", label)]) from None
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        known_keys = ", ".join(sorted(_KEYS))
+        message = f"unknown key '{unknown[0]}' (known keys: {known_keys})"
+        raise ConfigError([error(f"theme.toml is not valid: {message}", label)])
+    parent: Theme | None = None
+    extends = data.get("extends")
+    if extends is not None:
+        if not isinstance(extends, str) or not extends:
+            raise ConfigError([error("extends: must be the name of a theme", label)])
+        if extends == name or extends in children:
+            chain = " -> ".join((*children, name, extends))
+            raise ConfigError([error(f"extends: themes extend each other ({chain})", label)])
+        parent = _load(extends, (*children, name))
+    try:
         fonts = tuple(
             Font(
                 family=str(entry["family"]),
@@ -90,9 +139,27 @@ def load_theme(name: str) -> Theme:
             )
             for entry in data.get("fonts", [])
         )
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ConfigError([error(f"theme.toml is not valid: {exc}", label)]) from None
-    return Theme(name, str(data.get("description", "")), folder, fonts)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError([error(f"theme.toml is not valid: {exc!r}", label)]) from None
+    folders = (folder, *(parent.folders if parent else ()))
+    if not fonts and parent is not None:
+        fonts = parent.fonts
+    description = str(data.get("description", "") or (parent.description if parent else ""))
+    ornament = parent.ornament if parent else None
+    if "ornament" in data:
+        ornament = _ornament(str(data["ornament"]), folders, label)
+    return Theme(name, description, folders, fonts, ornament)
+
+
+def _ornament(name: str, folders: tuple[Path, ...], label: str) -> Path:
+    """The theme's scene-break ornament: an SVG file in the theme's folder (or a parent's)."""
+    for folder in folders:
+        path = folder / name
+        if path.is_file() and path.resolve().is_relative_to(folder.resolve()):
+            if path.suffix.lower() != ".svg":
+                raise ConfigError([error(f"ornament: '{name}' must be an SVG file", label)])
+            return path
+    raise ConfigError([error(f"ornament: no file '{name}' in the theme's folder", label)])
 
 
 def template_dirs(theme: Theme, source: Path) -> list[Path]:
@@ -106,7 +173,8 @@ def template_dirs(theme: Theme, source: Path) -> list[Path]:
     if own.is_dir() and not own.resolve().is_relative_to(source.resolve()):
         where = f"{source.as_posix().rstrip('/')}/templates"
         raise ConfigError([error("links outside the source folder; refused", where)])
-    return [d for d in (own, theme.templates, BUILTIN_TEMPLATES) if d.is_dir()]
+    found = [own, *theme.templates, BUILTIN_TEMPLATES]
+    return [d for d in found if d.is_dir()]
 
 
 def _font_file(spec: str, label: str) -> Path:

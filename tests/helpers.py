@@ -62,19 +62,21 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text).casefold())
 
 
-def source_paragraphs(path: Path) -> list[str]:
-    """The paragraphs of a story file, read naively: front matter, markup and breaks dropped."""
+def source_blocks(path: Path) -> list[str]:
+    """The paragraphs of a story file, read naively: front matter and block markup dropped."""
     text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     if text.startswith("---\n"):
         end = text.index("\n---", 4)
         text = text[end + 4 :]
-    out = []
-    for block in re.split(r"\n[ \t\u00a0]*\n", text):
-        block = re.sub(r"^\s*(#+|>)\s?", "", block, flags=re.MULTILINE)
-        norm = normalize(block)
-        if norm:
-            out.append(norm)
-    return out
+    return [
+        re.sub(r"^\s*(#+|>)\s?", "", block, flags=re.MULTILINE)
+        for block in re.split(r"\n[ \t\u00a0]*\n", text)
+    ]
+
+
+def source_paragraphs(path: Path) -> list[str]:
+    """The paragraphs of a story file, normalized: front matter, markup and breaks dropped."""
+    return [norm for norm in (normalize(block) for block in source_blocks(path)) if norm]
 
 
 def assert_in_order(paragraphs: list[str], text: str, where: str) -> None:
@@ -83,6 +85,23 @@ def assert_in_order(paragraphs: list[str], text: str, where: str) -> None:
         found = text.find(para, pos)
         assert found >= 0, f"paragraph missing from {where} (or out of order): {para[:80]}..."
         pos = found + len(para)
+
+
+def unwrap_initials(element: etree._Element) -> etree._Element:
+    """The element with each opener's initial span taken out, its letter kept in place.
+
+    ``<span class="initial">T</span>he`` reads "The"; text joined with a space
+    at every element boundary (to keep paragraphs apart) would read "T he".
+    """
+    for span in element.xpath(".//x:span[@class='initial']", namespaces=XHTML_NS):
+        parent, text = span.getparent(), (span.text or "") + (span.tail or "")
+        previous = span.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(span)
+    return element
 
 
 @dataclass

@@ -71,7 +71,7 @@ def test_toml_syntax_error_has_line(tmp_path: Path) -> None:
 def test_unknown_theme(tmp_path: Path) -> None:
     source = make_source(tmp_path, 'theme = "baroque"\n')
     (only,) = problems(source)
-    assert ":1: theme: no theme named 'baroque' (known: classic, modern)" in only
+    assert ":1: theme: no theme named 'baroque' (known: classic, fanzine, modern)" in only
 
 
 def test_zero_configuration(tmp_path: Path) -> None:

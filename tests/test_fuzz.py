@@ -135,6 +135,9 @@ def _words(text: str) -> list[str]:
 def _book_text(epub: Path) -> str:
     with zipfile.ZipFile(epub) as z:
         raw = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    # The opener's initial is a span inside the first word (<span class="initial">T</span>he):
+    # a reader reads "The", so it is taken out before tags become spaces.
+    raw = re.sub(r'<span class="initial">([^<]*)</span>', r"\1", raw)
     text = re.sub(r"<[^>]+>", " ", raw)
     for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"), ("&quot;", '"')):
         text = text.replace(entity, char)

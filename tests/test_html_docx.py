@@ -8,7 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from helpers import OPF_NS, XHTML_NS, Epub, assert_epubcheck_clean
+from helpers import OPF_NS, XHTML_NS, Epub, assert_epubcheck_clean, unwrap_initials
 from lxml import etree
 
 from packager.build import build
@@ -193,4 +193,4 @@ def story_text(doc: etree._Element) -> str:
         ".//x:div[starts-with(@class, 'chapter-')] | .//x:h2", namespaces=XHTML_NS
     ):
         extra.getparent().remove(extra)
-    return " ".join(text.itertext())
+    return " ".join(unwrap_initials(text).itertext())

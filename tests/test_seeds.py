@@ -16,6 +16,7 @@ from helpers import (
     assert_in_order,
     normalize,
     pdf_pages,
+    unwrap_initials,
     words,
 )
 from lxml import etree
@@ -70,7 +71,7 @@ def story_text_words(section: etree._Element) -> list[str]:
         for part in section.iterfind(f".//x:*[@class='{css}']", XHTML_NS):
             for label in part.iterfind(".//x:*[@class='story-meta-heading']", XHTML_NS):
                 label.getparent().remove(label)
-            keep.append(" ".join(part.itertext()))
+            keep.append(" ".join(unwrap_initials(part).itertext()))
     return words(" ".join(keep))
 
 
