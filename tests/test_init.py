@@ -58,6 +58,11 @@ def test_every_collection_key_is_documented_with_a_working_example(tmp_path: Pat
     (folder / "collection.toml").write_text(examples, encoding="utf-8")
     (folder / "extra.css").write_text("p { margin: 0; }\n", encoding="utf-8")
     Image.new("RGB", (16, 24), (30, 60, 90)).save(folder / "cover.jpg")
+    (folder / "ornament.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="12" viewBox="0 0 60 12">'
+        '<circle cx="30" cy="6" r="4"/></svg>',
+        encoding="utf-8",
+    )
     settings = load_config(folder).settings  # raises on any problem
     assert settings.publisher == "Your zine or press"
 
