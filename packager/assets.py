@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packager import themes, trim
+from packager.cover import CoverStyle, make_cover
 from packager.errors import ConfigError, error
 from packager.model import Collection, Diagnostic, Resource, Settings
 from packager.ornament import ornament_resources
@@ -76,6 +77,9 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
             raise ConfigError([error(f"cover: must be one of {kinds}", str(cover))])
         cover_href = f"images/cover{cover.suffix.lower()}"
         resources.append(Resource(cover_href, media_type, _read(cover)))
+    elif settings.generate_cover and theme.cover is not None:
+        cover_href = "images/cover.jpg"
+        resources.append(Resource(cover_href, "image/jpeg", drawn_cover(settings, theme.cover)))
     drawn = tuple(r.href for r in ornament if r.media_type == "text/css")
     book_css = ("css/base.css", "css/book.css", *drawn)
     print_css = ("css/fonts.css", "css/base-print.css", "css/print.css", "css/page.css")
@@ -92,6 +96,13 @@ def _page_css(settings: Settings) -> str:
     if settings.pdf == "screen":
         return trim.page_css(size, "screen")
     return trim.page_css(size, "print", settings.bleed, settings.crop_marks)
+
+
+def drawn_cover(settings: Settings, look: themes.CoverLook) -> bytes:
+    """The typographic cover of a book whose editor gave no cover image."""
+    style = CoverStyle(look.title_font, look.text_font, look.background, look.foreground,
+                       look.accent)  # fmt: skip
+    return make_cover(settings.title, settings.subtitle, settings.editors, style)
 
 
 def _read(path: Path) -> bytes:

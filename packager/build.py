@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -174,18 +175,25 @@ def build(
     check: bool = False,
     pdf_mode: str | None = None,
     progress: Progress | None = None,
+    cover: bool = True,
 ) -> BuildResult:
     """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf.
 
     With check=True the EPUB goes through EPUBCheck before anything is
     written: a book EPUBCheck rejects fails the build and replaces nothing.
-    ``pdf_mode`` ("print" or "screen", the --pdf flag) wins over collection.toml's ``pdf``.
+    ``pdf_mode`` ("print" or "screen", the --pdf flag) wins over collection.toml's ``pdf``;
+    cover=False (--no-cover) leaves the cover out, given or drawn.
     """
     jobs = jobs or default_jobs()
     progress = progress or Silent()
     loaded = load_stories(source, theme=theme, env=env, jobs=jobs, progress=progress)
+    flags: dict[str, Any] = {}  # the command line wins over collection.toml
     if pdf_mode is not None:
-        settings = dataclasses.replace(loaded.config.settings, pdf=pdf_mode)
+        flags["pdf"] = pdf_mode
+    if not cover:
+        flags.update(cover=None, generate_cover=False)
+    if flags:
+        settings = dataclasses.replace(loaded.config.settings, **flags)
         loaded = dataclasses.replace(
             loaded, config=dataclasses.replace(loaded.config, settings=settings)
         )
@@ -256,7 +264,7 @@ def _render(config: Config, collection: Collection, found: list[Diagnostic] | No
         found.extend(gathered.diagnostics)
     env = render.environment(themes.template_dirs(theme, config.source))
     try:
-        return render.render_book(
+        book = render.render_book(
             collection, env, gathered.styles, gathered.resources, gathered.cover_href
         )
     except jinja2.TemplateSyntaxError as exc:
@@ -264,6 +272,14 @@ def _render(config: Config, collection: Collection, found: list[Diagnostic] | No
         raise PackagerError([error(f"template: {exc.message}", where, exc.lineno)]) from None
     except jinja2.TemplateError as exc:
         raise PackagerError([error(f"template: {exc.message or exc}")]) from None
+    # A printed book's cover is a separate file for the printer: the cover page
+    # opens the PDF only on screen, or where the theme asks for it.
+    if config.settings.pdf != "screen" and not (theme.cover and theme.cover.in_pdf):
+        parts = tuple(
+            dataclasses.replace(p, in_pdf=False) if p.kind == "cover" else p for p in book.parts
+        )
+        book = dataclasses.replace(book, parts=parts)
+    return book
 
 
 def _override(story: Story, config: Config) -> tuple[Story, list[Diagnostic]]:

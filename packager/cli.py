@@ -109,6 +109,9 @@ def build_command(
     watch: Annotated[
         bool, typer.Option("--watch", help="Build again whenever a source file changes.")
     ] = False,
+    no_cover: Annotated[
+        bool, typer.Option("--no-cover", help="No cover: neither the given one nor a drawn one.")
+    ] = False,
     pdf_mode: Annotated[
         PdfMode | None,
         typer.Option(
@@ -135,6 +138,7 @@ def build_command(
             check=check,
             pdf_mode=pdf_mode.value if pdf_mode else None,
             progress=progress,
+            cover=not no_cover,
         )
 
     if as_json:

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -82,7 +82,7 @@ class _CollectionFile(BaseModel):
     disclaimer: str | None = None
     theme: str | None = None
     css: list[str] = []
-    cover: str | None = None
+    cover: str | Literal[False] | None = None  # an image file, or false for no cover at all
     order: list[str] | None = None
     page_size: str = trim.DEFAULT
     pdf: str = "print"
@@ -291,6 +291,7 @@ def _settings(
         theme=theme,
         extra_css=tuple(source / c for c in parsed.css),
         cover=source / parsed.cover if parsed.cover else None,
+        generate_cover=parsed.cover is not False,
         page_size=parsed.page_size,
         slug=slugify(title),
         edition=smarten_text(hygiene.label(parsed.edition)[0]),

@@ -155,6 +155,7 @@ class Settings:
     crop_marks: bool = False
     embed_fonts: bool = False  # the theme's fonts go into the EPUB too
     scene_break: Path | None = None  # the editor's SVG ornament for scene breaks
+    generate_cover: bool = True  # no cover given: draw one (cover = false or --no-cover: none)
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ class Part:
     recto: bool = True  # in print, starts on a right-hand page
     author: str = ""
     in_epub: bool = True  # the half-title is a print convention only
+    in_pdf: bool = True  # the cover: an e-book's first page, not a printed book's
 
 
 @dataclass(frozen=True)

@@ -111,8 +111,9 @@ def write_pdf(
         return pieces
 
     story_starts: dict[str, int] = {}
-    body = sequence([p for p in book.parts if p.matter != "front"], False, story_starts)
-    front = sequence([p for p in book.parts if p.matter == "front"], True, {})
+    printed = [p for p in book.parts if p.in_pdf]
+    body = sequence([p for p in printed if p.matter != "front"], False, story_starts)
+    front = sequence([p for p in printed if p.matter == "front"], True, {})
     folios = _calibrate(render, links, book.settings.language)
     bleed = 0.0 if screen else book.settings.bleed
     data = pdfbook.assemble([*front, *body], programs, folios, _metadata(book), bleed=bleed)

@@ -15,6 +15,7 @@ file without copying the rest.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +28,8 @@ DEFAULT_THEME = "classic"
 _PACKAGE = Path(__file__).resolve().parent
 BUILTIN_TEMPLATES = _PACKAGE / "templates"
 MANIFEST = "theme.toml"
-_KEYS = frozenset({"description", "extends", "fonts", "ornament"})
+_KEYS = frozenset({"description", "extends", "fonts", "ornament", "cover"})
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def styles_folder() -> Path:
@@ -49,12 +51,25 @@ class Font:
 
 
 @dataclass(frozen=True)
+class CoverLook:
+    """theme.toml's [cover]: the faces and colours of the cover packager draws."""
+
+    title_font: Path
+    text_font: Path
+    background: str = "#1f2a36"
+    foreground: str = "#f4efe6"
+    accent: str = "#c9a45c"
+    in_pdf: bool = False  # also the PDF's first page (a screen PDF always has it)
+
+
+@dataclass(frozen=True)
 class Theme:
     name: str
     description: str
     folders: tuple[Path, ...]  # the theme's own folder, then its parent's, and so on
     fonts: tuple[Font, ...]
     ornament: Path | None = None  # an SVG drawn for scene breaks, instead of the CSS's own
+    cover: CoverLook | None = None  # how a generated cover looks (theme.toml [cover])
 
     @property
     def folder(self) -> Path:
@@ -148,7 +163,38 @@ def _load(name: str, children: tuple[str, ...]) -> Theme:
     ornament = parent.ornament if parent else None
     if "ornament" in data:
         ornament = _ornament(str(data["ornament"]), folders, label)
-    return Theme(name, description, folders, fonts, ornament)
+    look = parent.cover if parent else None
+    if "cover" in data:
+        look = _cover(data["cover"], label)
+    elif look is None and fonts:
+        look = CoverLook(fonts[0].path, fonts[0].path)
+    return Theme(name, description, folders, fonts, ornament, look)
+
+
+def _cover(table: object, label: str) -> CoverLook:
+    if not isinstance(table, dict):
+        raise ConfigError([error("cover: must be a table ([cover])", label)])
+    known = {"title_font", "text_font", "background", "foreground", "accent", "in_pdf"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        keys = ", ".join(sorted(known))
+        raise ConfigError([error(f"cover: unknown key '{unknown[0]}' (known keys: {keys})", label)])
+    colours = {}
+    for key in ("background", "foreground", "accent"):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, str) or not _COLOUR.fullmatch(value):
+                raise ConfigError([error(f"cover.{key}: must be a colour like '#1f2a36'", label)])
+            colours[key] = value
+    try:
+        title_font = _font_file(str(table["title_font"]), label)
+        text_font = _font_file(str(table.get("text_font", table["title_font"])), label)
+    except KeyError:
+        raise ConfigError([error("cover: title_font is required", label)]) from None
+    in_pdf = table.get("in_pdf", False)
+    if not isinstance(in_pdf, bool):
+        raise ConfigError([error("cover.in_pdf: must be true or false", label)])
+    return CoverLook(title_font, text_font, in_pdf=in_pdf, **colours)
 
 
 def _ornament(name: str, folders: tuple[Path, ...], label: str) -> Path:

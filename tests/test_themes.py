@@ -315,6 +315,15 @@ def test_child_theme_overrides_one_file_and_takes_the_rest(styles: Path, tmp_pat
         ('extends = "kid"\n', "themes extend each other (kid -> kid)"),
         ("extends = 3\n", "extends: must be the name of a theme"),
         ('colour = "red"\n', "unknown key 'colour'"),
+        (
+            '[cover]\ntitle_font = "font_lato:files/Lato-Bold.ttf"\nbackground = "red"\n',
+            "cover.background: must be a colour like '#1f2a36'",
+        ),
+        ('[cover]\ntext_font = "font_lato:files/Lato-Bold.ttf"\n', "cover: title_font is required"),
+        (
+            '[cover]\ntitle_font = "font_lato:files/Lato-Bold.ttf"\nsize = 3\n',
+            "cover: unknown key 'size'",
+        ),
     ],
 )
 def test_bad_theme_manifest_is_an_error_naming_it(
