@@ -252,10 +252,11 @@ def _watch_builds(
             _print_summary(result)
         err.print("waiting for changes (Ctrl-C to stop)")
 
-    once()
-    # Ctrl-C or SIGTERM end the loop; watchfiles turns either into KeyboardInterrupt.
-    # Outputs are renamed into place whole, so a stop leaves the last book built.
-    with contextlib.suppress(KeyboardInterrupt):
+    # Ctrl-C or SIGTERM end the loop (SIGTERM raises SystemExit, which watchfiles
+    # turns into KeyboardInterrupt while it waits). Outputs are renamed into place
+    # whole, so a stop leaves the last book built.
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        once()
         preview.watch(preview.watched(source, [out_dir]), once)
     err.print("stopped")
 

@@ -222,8 +222,9 @@ def test_epub_is_valid_with_every_part(full: BuildResult) -> None:
     assert_epubcheck_clean(_output(full, "epub"))
     docs = _documents(full)
     # No half-title in the e-book: it is a print convention.
+    # The drawn cover first (no cover image was given).
     assert _body_classes(docs) == [
-        "title", "imprint", "dedication", "disclaimer", "contents",
+        "cover", "title", "imprint", "dedication", "disclaimer", "contents",
         *["story"] * len(FULL_STORIES), "contributors", "colophon",
     ]  # fmt: skip
     kinds = {d.find("x:body", XHTML_NS).get("class").split()[1]: d for d in docs}
@@ -266,8 +267,16 @@ def test_epub_navigation_and_landmarks(full: BuildResult) -> None:
 def test_epub_with_no_options(bare: BuildResult) -> None:
     assert_epubcheck_clean(_output(bare, "epub"))
     docs = _documents(bare)
-    assert _body_classes(docs) == ["title", "imprint", "contents", "story", "story", "colophon"]
-    assert "non-commercial anthology" in _text(docs[1])
+    assert _body_classes(docs) == [
+        "cover",
+        "title",
+        "imprint",
+        "contents",
+        "story",
+        "story",
+        "colophon",
+    ]
+    assert "non-commercial anthology" in _text(docs[2])
     entries = ["".join(a.itertext()) for a in _nav(bare).iter("{*}a")]
     assert "Dedication" not in entries and "About the Authors" not in entries
 

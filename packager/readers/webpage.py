@@ -210,7 +210,14 @@ def _next_element(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 
 def _remove_unsafe(root: lxml.html.HtmlElement, file: str, body: Body) -> None:
-    for comment in list(root.iter(etree.Comment)):
+    # A comment before or after the root element (the first thing in a file)
+    # sits outside it: never in the book, so it is reported like the others.
+    outside = [
+        c
+        for c in (*root.itersiblings(preceding=True), *root.itersiblings())
+        if c.tag is etree.Comment
+    ]
+    for comment in [*outside, *root.iter(etree.Comment)]:
         # Hidden in a browser, so not story text; reported line by line.
         content = comment.text or ""
         first = (comment.sourceline or 1) - content.count("\n")  # libxml2 gives the last line
