@@ -176,13 +176,15 @@ def build(
     pdf_mode: str | None = None,
     progress: Progress | None = None,
     cover: bool = True,
+    versioned: bool = False,
 ) -> BuildResult:
     """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf.
 
     With check=True the EPUB goes through EPUBCheck before anything is
     written: a book EPUBCheck rejects fails the build and replaces nothing.
     ``pdf_mode`` ("print" or "screen", the --pdf flag) wins over collection.toml's ``pdf``;
-    cover=False (--no-cover) leaves the cover out, given or drawn.
+    cover=False (--no-cover) leaves the cover out, given or drawn; versioned=True
+    (--versioned) names the outputs <slug>-<version>.epub and .pdf.
     """
     jobs = jobs or default_jobs()
     progress = progress or Silent()
@@ -198,6 +200,13 @@ def build(
             loaded, config=dataclasses.replace(loaded.config, settings=settings)
         )
     _fail_if_strict(loaded.diagnostics, strict)
+    stem = loaded.config.settings.slug
+    if versioned:
+        version = loaded.config.settings.version
+        if not version:
+            where = loaded.config.file or display_path(source)
+            raise ConfigError([error("--versioned: collection.toml gives no version", where)])
+        stem = f"{stem}-{version}"
     collection = assemble(loaded.config, loaded.stories)
     refused: list[Diagnostic] = []
     book = _render(loaded.config, collection, refused)
@@ -208,7 +217,7 @@ def build(
     outputs: list[Output] = []
     diagnostics = [*loaded.diagnostics, *refused]
     if "epub" in formats:
-        path = out / f"{settings.slug}.epub"
+        path = out / f"{stem}.epub"
         progress.stage("epub", 1)
         files[path] = write_epub(book)
         progress.advance()
@@ -225,7 +234,7 @@ def build(
     if "pdf" in formats:
         from packager.printing import write_pdf  # WeasyPrint takes a second to import
 
-        path = out / f"{settings.slug}.pdf"
+        path = out / f"{stem}.pdf"
         store = Cache(cache_dir or source / CACHE_NAME) if use_cache else None
         pdf = write_pdf(book, jobs=jobs, store=store, progress=progress)
         diagnostics.extend(pdf.diagnostics)

@@ -112,6 +112,10 @@ def build_command(
     no_cover: Annotated[
         bool, typer.Option("--no-cover", help="No cover: neither the given one nor a drawn one.")
     ] = False,
+    versioned: Annotated[
+        bool,
+        typer.Option("--versioned", help="Name the outputs <slug>-<version> (collection.toml)."),
+    ] = False,
     pdf_mode: Annotated[
         PdfMode | None,
         typer.Option(
@@ -139,6 +143,7 @@ def build_command(
             pdf_mode=pdf_mode.value if pdf_mode else None,
             progress=progress,
             cover=not no_cover,
+            versioned=versioned,
         )
 
     if as_json:

@@ -6,6 +6,7 @@ each with the key and, where it can be found, the line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -92,6 +93,7 @@ class _CollectionFile(BaseModel):
     scene_break: str | None = None
     stories: dict[str, _StoryOverride] = {}
     edition: str = ""
+    version: str = ""  # of the collection: "1.2"; in the colophon, metadata, --versioned names
     dedication: str = ""  # Markdown
     contributors: dict[str, _Contributor] = {}
 
@@ -112,6 +114,13 @@ class _CollectionFile(BaseModel):
     def _bleed(cls, value: str) -> str:
         if value.strip():
             trim.parse_length(value)
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if value and not _VERSION.fullmatch(value):
+            raise ValueError("must be a version such as '1.2' or '2026.1' (letters, digits, . - +)")
         return value
 
     @field_validator("language")
@@ -183,13 +192,17 @@ def load_config(
         except ConfigError as exc:
             problems.extend(exc.problems)
     problems.extend(_missing_files(parsed, source, text, label))
+    changelog_html, found = _changelog(source)
+    problems.extend(found)
     try:
         source_date_epoch(env)
     except ConfigError as exc:
         problems.extend(exc.problems)
     if problems:
         raise ConfigError(problems)
-    settings = _settings(parsed, source, theme_name, env, label)
+    settings = dataclasses.replace(
+        _settings(parsed, source, theme_name, env, label), changelog_html=changelog_html
+    )
     overrides = {
         name: {k: _plain(v) for k, v in o.model_dump(exclude_none=True).items()}
         for name, o in parsed.stories.items()
@@ -295,6 +308,7 @@ def _settings(
         page_size=parsed.page_size,
         slug=slugify(title),
         edition=smarten_text(hygiene.label(parsed.edition)[0]),
+        version=parsed.version,
         dedication_html=_markdown(parsed.dedication, "dedication", label),
         bios=tuple(bios),
         pdf=parsed.pdf,
@@ -303,6 +317,38 @@ def _settings(
         embed_fonts=parsed.embed_fonts,
         scene_break=source / parsed.scene_break if parsed.scene_break else None,
     )
+
+
+# A CHANGELOG.md beside the stories becomes the book's "What's New" page.
+CHANGELOG = "CHANGELOG.md"
+MAX_CHANGELOG = 1024 * 1024
+
+
+def _changelog(source: Path) -> tuple[str, list[Diagnostic]]:
+    """SOURCE/CHANGELOG.md as a fragment with its headings a level down ("" if none)."""
+    path = source / CHANGELOG
+    if not path.is_file():
+        return "", []
+    label = (Path(display_path(source)) / CHANGELOG).as_posix()
+    if not path.resolve().is_relative_to(source.resolve()):
+        return "", [error("links outside the source folder; refused", label)]
+    if path.stat().st_size > MAX_CHANGELOG:
+        return "", [error(f"larger than {MAX_CHANGELOG // 1024} KiB", label)]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return "", [error("not UTF-8 text", label)]
+    text, _ = hygiene.without_controls(text)
+    try:
+        fragment = _markdown(text, "CHANGELOG.md", label)
+    except ConfigError as exc:
+        return "", list(exc.problems)
+    # The page's own title is the <h1>: the changelog's headings go one level down.
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", fragment), []
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}")
 
 
 def _markdown(text: str, key: str, label: str) -> str:

@@ -51,6 +51,8 @@ def write_epub(book: Book) -> bytes:
     ):
         if value:
             eb.add_metadata("DC", name, value)
+    if settings.version:  # schema.org's CreativeWork version; "schema:" is a reserved prefix
+        eb.add_metadata(None, "meta", settings.version, {"property": "schema:version"})
 
     for res in book.resources:
         if not res.in_epub:

@@ -148,6 +148,8 @@ class Settings:
     page_size: str  # a packager.trim preset name or WIDTHxHEIGHT with in or mm
     slug: str
     edition: str = ""  # "First edition", on the imprint page
+    version: str = ""  # the collection's version, "1.2"
+    changelog_html: str = ""  # SOURCE/CHANGELOG.md: the "What's New" page
     dedication_html: str = ""
     bios: tuple[tuple[str, str], ...] = ()  # [contributors."Name"] bio: (name, bio_html)
     pdf: str = "print"  # "print": facing pages, blanks, bleed; "screen": no blanks

@@ -106,6 +106,7 @@ def render_book(
             settings,
             disclaimer_html=Markup(settings.disclaimer_html),
             dedication_html=Markup(settings.dedication_html),
+            changelog_html=Markup(settings.changelog_html),
         ),
         "version": __version__,
         "words": collection.words,
@@ -181,6 +182,8 @@ def render_book(
         parts.append(part("story", placed.id, placed.story.meta.title, "body", placed=placed))
     if collection.contributors:
         parts.append(part("contributors", "contributors", about, "back"))
+    if settings.changelog_html:
+        parts.append(part("whatsnew", "whatsnew", WHATS_NEW, "back"))
     parts.append(part("colophon", "colophon", "Colophon", "back"))
     return Book(
         settings=settings,
@@ -226,10 +229,18 @@ def shown_identifier(identifier: str) -> str:
 def _back_entries(
     collection: Collection, about: str, link: Callable[[str, str], str]
 ) -> list[dict[str, str]]:
-    """Contents lines after the stories: the contributors page, when there is one."""
-    if not collection.contributors:
-        return []
-    return [{"id": "contributors", "title": about, "link": link("contributors.xhtml", "")}]
+    """Contents lines after the stories: the contributors and What's New pages, if any."""
+    entries = []
+    if collection.contributors:
+        entries.append(
+            {"id": "contributors", "title": about, "link": link("contributors.xhtml", "")}
+        )
+    if collection.settings.changelog_html:
+        entries.append({"id": "whatsnew", "title": WHATS_NEW, "link": link("whatsnew.xhtml", "")})
+    return entries
+
+
+WHATS_NEW = "What\u2019s New"
 
 
 def _contributors(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -89,3 +92,23 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
     assert "is not empty" in result.stderr
     assert (folder / "story.md").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in folder.iterdir()) == ["story.md"]
+
+
+def test_readme_workflow_is_inits_and_its_steps_work_as_written(tmp_path: Path) -> None:
+    folder = _init(tmp_path)
+    written = (folder / ".github/workflows/build.yml").read_text("utf-8")
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    block = re.search(r"```yaml\n(.*?)```", readme, re.DOTALL)
+    assert block is not None
+    assert yaml.safe_load(block.group(1)) == yaml.safe_load(written)
+    # Every step that runs packager or EPUBCheck, run as written in the new folder
+    # (the install step needs the package index; here packager is installed already).
+    steps = yaml.safe_load(written)["jobs"]["build"]["steps"]
+    commands = [s["run"] for s in steps if "run" in s and not s["run"].startswith("pip ")]
+    assert len(commands) == 2
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    for command in commands:
+        done = subprocess.run(["bash", "-c", command], cwd=folder, capture_output=True, text=True,
+                              env={**os.environ, "PATH": path})  # fmt: skip
+        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+    assert sorted(p.suffix for p in (folder / "dist").iterdir()) == [".epub", ".pdf"]
