@@ -27,7 +27,8 @@ from packager.collection import assemble, discover
 from packager.config import Config, display_path, load_config
 from packager.epub import write_epub
 from packager.errors import ConfigError, OutputError, PackagerError, StoryError, error
-from packager.model import Book, Collection, Diagnostic, Severity, Story
+from packager.languages import kindle_accepts
+from packager.model import Book, Collection, Diagnostic, Settings, Severity, Story
 from packager.parallel import default_jobs, pmap
 from packager.readers import read_story
 from packager.readers.meta import apply, meta_updates
@@ -171,9 +172,11 @@ def build(
     _fail_if_strict(refused, strict)
 
     settings = collection.settings
+    readers = _reader_warnings(settings, formats)
+    _fail_if_strict(readers, strict)
     files: dict[Path, bytes] = {}
     outputs: list[Output] = []
-    diagnostics = [*loaded.diagnostics, *refused]
+    diagnostics = [*loaded.diagnostics, *refused, *readers]
     if "epub" in formats:
         path = out / f"{settings.slug}.epub"
         files[path] = write_epub(book)
@@ -196,6 +199,25 @@ def build(
         tuple(outputs),
         tuple(diagnostics),
     )
+
+
+def load_book(
+    source: Path, *, theme: str | None = None, env: Mapping[str, str] | None = None
+) -> Book:
+    """The rendered book of SOURCE, written nowhere (for tools and tests)."""
+    loaded = load_stories(source, theme=theme, env=env)
+    return _render(loaded.config, assemble(loaded.config, loaded.stories))
+
+
+def _reader_warnings(settings: Settings, formats: Sequence[str]) -> list[Diagnostic]:
+    """What a reading device would refuse in a book made from these settings."""
+    if "epub" not in formats or kindle_accepts(settings.language):
+        return []
+    message = (
+        f"language: Kindle does not accept books in '{settings.language}' "
+        "(Send to Kindle fails with E999); the EPUB is written anyway"
+    )
+    return [Diagnostic(Severity.WARNING, message, "collection.toml")]
 
 
 def _render(config: Config, collection: Collection, found: list[Diagnostic] | None = None) -> Book:

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 
 from ebooklib import epub
 
@@ -21,6 +22,11 @@ from packager.model import Book, TocEntry
 _XHTML = "application/xhtml+xml"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _MARC_EDITOR = "edt"
+NAV_DEPTH = 2  # the levels Kindle shows; Kobo and Apple Books show as many or more
+# Kindle's converter (Send to Kindle E999) wants every XML file to declare its encoding.
+_XML_FILES = (".xhtml", ".html", ".opf", ".ncx", ".xml", ".svg")
+_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+_OLD_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
 
 
 def write_epub(book: Book) -> bytes:
@@ -74,7 +80,8 @@ def write_epub(book: Book) -> bytes:
     eb.add_item(epub.EpubNcx())
     eb.add_item(epub.EpubNav(title="Contents"))
     eb.spine = spine
-    eb.toc = [_toc_item(entry, f"toc-{i}") for i, entry in enumerate(_full_toc(book), start=1)]
+    toc = flatten(_full_toc(book), NAV_DEPTH)
+    eb.toc = [_toc_item(entry, f"toc-{i}") for i, entry in enumerate(toc, start=1)]
     eb.guide = _landmarks(book)
 
     modified = dt.datetime.strptime(settings.modified, "%Y-%m-%dT%H:%M:%SZ")
@@ -103,6 +110,23 @@ def _full_toc(book: Book) -> list[TocEntry]:
     return [*front, *book.toc, *back]
 
 
+def flatten(entries: Sequence[TocEntry], depth: int) -> list[TocEntry]:
+    """The tree cut to ``depth`` levels: deeper entries follow their ancestor at the last level.
+
+    Kindle shows two levels of the navigation and drops the rest (Kindle
+    Publishing Guidelines, "Navigation"); flattened, a third-level heading is
+    still reachable, in reading order.
+    """
+    out = []
+    for entry in entries:
+        if depth <= 1:
+            out.append(TocEntry(entry.title, entry.href))
+            out.extend(flatten(entry.children, 1))
+        else:
+            out.append(TocEntry(entry.title, entry.href, tuple(flatten(entry.children, depth - 1))))
+    return out
+
+
 def _toc_item(entry: TocEntry, uid: str) -> object:
     if not entry.children:
         return epub.Link(entry.href, entry.title, uid)
@@ -128,6 +152,11 @@ def _item_id(href: str) -> str:
     return "res-" + re.sub(r"[^A-Za-z0-9_-]+", "-", href).strip("-")
 
 
+def declared(data: bytes) -> bytes:
+    """An XML file with exactly the declaration ``<?xml version="1.0" encoding="utf-8"?>``."""
+    return _DECLARATION + _OLD_DECLARATION.sub(b"", data, count=1)
+
+
 class _FixedZip(zipfile.ZipFile):
     """A zip whose entries carry a fixed time and permissions, whatever the clock says.
 
@@ -144,8 +173,10 @@ class _FixedZip(zipfile.ZipFile):
         compress_type: int | None = None,
         compresslevel: int | None = None,
     ) -> None:
-        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
-        info = zipfile.ZipInfo(str(name), date_time=self.stamp)
+        name = str(getattr(zinfo_or_arcname, "filename", zinfo_or_arcname))
+        if name.endswith(_XML_FILES):
+            data = declared(data.encode("utf-8") if isinstance(data, str) else data)
+        info = zipfile.ZipInfo(name, date_time=self.stamp)
         info.create_system = 3
         info.external_attr = 0o100644 << 16
         # The OCF spec: "mimetype" first, stored, so readers can sniff the type.
