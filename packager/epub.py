@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from ebooklib import epub
 
+from packager import accessibility
 from packager.model import Book, TocEntry
 
 _XHTML = "application/xhtml+xml"
@@ -58,6 +59,9 @@ def write_epub(book: Book) -> bytes:
         if value:
             eb.add_metadata("DC", name, value)
 
+    for prop, value in accessibility.metadata(accessibility.audit(_documents(book))):
+        eb.add_metadata(None, "meta", value, {"property": prop})
+
     for res in book.resources:
         if not res.in_epub:
             continue
@@ -91,6 +95,10 @@ def write_epub(book: Book) -> bytes:
     writer.process()
     writer.write()
     return out.getvalue()
+
+
+def _documents(book: Book) -> list[tuple[str, str]]:
+    return [(part.href, part.xhtml) for part in book.parts]
 
 
 def _story_authors(book: Book) -> list[str]:

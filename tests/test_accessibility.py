@@ -1,0 +1,195 @@
+"""Accessibility: the rules a checker (DAISY Ace) runs, and metadata that tells the truth.
+
+Ace cannot run here (it drives a Chromium, and the machine has none), so the
+rules it applies to an EPUB's content are written out below, independently of
+packager's own checks: language, titles, heading order, text alternatives,
+ARIA roles for structural epub:types, and the accessibility metadata.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+from conftest import Built, copy_samples
+from helpers import OPF_NS, XHTML_NS, Epub, assert_epubcheck_clean
+from lxml import etree
+from PIL import Image
+
+from packager.build import build
+
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+CONFORMS = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+# Ace's epub-type-has-matching-role, for the types a book like ours uses.
+MATCHING_ROLE = {"chapter": "doc-chapter", "toc": "doc-toc", "colophon": "doc-colophon",
+                 "cover": "doc-cover", "part": "doc-part", "epigraph": "doc-epigraph"}  # fmt: skip
+
+
+def content_documents(epub: Epub) -> dict[str, etree._Element]:
+    """Every XHTML document of the book, the navigation document included."""
+    opf = epub.opf()
+    return {
+        item.get("href"): etree.fromstring(epub.files[epub.opf_dir + item.get("href")])
+        for item in opf.iterfind(".//opf:item[@media-type='application/xhtml+xml']", OPF_NS)
+    }
+
+
+def ace_rules(epub: Epub) -> list[str]:
+    """The violations the rules find; empty when the book passes."""
+    found = []
+    opf = epub.opf()
+    meta = opf.find("opf:metadata", OPF_NS)
+    for field in ("title", "language", "identifier"):
+        if not meta.findtext(f"dc:{field}", namespaces=OPF_NS):
+            found.append(f"OPF: no dc:{field}")
+    properties = {m.get("property") for m in meta.iterfind("opf:meta", OPF_NS)}
+    for prop in ("accessMode", "accessModeSufficient", "accessibilityFeature",
+                 "accessibilityHazard", "accessibilitySummary"):  # fmt: skip
+        if f"schema:{prop}" not in properties:
+            found.append(f"OPF: no schema:{prop}")
+    for name, doc in content_documents(epub).items():
+        lang, xml_lang = doc.get("lang"), doc.get(XML_LANG)
+        if not (lang and BCP47.match(lang) and lang == xml_lang):
+            found.append(f"{name}: html-has-lang ({lang!r}, {xml_lang!r})")
+        if not "".join(doc.find("x:head/x:title", XHTML_NS).itertext()).strip():
+            found.append(f"{name}: document-title")
+        levels = [int(h.tag[-1]) for h in doc.iter() if re.fullmatch(r"\{.*\}h[1-6]", str(h.tag))]
+        for before, after in itertools.pairwise(levels):
+            if after > before + 1:
+                found.append(f"{name}: heading-order h{before} -> h{after}")
+        for img in doc.iterfind(".//x:img", XHTML_NS):
+            if not (img.get("alt") or "").strip():
+                found.append(f"{name}: image-alt {img.get('src')}")
+        for el in doc.iter():
+            if (
+                el.tag == f"{{{XHTML_NS['x']}}}a"
+                and el.getparent().getparent().getparent().get(EPUB_TYPE) == "landmarks"
+            ):
+                continue  # a landmark names the type of what it points to; not a structure
+            for kind in (el.get(EPUB_TYPE) or "").split():
+                if kind in MATCHING_ROLE and el.get("role") != MATCHING_ROLE[kind]:
+                    found.append(f"{name}: epub-type-has-matching-role {kind}")
+        for el in doc.iter():
+            if el.get("lang") is not None and el.get("lang") != el.get(XML_LANG):
+                found.append(f"{name}: lang and xml:lang differ on <{etree.QName(el).localname}>")
+    return found
+
+
+def a11y_metadata(epub: Epub) -> set[tuple[str, str]]:
+    meta = epub.opf().find("opf:metadata", OPF_NS)
+    return {
+        (m.get("property"), m.text)
+        for m in meta.iterfind("opf:meta", OPF_NS)
+        if (m.get("property") or "").startswith(("schema:", "dcterms:conformsTo", "a11y:"))
+        and m.get("property") != "schema:accessibilitySummary"
+    }
+
+
+def supported_metadata(epub: Epub) -> set[tuple[str, str]]:
+    """What the content supports, read from the content itself."""
+    images = [
+        img
+        for doc in content_documents(epub).values()
+        for img in doc.iterfind(".//x:img", XHTML_NS)
+    ]
+    all_alt = all((img.get("alt") or "").strip() for img in images)
+    expected = {("schema:accessMode", "textual"), ("schema:accessibilityHazard", "none")}
+    if images:
+        expected |= {
+            ("schema:accessMode", "visual"),
+            ("schema:accessModeSufficient", "textual,visual"),
+        }
+    if all_alt:
+        expected.add(("schema:accessModeSufficient", "textual"))
+    features = {
+        "tableOfContents",
+        "readingOrder",
+        "displayTransformability",
+        "structuralNavigation",
+    }
+    if images and all_alt:
+        features.add("alternativeText")
+    if any(el.get("role") for doc in content_documents(epub).values() for el in doc.iter()):
+        features.add("ARIA")
+    # a page list would add printPageNumbers and pageBreakMarkers: the book has none
+    opf = epub.opf()
+    nav_href = opf.find(".//opf:item[@properties='nav']", OPF_NS).get("href")
+    nav = content_documents(epub)[nav_href]
+    assert nav.find(".//x:nav[@{http://www.idpf.org/2007/ops}type='page-list']", XHTML_NS) is None
+    expected |= {("schema:accessibilityFeature", f) for f in features}
+    if not ace_rules(epub):
+        expected |= {
+            ("dcterms:conformsTo", CONFORMS),
+            ("a11y:certifiedBy", "packager (automated checks)"),
+        }
+    return expected
+
+
+def test_sample_passes_the_accessibility_rules(sample_build: Built) -> None:
+    epub = Epub.open(sample_build.output("epub"))
+    assert ace_rules(epub) == []
+    assert a11y_metadata(epub) == supported_metadata(epub)
+    assert ("dcterms:conformsTo", CONFORMS) in a11y_metadata(epub)
+    assert ("schema:accessibilityFeature", "alternativeText") not in a11y_metadata(
+        epub
+    )  # no images
+
+
+def test_every_document_is_in_a_language(sample_build: Built) -> None:
+    epub = Epub.open(sample_build.output("epub"))
+    language = epub.opf().findtext(".//dc:language", namespaces=OPF_NS)
+    for name, doc in content_documents(epub).items():
+        assert doc.get("lang") == doc.get(XML_LANG) == language, name
+
+
+def with_images(tmp_path: Path, alts: list[str]) -> Epub:
+    """The sample anthology with one image per alt text added to its first story."""
+    source = copy_samples(tmp_path / "stories")
+    Image.new("RGB", (40, 30), (200, 180, 90)).save(source / "map.png")
+    story = source / "03-what-the-tide-keeps.md"
+    story.write_text(story.read_text() + "".join(f"\n![{alt}](map.png)\n" for alt in alts))
+    result = build(source, tmp_path / "dist", formats=["epub"], env={})
+    path = result.outputs[0].path
+    assert_epubcheck_clean(path)
+    return Epub.open(path)
+
+
+def test_images_with_alt_text_claim_alternative_text(tmp_path: Path) -> None:
+    epub = with_images(tmp_path, ["A map of the bay at low tide"])
+    meta = a11y_metadata(epub)
+    assert meta == supported_metadata(epub)
+    assert ("schema:accessibilityFeature", "alternativeText") in meta
+    assert ("schema:accessModeSufficient", "textual") in meta
+    assert ("dcterms:conformsTo", CONFORMS) in meta
+
+
+def test_an_image_without_alt_text_withdraws_the_claims(tmp_path: Path) -> None:
+    epub = with_images(tmp_path, ["A map of the bay at low tide", ""])
+    meta = a11y_metadata(epub)
+    assert meta == supported_metadata(epub)
+    assert ("schema:accessibilityFeature", "alternativeText") not in meta
+    assert ("schema:accessModeSufficient", "textual") not in meta
+    assert ("dcterms:conformsTo", CONFORMS) not in meta
+    assert ("schema:accessMode", "visual") in meta
+    summary = epub.opf().findtext(
+        ".//opf:meta[@property='schema:accessibilitySummary']", namespaces=OPF_NS
+    )
+    assert "1 of 2 images have no text alternative" in summary
+
+
+def test_a_skipped_heading_level_withdraws_structural_navigation(tmp_path: Path) -> None:
+    source = copy_samples(tmp_path / "stories")
+    story = source / "03-what-the-tide-keeps.md"
+    story.write_text(story.read_text() + "\n<h5>Afterword, far too deep</h5>\n\nThe end.\n")
+    result = build(source, tmp_path / "dist", formats=["epub"], env={})
+    epub = Epub.open(result.outputs[0].path)
+    rules = ace_rules(epub)
+    if not rules:
+        pytest.skip("the story's raw heading was not kept as a heading")
+    meta = a11y_metadata(epub)
+    assert ("dcterms:conformsTo", CONFORMS) not in meta
+    assert ("schema:accessibilityFeature", "structuralNavigation") not in meta
