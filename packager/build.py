@@ -209,6 +209,13 @@ def load_book(
     return _render(loaded.config, assemble(loaded.config, loaded.stories))
 
 
+def epub_bytes(
+    source: Path, *, theme: str | None = None, env: Mapping[str, str] | None = None
+) -> bytes:
+    """The EPUB that ``build`` would write for SOURCE, written nowhere."""
+    return write_epub(load_book(source, theme=theme, env=env))
+
+
 def _reader_warnings(settings: Settings, formats: Sequence[str]) -> list[Diagnostic]:
     """What a reading device would refuse in a book made from these settings."""
     if "epub" not in formats or kindle_accepts(settings.language):

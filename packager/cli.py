@@ -21,10 +21,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from packager import __version__, report
-from packager.build import BuildResult, Loaded, build, load_stories
+from packager.build import BuildResult, Loaded, build, epub_bytes, load_stories
 from packager.config import display_path
 from packager.errors import PackagerError
 from packager.model import Diagnostic, Severity
+from packager.preflight import TARGETS, preflight
 
 app = typer.Typer(
     help="Turn a folder of stories into a finished anthology: EPUB 3 and print-ready PDF.",
@@ -115,8 +116,15 @@ def check_command(
     theme: ThemeOpt = None,
     strict: StrictOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    targets: TargetsOpt = None,
 ) -> None:
-    """Read and clean every story, write nothing, and show what was found and changed."""
+    """Read and clean every story, write nothing, and show what was found and changed.
+
+    With --targets (or an .epub file as SOURCE): check the EPUB for reading devices.
+    """
+    if targets is not None or source.suffix.lower() == ".epub":
+        _preflight(source, targets or ",".join(TARGETS), theme, strict, as_json)
+        return
     if as_json:
         try:
             loaded = load_stories(source, theme=theme, css=True)
@@ -131,6 +139,53 @@ def check_command(
         _print_diagnostics(loaded.diagnostics)
     if strict and loaded.warnings():
         err.print(f"{len(loaded.warnings())} warning(s) with --strict: failing")
+        raise typer.Exit(1)
+
+
+# ---- packager check --targets: the reading-device preflight (packager/preflight.py) ----
+
+TargetsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--targets",
+        help="Preflight the EPUB (SOURCE's, or an .epub file) for kindle,kobo,apple.",
+    ),
+]
+
+
+def _preflight(source: Path, targets: str, theme: str | None, strict: bool, as_json: bool) -> None:
+    chosen = [t.strip().lower() for t in targets.split(",") if t.strip()]
+    unknown = [t for t in chosen if t not in TARGETS]
+    if unknown or not chosen:
+        raise typer.BadParameter(
+            f"unknown target {', '.join(unknown) or '(none)'}; choose from {', '.join(TARGETS)}",
+            param_hint="--targets",
+        )
+    name = display_path(source)
+    if source.is_dir():
+        data = _guard(lambda: epub_bytes(source, theme=theme))
+    else:
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            err.print(f"error: {escape(name)}: cannot read ({exc.strerror or exc})")
+            raise typer.Exit(1) from None
+    findings = _guard(lambda: preflight(data, chosen, name))
+    if as_json:
+        out.print_json(data=[
+            {"code": f.code, "target": f.rule.target, "severity": f.rule.severity.value,
+             "file": f.file, "message": f.text(), "fix": f.rule.fix}
+            for f in findings
+        ])  # fmt: skip
+    for f in [] if as_json else findings:
+        err.print(
+            f"{f.rule.severity.value}: {f.code} {escape(f'[{f.rule.target}]')} "
+            f"{escape(f.text())}\n  fix: {escape(f.rule.fix)}"
+        )
+    if not as_json:
+        out.print(f"{name}: {len(findings)} finding(s) for {', '.join(chosen)}")
+    errors = [f for f in findings if f.rule.severity is Severity.ERROR]
+    if errors or (strict and findings):
         raise typer.Exit(1)
 
 
