@@ -19,6 +19,7 @@ from PIL import Image
 from packager.build import BuildResult, build, load_book
 from packager.epub import write_epub
 from packager.model import Severity, TocEntry
+from packager.preflight import preflight
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 NCX_NS = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
@@ -201,3 +202,8 @@ def test_unaccepted_language_is_a_warning(tmp_path: Path) -> None:
     assert "Kindle does not accept books in 'tlh'" in warned[0].message
     with zipfile.ZipFile(result.outputs[0].path) as z:
         assert "<dc:language>tlh</dc:language>" in z.read("EPUB/content.opf").decode()
+
+
+def test_preflight_finds_nothing_in_our_epub(device_build: tuple[Path, BuildResult]) -> None:
+    data = epub_of(device_build[1]).path.read_bytes()
+    assert [str(f.text()) for f in preflight(data, ("kindle", "kobo", "apple"))] == []
