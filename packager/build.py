@@ -27,6 +27,7 @@ from packager.collection import assemble, discover
 from packager.config import Config, display_path, load_config
 from packager.epub import write_epub
 from packager.errors import ConfigError, OutputError, PackagerError, StoryError, error
+from packager.kepub import write_kepub
 from packager.languages import kindle_accepts
 from packager.model import Book, Collection, Diagnostic, Settings, Severity, Story
 from packager.parallel import default_jobs, pmap
@@ -37,7 +38,8 @@ from packager.stylesheets import user_styles
 if sys.platform != "win32":
     import fcntl
 
-FORMATS = ("epub", "pdf")
+FORMATS = ("epub", "pdf")  # the default; "kepub" (Kobo) on request
+ALL_FORMATS = ("epub", "kepub", "pdf")
 CACHE_NAME = ".packager-cache"
 
 
@@ -177,10 +179,16 @@ def build(
     files: dict[Path, bytes] = {}
     outputs: list[Output] = []
     diagnostics = [*loaded.diagnostics, *refused, *readers]
-    if "epub" in formats:
-        path = out / f"{settings.slug}.epub"
-        files[path] = write_epub(book)
-        outputs.append(Output("epub", path, len(files[path])))
+    if "epub" in formats or "kepub" in formats:
+        epub = write_epub(book)
+        if "epub" in formats:
+            path = out / f"{settings.slug}.epub"
+            files[path] = epub
+            outputs.append(Output("epub", path, len(epub)))
+        if "kepub" in formats:
+            path = out / f"{settings.slug}.kepub.epub"
+            files[path] = write_kepub(epub)
+            outputs.append(Output("kepub", path, len(files[path])))
     if "pdf" in formats:
         from packager.printing import write_pdf  # WeasyPrint takes a second to import
 
@@ -218,7 +226,7 @@ def epub_bytes(
 
 def _reader_warnings(settings: Settings, formats: Sequence[str]) -> list[Diagnostic]:
     """What a reading device would refuse in a book made from these settings."""
-    if "epub" not in formats or kindle_accepts(settings.language):
+    if "epub" not in formats or kindle_accepts(settings.language):  # a KEPUB is Kobo's only
         return []
     message = (
         f"language: Kindle does not accept books in '{settings.language}' "

@@ -42,6 +42,7 @@ INTERNAL_ERROR = 3
 class Format(StrEnum):
     epub = "epub"
     pdf = "pdf"
+    kepub = "kepub"  # Kobo's .kepub.epub, on request only
 
 
 def _version(value: bool) -> None:
@@ -74,7 +75,11 @@ def build_command(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
     formats: Annotated[
         list[Format] | None,
-        typer.Option("--format", "-f", help="epub or pdf; repeat for both (default: both)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="epub, pdf or kepub (Kobo); repeat for more (default: epub, pdf).",
+        ),
     ] = None,
     theme: ThemeOpt = None,
     strict: StrictOpt = False,

@@ -207,3 +207,100 @@ def test_unaccepted_language_is_a_warning(tmp_path: Path) -> None:
 def test_preflight_finds_nothing_in_our_epub(device_build: tuple[Path, BuildResult]) -> None:
     data = epub_of(device_build[1]).path.read_bytes()
     assert [str(f.text()) for f in preflight(data, ("kindle", "kobo", "apple"))] == []
+
+
+# ---- the Kobo edition (.kepub.epub) ----
+
+KOBO_SPAN = "koboSpan"
+
+
+@pytest.fixture(scope="module")
+def kepub_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Epub, Epub]:
+    """The sample with soft hyphens, an image and the editor's break-* CSS: (EPUB, KEPUB)."""
+    work = tmp_path_factory.mktemp("kepub")
+    source = copy_samples(work / "stories")
+    write_story(
+        source,
+        "20-soft.md",
+        "---\ntitle: Soft Hyphens\nauthor: Ann One\n---\n"
+        "A won\u00adder\u00adful, in\u00adcred\u00adi\u00adble night. Is it? *Yes!* It is.\n\n"
+        '"Quoted sentence." Then another one\u2026 and the end.\n\n'
+        "![A map of the bay](map.png)\n",
+    )
+    Image.new("RGB", (40, 30), (200, 180, 90)).save(source / "map.png")
+    (source / "kobo.css").write_text(
+        ".story-title { break-before: right; }\nh2 { break-after: avoid-page; }\n"
+    )
+    toml = source / "collection.toml"
+    toml.write_text('css = ["kobo.css"]\n' + toml.read_text())
+    result = build(source, work / "dist", formats=["epub", "kepub"], env={})
+    paths = {o.format: o.path for o in result.outputs}
+    assert paths["kepub"].name.endswith(".kepub.epub")
+    return Epub.open(paths["epub"]), Epub.open(paths["kepub"])
+
+
+def test_kepub_passes_epubcheck(kepub_build: tuple[Epub, Epub]) -> None:
+    assert_epubcheck_clean(kepub_build[1].path)
+
+
+def in_kobo_span(el: etree._Element | None) -> bool:
+    while el is not None:
+        if el.get("class") == KOBO_SPAN:
+            return True
+        el = el.getparent()
+    return False
+
+
+def test_every_text_is_inside_a_kobo_span(kepub_build: tuple[Epub, Epub]) -> None:
+    docs = kepub_build[1].spine_documents()
+    spans = 0
+    for doc in docs:
+        body = doc.find("x:body", XHTML_NS)
+        seen: dict[int, int] = {}
+        for el in body.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if el.text and el.text.strip():
+                assert in_kobo_span(el), f"text outside a koboSpan: {el.text!r}"
+            if el.tail and el.tail.strip():
+                assert in_kobo_span(el.getparent()), f"text outside a koboSpan: {el.tail!r}"
+            if el.get("class") == KOBO_SPAN:
+                spans += 1
+                para, sentence = map(
+                    int, re.fullmatch(r"kobo\.(\d+)\.(\d+)", el.get("id")).groups()
+                )
+                # paragraphs numbered in order from 1, sentences from 1 within each
+                assert sentence == seen.get(para, 0) + 1 and para <= len(seen) + 1
+                seen[para] = sentence
+    assert spans > 100
+
+
+def test_kepub_sentences_are_split(kepub_build: tuple[Epub, Epub]) -> None:
+    doc = kepub_build[1].spine_documents()[-2]  # the last story, before the colophon
+    assert "".join(doc.find(".//x:h1", XHTML_NS).itertext()) == "Soft Hyphens"
+    paragraph = next(
+        p for p in doc.iterfind(".//x:p", XHTML_NS) if "night" in "".join(p.itertext())
+    )
+    sentences = ["".join(s.itertext()).strip() for s in paragraph.iterfind(".//x:span", XHTML_NS)]
+    assert sentences == ["A wonderful, incredible night.", "Is it?", "Yes!", "It is."]
+
+
+def body_text(epub: Epub) -> str:
+    return "".join(
+        "".join(doc.find("x:body", XHTML_NS).itertext()) for doc in epub.spine_documents()
+    )
+
+
+def test_kepub_keeps_every_word_and_drops_soft_hyphens(kepub_build: tuple[Epub, Epub]) -> None:
+    epub, kepub = kepub_build
+    before, after = body_text(epub), body_text(kepub)
+    assert "\u00ad" in before  # the test means something only if the EPUB had them
+    assert "\u00ad" not in after
+    assert after == before.replace("\u00ad", "")
+    assert not [f for f in preflight(kepub.path.read_bytes(), ("kobo",)) if f.code == "KOBO003"]
+    css = "".join(v.decode() for k, v in kepub.files.items() if k.endswith(".css"))
+    assert "break-before: right; page-break-before: right" in css
+    assert "break-after: avoid-page; page-break-after: avoid" in css
+    assert kepub.opf().findtext(".//dc:identifier", namespaces=OPF_NS) == epub.opf().findtext(
+        ".//dc:identifier", namespaces=OPF_NS
+    )
