@@ -163,6 +163,7 @@ def build(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    pdf_variant: str | None = None,
 ) -> BuildResult:
     """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     jobs = jobs or default_jobs()
@@ -194,7 +195,7 @@ def build(
 
         path = out / f"{settings.slug}.pdf"
         store = Cache(cache_dir or source / CACHE_NAME) if use_cache else None
-        pdf = write_pdf(book, jobs=jobs, store=store)
+        pdf = write_pdf(book, jobs=jobs, store=store, variant=pdf_variant)
         diagnostics.extend(pdf.diagnostics)
         _fail_if_strict(pdf.diagnostics, strict)
         files[path] = pdf.data

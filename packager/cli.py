@@ -69,6 +69,16 @@ ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme name (see s
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat every warning as an error.")]
 
 
+class PdfVariant(StrEnum):
+    ua1 = "pdf/ua-1"  # tagged, accessible PDF (WeasyPrint's variant, tags kept by the join)
+
+
+PdfVariantOpt = Annotated[
+    PdfVariant | None,
+    typer.Option("--pdf-variant", help="pdf/ua-1: a tagged, accessible PDF (PDF/UA-1)."),
+]
+
+
 @app.command("build")
 def build_command(
     source: SourceArg = Path("stories"),
@@ -95,6 +105,7 @@ def build_command(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Lay out every story again; use no cache.")
     ] = False,
+    pdf_variant: PdfVariantOpt = None,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
@@ -108,6 +119,7 @@ def build_command(
             jobs=jobs,
             cache_dir=cache,
             use_cache=not no_cache,
+            pdf_variant=pdf_variant.value if pdf_variant else None,
         )
     )
     if not quiet:

@@ -39,21 +39,32 @@ class PdfOutput:
     laid_out: tuple[str, ...] = ()  # the stories laid out this time (the others were cached)
 
 
-def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOutput:
-    """The book as one PDF; stories laid out on ``jobs`` processes, reused from ``store``."""
-    renderer = Renderer(book.resources)
+VARIANTS = ("pdf/ua-1",)  # WeasyPrint's variants that survive the join (tags are merged)
+
+
+def write_pdf(
+    book: Book, *, jobs: int = 1, store: Cache | None = None, variant: str | None = None
+) -> PdfOutput:
+    """The book as one PDF; stories laid out on ``jobs`` processes, reused from ``store``.
+
+    ``variant`` "pdf/ua-1" makes a tagged, accessible PDF: each part is tagged by
+    WeasyPrint and pdfbook joins their structure trees into the book's.
+    """
+    renderer = Renderer(book.resources, variant)
     known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if _is_font(r.href)}
     programs: dict[str, bytes] = dict(known)
     problems: list[Diagnostic] = []
     reported: set[str] = set()  # each message once per book, not once per part
     stories = [p for p in book.parts if p.kind == "story"]
-    laid_out, fresh = _stories(book, stories, jobs, store, known, programs)
+    laid_out, fresh = _stories(book, stories, jobs, store, known, programs, variant)
 
     def render(
         html: str, href: str, first_number: int | None = None, heads: bool = True
     ) -> RenderedPart:
         """A part laid out here, in order (its numbers are known), or taken from the cache."""
-        name = _part_key(book, html, f"in order, first={first_number}, heads={heads}")
+        how = f"in order, first={first_number}, heads={heads}"
+        how += f", variant={variant}" if variant else ""
+        name = _part_key(book, html, how)
         found = _from_cache(store, name, programs) if store else None
         if found is not None:
             return found
@@ -66,7 +77,10 @@ def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOu
         return done
 
     links = "".join(f'<link rel="stylesheet" href="{h}"/>' for h in book.pdf_css)
-    blank = render(f"<html><head>{links}</head><body class='blank'></body></html>", "blank.html")
+    lang = f' lang="{book.settings.language}"' if variant else ""  # PDF/UA: every part has one
+    blank = render(
+        f"<html{lang}><head>{links}</head><body class='blank'></body></html>", "blank.html"
+    )
 
     def sequence(parts: Sequence[Part], front: bool, starts: dict[str, int]) -> list[pdfbook.Piece]:
         pieces: list[pdfbook.Piece] = []
@@ -95,7 +109,9 @@ def write_pdf(book: Book, *, jobs: int = 1, store: Cache | None = None) -> PdfOu
     body = sequence([p for p in book.parts if p.matter != "front"], False, story_starts)
     front = sequence([p for p in book.parts if p.matter == "front"], True, {})
     folios = _calibrate(render, links, book.settings.language)
-    data = pdfbook.assemble([*front, *body], programs, folios, _metadata(book))
+    data = pdfbook.assemble(
+        [*front, *body], programs, folios, _metadata(book), tagged=variant is not None
+    )
     pages = sum(piece.part.pages for piece in [*front, *body])
     if store is not None:
         problems.extend(store.diagnostics)
@@ -110,9 +126,11 @@ _known: frozenset[str] = frozenset()
 _sent: set[str] = set()
 
 
-def _start_worker(resources: tuple[Resource, ...], known: frozenset[str]) -> None:
+def _start_worker(
+    resources: tuple[Resource, ...], known: frozenset[str], variant: str | None = None
+) -> None:
     global _worker, _known, _sent
-    _worker = Renderer(resources)
+    _worker = Renderer(resources, variant)
     _known = known
     _sent = set()
 
@@ -138,8 +156,10 @@ def _stories(
     store: Cache | None,
     known: Mapping[str, bytes],
     programs: dict[str, bytes],
+    variant: str | None = None,
 ) -> tuple[dict[str, RenderedPart], tuple[str, ...]]:
-    keys = {p.id: _part_key(book, p.print_html, "story, no folios") for p in stories}
+    how = "story, no folios" + (f", variant={variant}" if variant else "")
+    keys = {p.id: _part_key(book, p.print_html, how) for p in stories}
     done: dict[str, RenderedPart] = {}
     for part in stories:
         found = _from_cache(store, keys[part.id], programs) if store else None
@@ -151,7 +171,7 @@ def _stories(
         [(p.print_html, p.href) for p in todo],
         jobs,
         initializer=_start_worker,
-        initargs=(tuple(book.resources), frozenset(known)),
+        initargs=(tuple(book.resources), frozenset(known), variant),
     )
     for part, (rendered, used, fonts) in zip(todo, results, strict=True):
         programs.update(fonts)

@@ -12,9 +12,11 @@ import itertools
 import re
 from pathlib import Path
 
+import pikepdf
+import pypdf
 import pytest
 from conftest import Built, copy_samples
-from helpers import OPF_NS, XHTML_NS, Epub, assert_epubcheck_clean
+from helpers import OPF_NS, XHTML_NS, Epub, assert_epubcheck_clean, normalize
 from lxml import etree
 from PIL import Image
 
@@ -193,3 +195,56 @@ def test_a_skipped_heading_level_withdraws_structural_navigation(tmp_path: Path)
     meta = a11y_metadata(epub)
     assert ("dcterms:conformsTo", CONFORMS) not in meta
     assert ("schema:accessibilityFeature", "structuralNavigation") not in meta
+
+
+# ---- the tagged PDF (--pdf-variant pdf/ua-1) ----
+
+
+def struct_elements(element: object) -> list[pikepdf.Dictionary]:
+    found = []
+    if isinstance(element, pikepdf.Dictionary) and element.get("/Type") == "/StructElem":
+        found.append(element)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+            found += struct_elements(kid)
+    return found
+
+
+def test_pdf_ua_is_tagged_with_its_language(tmp_path: Path, sample_build: Built) -> None:
+    source = copy_samples(tmp_path / "stories")
+    result = build(source, tmp_path / "dist", formats=["pdf"], env={}, pdf_variant="pdf/ua-1")
+    path = result.outputs[0].path
+    pdf = pikepdf.open(path)
+    root = pdf.Root
+    assert str(root.Lang) == "en"
+    assert bool(root.MarkInfo.Marked) is True
+    assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+    assert pdf.open_metadata().get("pdfuaid:part") == "1"
+    tree = root.StructTreeRoot
+    elements = struct_elements(tree.K[0])
+    kinds = [str(e.S) for e in elements]
+    # one Document, and every heading of the book (the EPUB has the same partials)
+    epub = Epub.open(sample_build.output("epub"))
+    h1 = sum(len(doc.findall(".//x:h1", XHTML_NS)) for doc in epub.spine_documents())
+    assert kinds.count("/Document") == 1 and kinds.count("/H1") == h1
+    assert kinds.count("/P") > 40
+    # every element is on a page of this book (no page copied twice by the join)
+    pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+    assert all(e.Pg.objgen in pages for e in elements if "/Pg" in e)
+    # the parent tree: one key per page and per tagged annotation, none shared
+    nums = list(tree.ParentTree.Nums)
+    keys = [int(k) for k in nums[::2]]
+    assert keys == sorted(set(keys)) and int(tree.ParentTreeNextKey) == keys[-1] + 1
+    page_keys = [int(p.obj.StructParents) for p in pdf.pages]
+    assert len(set(page_keys)) == len(pdf.pages) and set(page_keys) <= set(keys)
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            element = dict(zip(keys, nums[1::2], strict=True))[int(annotation.StructParent)]
+            assert element.S == "/Link" and element.K.Obj.objgen == annotation.objgen
+            assert str(annotation.Contents)
+    # the same pages and text as the untagged book
+    default = pypdf.PdfReader(sample_build.output("pdf"))
+    tagged = pypdf.PdfReader(path)
+    assert len(tagged.pages) == len(default.pages)
+    for a, b in zip(tagged.pages, default.pages, strict=True):
+        assert normalize(a.extract_text()) == normalize(b.extract_text())
