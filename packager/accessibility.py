@@ -41,6 +41,7 @@ class Audit:
     images_without_alt: int = 0
     roles: int = 0  # elements with an ARIA role
     animated: int = 0  # GIFs: they may flash, which no check here can rule out
+    headings_in_order: bool = True  # no level skipped: structural navigation works
     problems: tuple[str, ...] = ()  # "story-001.xhtml: heading h4 follows h2", ...
 
     @property
@@ -52,6 +53,7 @@ def audit(documents: Sequence[tuple[str, str | bytes]]) -> Audit:
     """Check each (name, XHTML) content document, in reading order."""
     images = without_alt = roles = animated = 0
     problems: list[str] = []
+    in_order = True
     for name, text in documents:
         root = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
         lang, xml_lang = root.get("lang"), root.get(_XML_LANG)
@@ -72,6 +74,7 @@ def audit(documents: Sequence[tuple[str, str | bytes]]) -> Audit:
                 new = int(heading.group(1))
                 if level and new > level + 1:
                     problems.append(f"{name}: heading h{new} follows h{level}")
+                    in_order = False
                 level = new
             elif local == "img":
                 images += 1
@@ -83,7 +86,7 @@ def audit(documents: Sequence[tuple[str, str | bytes]]) -> Audit:
                 role = ROLES.get(kind)
                 if role and el.get("role") != role:
                     problems.append(f'{name}: epub:type="{kind}" without role="{role}"')
-    return Audit(images, without_alt, roles, animated, tuple(problems))
+    return Audit(images, without_alt, roles, animated, in_order, tuple(problems))
 
 
 def metadata(found: Audit) -> list[tuple[str, str]]:
@@ -96,7 +99,7 @@ def metadata(found: Audit) -> list[tuple[str, str]]:
     if found.images:
         props.append(("schema:accessModeSufficient", "textual,visual"))
     features = ["tableOfContents", "readingOrder", "displayTransformability"]
-    if not any(p.split(": ", 1)[-1].startswith("heading") for p in found.problems):
+    if found.headings_in_order:
         features.append("structuralNavigation")
     if found.images and not found.images_without_alt:
         features.append("alternativeText")

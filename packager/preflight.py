@@ -181,19 +181,23 @@ def _links_and_images(pkg: _Package) -> Iterator[Finding]:
         body = doc.find("{*}body")
         if body is not None and body.get("id"):
             body_ids.add(f"{name}#{body.get('id')}")
+
+    def to_body(name: str, href: str) -> bool:
+        path, _, frag = unquote(href).partition("#")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path)) if path else name
+        return bool(frag) and f"{target}#{frag}" in body_ids
+
+    for name in _ncx_names(pkg):
+        ncx = etree.fromstring(pkg.files[name], _PARSER)
+        for content in [] if ncx is None else ncx.iter("{*}content"):
+            if to_body(name, content.get("src", "")):
+                yield Finding("KDP002", f"links to {content.get('src')}", name)
     for name, doc in pkg.docs.items():
         for el in doc.iter(etree.Element):
             local = etree.QName(el).localname
             if local == "a" and el.get("href"):
-                href = unquote(el.get("href", ""))
-                path, _, frag = href.partition("#")
-                target = (
-                    posixpath.normpath(posixpath.join(posixpath.dirname(name), path))
-                    if path
-                    else name
-                )
-                if frag and f"{target}#{frag}" in body_ids:
-                    yield Finding("KDP002", f"links to {href}", name)
+                if to_body(name, el.get("href", "")):
+                    yield Finding("KDP002", f"links to {el.get('href')}", name)
             elif local == "img" and not (el.get("src") or "").strip():
                 yield Finding("KDP003", "an image without src", name)
             elif local == "script":
@@ -228,12 +232,19 @@ def _nav_depth(pkg: _Package) -> int:
             if nav.get(_OPS) == "toc":
                 ol = nav.find("{*}ol")
                 return _ol_depth(ol) if ol is not None else 0
-    for item in pkg.items:
-        if item.get("media-type") == "application/x-dtbncx+xml" and pkg.href(item) in pkg.files:
-            ncx = etree.fromstring(pkg.files[pkg.href(item)], _PARSER)
-            nav_map = ncx.find("{*}navMap") if ncx is not None else None
-            return _point_depth(nav_map) if nav_map is not None else 0
+    for name in _ncx_names(pkg):
+        ncx = etree.fromstring(pkg.files[name], _PARSER)
+        nav_map = ncx.find("{*}navMap") if ncx is not None else None
+        return _point_depth(nav_map) if nav_map is not None else 0
     return 0
+
+
+def _ncx_names(pkg: _Package) -> list[str]:
+    return [
+        pkg.href(i)
+        for i in pkg.items
+        if i.get("media-type") == "application/x-dtbncx+xml" and pkg.href(i) in pkg.files
+    ]
 
 
 def _ol_depth(ol: etree._Element) -> int:

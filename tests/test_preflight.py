@@ -206,6 +206,37 @@ def test_near_misses_trip_nothing() -> None:
     assert codes(mini_epub(edit("EPUB/content.opf", ">en<", ">pt-BR<"))) == []
 
 
+NCX = """<?xml version="1.0" encoding="utf-8"?>
+<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">
+<head><meta name="dtb:uid" content="urn:uuid:00000000-0000-4000-8000-000000000000"/></head>
+<docTitle><text>Mini</text></docTitle>
+<navMap><navPoint id="n1"><navLabel><text>Story</text></navLabel>
+<content src="text.xhtml"/></navPoint></navMap>
+</ncx>"""
+
+
+def with_ncx(files: Files) -> None:
+    files["EPUB/toc.ncx"] = NCX
+    edit(
+        "EPUB/content.opf",
+        "<!--more-->",
+        '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>',
+    )(files)
+    edit("EPUB/content.opf", "<spine>", '<spine toc="ncx">')(files)
+
+
+def test_ncx_links_to_a_body_id() -> None:
+    assert codes(mini_epub(with_ncx)) == []
+    body_link = both(
+        with_ncx,
+        edit("EPUB/text.xhtml", "<body>", '<body id="top">'),
+        edit("EPUB/toc.ncx", 'src="text.xhtml"', 'src="text.xhtml#top"'),
+    )
+    assert [(f.code, f.file) for f in preflight(mini_epub(body_link))] == [
+        ("KDP002", "EPUB/toc.ncx")
+    ]
+
+
 def test_wrong_files_are_reported_with_their_names() -> None:
     found = preflight(mini_epub(CASES["KDP001"]))
     assert [(f.code, f.file) for f in found] == [("KDP001", "EPUB/text.xhtml")]
