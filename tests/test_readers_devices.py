@@ -10,13 +10,16 @@ import re
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 from conftest import Built, copy_samples, write_story
 from helpers import OPF_NS, XHTML_NS, Epub, assert_epubcheck_clean, words
 from lxml import etree
 from PIL import Image
+from typer.testing import CliRunner
 
 from packager.build import BuildResult, build, load_book
+from packager.cli import app
 from packager.epub import write_epub
 from packager.model import Severity, TocEntry
 from packager.preflight import preflight
@@ -307,3 +310,17 @@ def test_kepub_keeps_every_word_and_drops_soft_hyphens(kepub_build: tuple[Epub, 
     assert kepub.opf().findtext(".//dc:identifier", namespaces=OPF_NS) == epub.opf().findtext(
         ".//dc:identifier", namespaces=OPF_NS
     )
+
+
+def test_cli_writes_the_kepub_and_the_tagged_pdf(tmp_path: Path, runner: CliRunner) -> None:
+    source = tmp_path / "tiny"
+    write_story(source, "1-one.md", "# One\n\nA single story. It is short.\n")
+    out = tmp_path / "dist"
+    args = ["build", str(source), "-o", str(out), "-f", "kepub", "-f", "pdf"]
+    result = runner.invoke(app, [*args, "--pdf-variant", "pdf/ua-1", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["tiny.kepub.epub", "tiny.pdf"]
+    assert_epubcheck_clean(out / "tiny.kepub.epub")
+    with pikepdf.open(out / "tiny.pdf") as pdf:
+        assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
+    assert runner.invoke(app, [*args, "--pdf-variant", "pdf/a-3b"]).exit_code == 2
