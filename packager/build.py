@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import hashlib
 import os
 import re
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from packager import assets, render, themes
+from packager import assets, render, themes, validate
 from packager.cache import Cache
 from packager.cleanup import clean
 from packager.collection import assemble, discover
@@ -62,6 +63,8 @@ class Output:
     size: int
     pages: int | None = None
     laid_out: tuple[str, ...] = ()  # PDF: stories laid out afresh (not from the cache)
+    sha256: str = ""
+    checked: bool = False  # EPUB: EPUBCheck ran on it and found nothing wrong
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class BuildResult:
     words: int
     outputs: tuple[Output, ...]
     diagnostics: tuple[Diagnostic, ...]
+    read: tuple[Story, ...] = ()  # the stories, in reading order
 
 
 # Below this much text, starting worker processes costs more than it saves.
@@ -163,9 +167,14 @@ def build(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    check: bool = False,
     pdf_variant: str | None = None,
 ) -> BuildResult:
-    """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
+    """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf.
+
+    With check=True the EPUB goes through EPUBCheck before anything is
+    written: a book EPUBCheck rejects fails the build and replaces nothing.
+    """
     jobs = jobs or default_jobs()
     loaded = load_stories(source, theme=theme, env=env, jobs=jobs)
     _fail_if_strict(loaded.diagnostics, strict)
@@ -185,7 +194,16 @@ def build(
         if "epub" in formats:
             path = out / f"{settings.slug}.epub"
             files[path] = epub
-            outputs.append(Output("epub", path, len(epub)))
+            checked = False
+            if check:
+                found = validate.check_epub(files[path], display_path(path))
+                errors = [d for d in found if d.severity is Severity.ERROR]
+                if errors:
+                    raise OutputError(errors)
+                diagnostics.extend(found)
+                _fail_if_strict(found, strict)
+                checked = not found
+            outputs.append(Output("epub", path, len(files[path]), checked=checked))
         if "kepub" in formats:
             path = out / f"{settings.slug}.kepub.epub"
             files[path] = write_kepub(epub)
@@ -201,12 +219,16 @@ def build(
         files[path] = pdf.data
         outputs.append(Output("pdf", path, len(pdf.data), pdf.pages, pdf.laid_out))
     _write_all(files)
+    outputs = [
+        dataclasses.replace(o, sha256=hashlib.sha256(files[o.path]).hexdigest()) for o in outputs
+    ]
     return BuildResult(
         settings.title,
         len(collection.stories),
         collection.words,
         tuple(outputs),
         tuple(diagnostics),
+        tuple(p.story for p in collection.stories),
     )
 
 
@@ -234,6 +256,14 @@ def _reader_warnings(settings: Settings, formats: Sequence[str]) -> list[Diagnos
         "(Send to Kindle fails with E999); the EPUB is written anyway"
     )
     return [Diagnostic(Severity.WARNING, message, "collection.toml")]
+
+
+def preview_book(source: Path, theme: str | None = None) -> tuple[Book, list[Diagnostic]]:
+    """The book's documents without writing anything (for `packager preview`)."""
+    loaded = load_stories(source, theme=theme)
+    collection = assemble(loaded.config, loaded.stories)
+    found = list(loaded.diagnostics)
+    return _render(loaded.config, collection, found), found
 
 
 def _render(config: Config, collection: Collection, found: list[Diagnostic] | None = None) -> Book:

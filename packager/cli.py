@@ -6,9 +6,12 @@ Exit codes: 0 success, 1 bad input (each problem named with file:line),
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -20,7 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from packager import __version__, report
+from packager import __version__, report, scaffold, stats
 from packager.build import BuildResult, Loaded, build, epub_bytes, load_stories
 from packager.config import display_path
 from packager.errors import PackagerError
@@ -105,12 +108,24 @@ def build_command(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Lay out every story again; use no cache.")
     ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Run EPUBCheck on the EPUB before writing (needs Java)."),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a report as JSON (outputs, stories, warnings).")
+    ] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Build again whenever a source file changes.")
+    ] = False,
     pdf_variant: PdfVariantOpt = None,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
-    result = _guard(
-        lambda: build(
+    started = time.monotonic()
+
+    def run() -> BuildResult:
+        return build(
             source,
             out_dir,
             formats=chosen,
@@ -119,12 +134,94 @@ def build_command(
             jobs=jobs,
             cache_dir=cache,
             use_cache=not no_cache,
+            check=check,
             pdf_variant=pdf_variant.value if pdf_variant else None,
         )
-    )
+
+    if as_json:
+        try:
+            result = run()
+        except PackagerError as exc:
+            out.print_json(data=report.error_report(exc.problems))
+            raise typer.Exit(exc.exit_code) from None
+        out.print_json(data=report.build_report(result, time.monotonic() - started))
+        return
+    if watch:
+        _watch_builds(source, theme, out_dir, run, quiet)
+        return
+    result = _guard(run)
     if not quiet:
         _print_diagnostics(result.diagnostics)
         _print_summary(result)
+
+
+def _watch_builds(
+    source: Path, theme: str | None, out_dir: Path, run: Callable[[], BuildResult], quiet: bool
+) -> None:
+    """Build, then build again after each change; errors are shown, not fatal. Ctrl-C stops."""
+    from packager import preview  # watchfiles is only needed here
+
+    def once(changed: Sequence[str] = ()) -> None:
+        if changed:
+            shown = ", ".join(display_path(Path(p)) for p in changed[:3])
+            err.print(f"changed: {escape(shown)}{' …' if len(changed) > 3 else ''}")
+        try:
+            result = run()
+        except PackagerError as exc:
+            for problem in exc.problems:
+                err.print(f"error: {escape(str(problem))}")
+            err.print("not built; waiting for changes")
+            return
+        if not quiet:
+            _print_diagnostics(result.diagnostics)
+            _print_summary(result)
+        err.print("waiting for changes (Ctrl-C to stop)")
+
+    once()
+    # Ctrl-C or SIGTERM end the loop; watchfiles turns either into KeyboardInterrupt.
+    # Outputs are renamed into place whole, so a stop leaves the last book built.
+    with contextlib.suppress(KeyboardInterrupt):
+        preview.watch(preview.watched(source, [out_dir]), once)
+    err.print("stopped")
+
+
+@app.command("preview")
+def preview_command(
+    source: SourceArg = Path("stories"),
+    theme: ThemeOpt = None,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free).")
+    ] = 8000,
+) -> None:
+    """Serve the book as web pages on 127.0.0.1, rebuilt whenever a source file changes."""
+    from packager import preview  # watchfiles is only needed here
+
+    if not source.is_dir():
+        _guard(lambda: load_stories(source))  # says why, exits 1
+    site = preview.Site()
+
+    def rebuild(changed: Sequence[str] = ()) -> None:
+        if changed:
+            err.print(f"changed: {escape(', '.join(display_path(Path(p)) for p in changed[:3]))}")
+        for problem in preview.rebuild(site, source, theme):
+            err.print(escape(problem))
+        out.print(f"book version {site.version} ready")
+
+    rebuild()
+    try:
+        httpd = preview.server(site, port)
+    except OSError as exc:
+        err.print(f"error: cannot serve on 127.0.0.1:{port} ({exc.strerror or exc})")
+        raise typer.Exit(1) from None
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    out.print(f"Preview at http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        preview.watch(preview.watched(source), rebuild)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.shutdown()
 
 
 @app.command("check")
@@ -157,6 +254,63 @@ def check_command(
     if strict and loaded.warnings():
         err.print(f"{len(loaded.warnings())} warning(s) with --strict: failing")
         raise typer.Exit(1)
+
+
+@app.command("init")
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="The new anthology folder (new or empty).")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="The book's title (default: from FOLDER).")
+    ] = None,
+) -> None:
+    """Start an anthology: collection.toml, two sample stories, templates/, a CI workflow."""
+    written = _guard(lambda: scaffold.init(folder, title))
+    for path in written:
+        out.print(f"  {escape(display_path(path))}")
+    out.print(f"Ready: packager build {escape(display_path(folder))}")
+
+
+@app.command("stats")
+def stats_command(
+    source: SourceArg = Path("stories"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    wpm: Annotated[
+        int, typer.Option("--wpm", min=50, max=1000, help="Reading speed, words a minute.")
+    ] = stats.WORDS_PER_MINUTE,
+) -> None:
+    """Words per story and in all, reading time, ratings and warnings: for an announcement."""
+    loaded = _guard(lambda: load_stories(source))
+    numbers = stats.collect(loaded.config.settings.title, loaded.stories, wpm)
+    if as_json:
+        out.print_json(data=numbers.as_json())
+        return
+    table = Table(title=escape(numbers.title))
+    for column in ("file", "title", "author", "words", "reading", "rating"):
+        table.add_column(column, justify="right" if column in ("words", "reading") else "left")
+    for row in numbers.stories:
+        table.add_row(
+            escape(row.file),
+            escape(row.title),
+            escape(", ".join(row.authors)),
+            f"{row.words:,}",
+            stats.duration(row.minutes),
+            escape(row.rating),
+        )
+    out.print(table)
+    count = len(numbers.stories)
+    out.print(
+        f"{count} {'story' if count == 1 else 'stories'} by {len(numbers.authors)} "
+        f"{'author' if len(numbers.authors) == 1 else 'authors'}, {numbers.words:,} words, "
+        f"about {stats.duration(numbers.minutes)} of reading at {numbers.words_per_minute} "
+        "words a minute"
+    )
+    if count:
+        by_file = {r.file: r for r in numbers.stories}
+        for label, name in (("longest", numbers.longest), ("shortest", numbers.shortest)):
+            out.print(f"{label}: {escape(by_file[name].title)} ({by_file[name].words:,} words)")
+    out.print("ratings: " + ", ".join(f"{escape(r)} {n}" for r, n in numbers.ratings))
+    if numbers.warnings:
+        out.print("warnings: " + ", ".join(f"{escape(w)} {n}" for w, n in numbers.warnings))
 
 
 # ---- packager check --targets: the reading-device preflight (packager/preflight.py) ----
@@ -252,7 +406,10 @@ def _print_summary(result: BuildResult) -> None:
     )
     for o in result.outputs:
         extra = f"{o.pages} pages, " if o.pages is not None else ""
-        out.print(f"  {o.format:<5} {escape(display_path(o.path))}  ({extra}{_size(o.size)})")
+        checked = ", EPUBCheck: no problems" if o.checked else ""
+        out.print(
+            f"  {o.format:<5} {escape(display_path(o.path))}  ({extra}{_size(o.size)}{checked})"
+        )
 
 
 def _print_table(loaded: Loaded) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from packager.build import Loaded
+from packager.build import BuildResult, Loaded
 from packager.config import display_path
 from packager.model import Change, Diagnostic, Severity, Story
 
@@ -48,3 +48,35 @@ def check_report(loaded: Loaded) -> dict[str, Any]:
 
 def error_report(problems: tuple[Diagnostic, ...]) -> dict[str, Any]:
     return {"stories": [], "warnings": [], "errors": [diagnostic(p) for p in problems]}
+
+
+def build_report(result: BuildResult, seconds: float) -> dict[str, Any]:
+    """The `packager build --json` document."""
+    return {
+        "title": result.title,
+        "words": result.words,
+        "seconds": round(seconds, 2),
+        "outputs": [
+            {
+                "format": o.format,
+                "path": display_path(o.path),
+                "bytes": o.size,
+                "sha256": o.sha256,
+                "pages": o.pages,
+                "epubcheck": o.checked if o.format == "epub" else None,
+            }
+            for o in result.outputs
+        ],
+        "stories": [
+            {
+                "file": display_path(s.path),
+                "title": s.meta.title,
+                "authors": list(s.meta.authors),
+                "words": s.words,
+                "chapters": [c.title for c in s.chapters if c.title],
+            }
+            for s in result.read
+        ],
+        "warnings": [diagnostic(d) for d in result.diagnostics if d.severity is Severity.WARNING],
+        "errors": [],
+    }

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pdfplumber
 from helpers import assert_epubcheck_clean
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -195,7 +195,13 @@ def _run(files: tuple[File, ...], tmp: Path, formats: list[str]) -> None:
             assert len(doc.pages) >= 4
 
 
+# Found by the long profile: a two-line paragraph removed at the end as site
+# counters was reported on its first line only.
+_COUNTERS = File(name="03-story.txt", text=":\nChapter 1\n", data=b":\nChapter 1\n")
+
+
 @given(ANTHOLOGY)
+@example((File(name="01-story.md", text="\n", data=b"\n"), _COUNTERS))
 def test_any_anthology_builds_or_fails_cleanly(files: tuple[File, ...]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         _run(files, Path(tmp), ["epub"])

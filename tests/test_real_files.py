@@ -125,6 +125,13 @@ def check_title_byline(story: Story) -> None:
     assert actions(story, "metadata") == [(1, "title"), (3, "author")]
 
 
+def check_title_byline_block(story: Story) -> None:
+    assert story.meta.title == "The Weir"
+    assert story.meta.authors == ("Ola Brandt",)
+    assert actions(story, "metadata") == [(1, "title"), (2, "author")]
+    assert "Ola Brandt" not in html_of(story)
+
+
 def check_chapters(story: Story) -> None:
     assert [c.title for c in story.chapters] == [
         "Prologue: Before",
@@ -181,6 +188,16 @@ STRUCTURE = [
         "title-byline.txt",
         text("The Weir\n\nby Ola Brandt\n\n" + PROSE + "\n"),
         check_title_byline,
+    ),
+    Case(  # the byline right under the title, no blank line between
+        "title-byline-block.txt",
+        text("The Weir\nby Ola Brandt\n\n" + PROSE + "\n"),
+        check_title_byline_block,
+    ),
+    Case(  # two short lines at the top that are not title and byline stay verse
+        "two-lines.txt",
+        text("Row, row, row your boat\ngently down the stream\n\n" + PROSE + "\n"),
+        check_verse,
     ),
     Case(
         "chapters.txt",

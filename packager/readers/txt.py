@@ -18,6 +18,7 @@ looks like debris in the middle of the story is kept, with a warning.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from packager import html, recognize
@@ -60,6 +61,11 @@ class _Reader:
         self.end_mark: Para | None = None
 
     def change(self, para: Para, kind: str, action: str, text: str | None = None) -> None:
+        if kind == "removed" and text is None and len(para.lines) > 1:
+            # Every line removed is named, so each word of the paragraph can be found again.
+            for i, line in enumerate(para.stripped_lines):
+                self.out.changes.append(Change(self.file, para.line + i, kind, action, line))
+            return
         self.out.changes.append(Change(self.file, para.line, kind, action, text or para.plain))
 
     # -- the end -------------------------------------------------------------
@@ -144,6 +150,16 @@ class _Reader:
         return self._epigraph(i)
 
     def _title(self, para: Para) -> bool:
+        if len(para.lines) > 1:  # "Title" with its byline or header lines right under it
+            head = dataclasses.replace(para, lines=para.lines[:1])
+            rest = dataclasses.replace(para, line=para.line + 1, lines=para.lines[1:])
+            if not self._title(head):
+                return False
+            if not self._header_lines(rest):
+                self.out.title = ""  # not a title block after all: the lines stay text
+                self.out.changes.pop()
+                return False
+            return True
         text = para.plain
         if self.known_title or self.out.title or not _title_like(para):
             return False
