@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from xml.sax.saxutils import escape
 
 from ebooklib import epub
 
@@ -173,6 +174,7 @@ class _FixedZip(zipfile.ZipFile):
     """
 
     stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
+    lang: str = ""
 
     def writestr(  # type: ignore[override]
         self,
@@ -184,6 +186,9 @@ class _FixedZip(zipfile.ZipFile):
         name = str(getattr(zinfo_or_arcname, "filename", zinfo_or_arcname))
         if name.endswith(_XML_FILES):
             data = declared(data.encode("utf-8") if isinstance(data, str) else data)
+            if name.endswith(".opf") and self.lang:
+                # The package's own language (Ace's epub-lang rule); ebooklib writes none.
+                data = data.replace(b"<package ", f'<package xml:lang="{self.lang}" '.encode(), 1)
         info = zipfile.ZipInfo(name, date_time=self.stamp)
         info.create_system = 3
         info.external_attr = 0o100644 << 16
@@ -204,6 +209,7 @@ class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
         self.out.stamp = min(
             max(modified, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31, 23, 59, 58)
         ).timetuple()[:6]
+        self.out.lang = escape(self.book.language or "", {'"': "&quot;"})
         self.out.writestr("mimetype", "application/epub+zip")
         self._write_container()
         self._write_opf()
