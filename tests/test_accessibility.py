@@ -55,6 +55,8 @@ def ace_rules(epub: Epub) -> list[str]:
     for field in ("title", "language", "identifier"):
         if not meta.findtext(f"dc:{field}", namespaces=OPF_NS):
             found.append(f"OPF: no dc:{field}")
+    if not opf.get(XML_LANG):
+        found.append("OPF: epub-lang (no xml:lang on <package>)")
     properties = {m.get("property") for m in meta.iterfind("opf:meta", OPF_NS)}
     for prop in ("accessMode", "accessModeSufficient", "accessibilityFeature",
                  "accessibilityHazard", "accessibilitySummary"):  # fmt: skip
