@@ -106,7 +106,7 @@ class Finding:
         return RULES[self.code]
 
     def text(self) -> str:
-        """Where, what rule and what exactly, e.g. "x.xhtml: <img> without src (in <p>)"."""
+        """Where, which rule and what exactly: "x.xhtml: <img> without src (an image ...)"."""
         where = f"{self.file}: " if self.file else ""
         detail = f" ({self.message})" if self.message else ""
         return f"{where}{self.rule.problem}{detail}"
@@ -123,7 +123,7 @@ class _Package:
 
     def href(self, item: etree._Element) -> str:
         return posixpath.normpath(
-            posixpath.join(posixpath.dirname(self.opf_path), item.get("href", ""))
+            posixpath.join(posixpath.dirname(self.opf_path), unquote(item.get("href", "")))
         )
 
 
