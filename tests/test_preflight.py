@@ -281,3 +281,15 @@ def test_cli_checks_a_source_folder_without_writing(tmp_path: Path, runner: CliR
     }
     assert sorted(p.name for p in source.rglob("*")) == before
     assert not (tmp_path / "dist").exists()
+
+
+def test_an_encoded_href_is_read() -> None:
+    def spaced(files: Files) -> None:
+        files["EPUB/my book.css"] = str(files.pop("EPUB/book.css")).replace(
+            " page-break-before: always;", ""
+        )
+        edit("EPUB/content.opf", 'href="book.css"', 'href="my%20book.css"')(files)
+        edit("EPUB/text.xhtml", 'href="book.css"', 'href="my%20book.css"')(files)
+
+    found = preflight(mini_epub(spaced))
+    assert [(f.code, f.file) for f in found] == [("KOBO003", "EPUB/my book.css")]
