@@ -53,6 +53,8 @@ def join(book: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], starts: Sequence[int
     makes its elements point at those copies (qpdf copies each foreign object
     once per source). A part's parent-tree keys (its pages' StructParents and
     its annotations' StructParent) are shifted past the previous parts' keys.
+    WeasyPrint writes each part's parent tree as one flat /Nums array, which is
+    all this reads (a tree split into /Kids is not expected from it).
     """
     structure = Structure(book)
     ends = [*starts[1:], len(book.pages)]
