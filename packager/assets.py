@@ -2,7 +2,7 @@
 
 The I/O half of rendering: after this, render and the writers never touch
 the file system. Stylesheets are layered base -> theme -> fonts and print
-rules -> page size -> the editor's own, so an editor overrides a rule without
+rules -> page size (packager.trim) -> the editor's own, so an editor overrides a rule without
 copying a theme. Only files from the theme and the source folder go in: the
 editor's CSS is checked reference by reference (packager.stylesheets).
 """
@@ -12,35 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager import themes
+from packager import themes, trim
 from packager.errors import ConfigError, error
-from packager.model import Collection, Diagnostic, Resource
+from packager.model import Collection, Diagnostic, Resource, Settings
 from packager.readers.images import MEDIA_TYPES
 from packager.render import Styles
 from packager.stylesheets import FONT_TYPES, user_styles
 from packager.themes import Theme
-
-
-@dataclass(frozen=True)
-class PageSize:
-    width: str
-    height: str
-    inside: str
-    outside: str
-    top: str
-    bottom: str
-    font_size: str
-
-
-# Trim sizes with margins that give about 60-70 characters a line at the
-# body size: the inside margin is wider, for the binding.
-PAGE_SIZES = {
-    "A5": PageSize("148mm", "210mm", "20mm", "15mm", "17mm", "20mm", "10.5pt"),
-    "5x8in": PageSize("5in", "8in", "0.75in", "0.55in", "0.6in", "0.75in", "10pt"),
-    "6x9in": PageSize("6in", "9in", "0.85in", "0.65in", "0.7in", "0.85in", "11pt"),
-    "A4": PageSize("210mm", "297mm", "32mm", "26mm", "24mm", "28mm", "12pt"),
-    "letter": PageSize("8.5in", "11in", "1.25in", "1in", "0.95in", "1.1in", "12pt"),
-}
 
 
 @dataclass(frozen=True)
@@ -49,17 +27,6 @@ class Assets:
     styles: Styles
     cover_href: str
     diagnostics: tuple[Diagnostic, ...] = ()  # references refused in the editor's CSS
-
-
-def page_css(name: str) -> str:
-    size = PAGE_SIZES[name]
-    return (
-        f"@page {{ size: {size.width} {size.height}; "
-        f"margin-top: {size.top}; margin-bottom: {size.bottom}; }}\n"
-        f"@page :right {{ margin-left: {size.inside}; margin-right: {size.outside}; }}\n"
-        f"@page :left {{ margin-left: {size.outside}; margin-right: {size.inside}; }}\n"
-        f"html {{ font-size: {size.font_size}; }}\n"
-    )
 
 
 def font_faces(theme: Theme) -> str:
@@ -81,7 +48,7 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         Resource("css/fonts.css", "text/css", font_faces(theme).encode(), in_epub=False),
         Resource("css/base-print.css", "text/css", _read(base_print), in_epub=False),
         Resource("css/print.css", "text/css", _read(theme.print_css), in_epub=False),
-        Resource("css/page.css", "text/css", page_css(settings.page_size).encode(), False),
+        Resource("css/page.css", "text/css", _page_css(settings).encode(), False),
     ]
     user = user_styles(settings.extra_css, source)
     resources.extend(user.resources)
@@ -109,6 +76,14 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
     print_css = ("css/fonts.css", "css/base-print.css", "css/print.css", "css/page.css")
     styles = Styles(epub=(*book_css, *user.hrefs), pdf=(*book_css, *print_css, *user.hrefs))
     return Assets(tuple(resources), styles, cover_href, tuple(problems))
+
+
+def _page_css(settings: Settings) -> str:
+    """Trim size and margins; bleed and crop marks in print only (a screen has no trim)."""
+    size = trim.parse_size(settings.page_size)
+    if settings.pdf == "screen":
+        return trim.page_css(size, "screen")
+    return trim.page_css(size, "print", settings.bleed, settings.crop_marks)
 
 
 def _read(path: Path) -> bytes:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from packager import assets, render, themes, validate
+from packager import assets, contributors, render, themes, validate
 from packager.cache import Cache
 from packager.cleanup import clean
 from packager.collection import assemble, discover
@@ -32,6 +32,7 @@ from packager.kepub import write_kepub
 from packager.languages import kindle_accepts
 from packager.model import Book, Collection, Diagnostic, Settings, Severity, Story
 from packager.parallel import default_jobs, pmap
+from packager.progress import Progress, Silent
 from packager.readers import read_story
 from packager.readers.meta import apply, meta_updates
 from packager.stylesheets import user_styles
@@ -88,6 +89,7 @@ def load_stories(
     env: Mapping[str, str] | None = None,
     jobs: int = 1,
     css: bool = False,
+    progress: Progress | None = None,
 ) -> Loaded:
     """Read and clean every story; raise with every problem of every file at once.
 
@@ -109,7 +111,11 @@ def load_stories(
             raise kind(failed) from None
     size = sum(path.stat().st_size for path in files)
     tasks = [(path, config) for path in files]
-    results = pmap(_read_and_clean, tasks, jobs if size >= PARALLEL_BYTES else 1)
+    progress = progress or Silent()
+    progress.stage("reading", len(tasks))
+    results = pmap(
+        _read_and_clean, tasks, jobs if size >= PARALLEL_BYTES else 1, done=progress.advance
+    )
     stories: list[Story] = []
     problems: list[Diagnostic] = list(notes)
     for story, found in results:
@@ -120,6 +126,7 @@ def load_stories(
             problems.extend(found)
     if failed:
         raise kind(failed)
+    problems.extend(contributors.problems(config.settings, stories, config.file))
     if css:
         problems.extend(user_styles(config.settings.extra_css, config.source).diagnostics)
     return Loaded(config, tuple(stories), tuple(problems))
@@ -168,15 +175,24 @@ def build(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     check: bool = False,
+    pdf_mode: str | None = None,
+    progress: Progress | None = None,
     pdf_variant: str | None = None,
 ) -> BuildResult:
     """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf.
 
     With check=True the EPUB goes through EPUBCheck before anything is
     written: a book EPUBCheck rejects fails the build and replaces nothing.
+    ``pdf_mode`` ("print" or "screen", the --pdf flag) wins over collection.toml's ``pdf``.
     """
     jobs = jobs or default_jobs()
-    loaded = load_stories(source, theme=theme, env=env, jobs=jobs)
+    progress = progress or Silent()
+    loaded = load_stories(source, theme=theme, env=env, jobs=jobs, progress=progress)
+    if pdf_mode is not None:
+        settings = dataclasses.replace(loaded.config.settings, pdf=pdf_mode)
+        loaded = dataclasses.replace(
+            loaded, config=dataclasses.replace(loaded.config, settings=settings)
+        )
     _fail_if_strict(loaded.diagnostics, strict)
     collection = assemble(loaded.config, loaded.stories)
     refused: list[Diagnostic] = []
@@ -190,7 +206,9 @@ def build(
     outputs: list[Output] = []
     diagnostics = [*loaded.diagnostics, *refused, *readers]
     if "epub" in formats or "kepub" in formats:
+        progress.stage("epub", 1)
         epub = write_epub(book)
+        progress.advance()
         if "epub" in formats:
             path = out / f"{settings.slug}.epub"
             files[path] = epub
@@ -213,12 +231,14 @@ def build(
 
         path = out / f"{settings.slug}.pdf"
         store = Cache(cache_dir or source / CACHE_NAME) if use_cache else None
-        pdf = write_pdf(book, jobs=jobs, store=store, variant=pdf_variant)
+        pdf = write_pdf(book, jobs=jobs, store=store, progress=progress, variant=pdf_variant)
         diagnostics.extend(pdf.diagnostics)
         _fail_if_strict(pdf.diagnostics, strict)
         files[path] = pdf.data
         outputs.append(Output("pdf", path, len(pdf.data), pdf.pages, pdf.laid_out))
+    progress.stage("writing", len(files))
     _write_all(files)
+    progress.advance(len(files))
     outputs = [
         dataclasses.replace(o, sha256=hashlib.sha256(files[o.path]).hexdigest()) for o in outputs
     ]

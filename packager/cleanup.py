@@ -46,6 +46,7 @@ def _clean_meta(meta: StoryMeta) -> StoryMeta:
         summary_html=html.map_text(meta.summary_html, smarten_blocks),
         notes_html=html.map_text(meta.notes_html, smarten_blocks),
         end_notes_html=html.map_text(meta.end_notes_html, smarten_blocks),
+        author_bio_html=html.map_text(meta.author_bio_html, smarten_blocks),
         warnings=tuple(smarten_text(w) for w in meta.warnings),
         fandoms=tuple(smarten_text(f) for f in meta.fandoms),
         relationships=tuple(smarten_text(r) for r in meta.relationships),

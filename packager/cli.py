@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import rich.progress
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -29,6 +30,7 @@ from packager.config import display_path
 from packager.errors import PackagerError
 from packager.model import Diagnostic, Severity
 from packager.preflight import TARGETS, preflight
+from packager.progress import Progress
 
 app = typer.Typer(
     help="Turn a folder of stories into a finished anthology: EPUB 3 and print-ready PDF.",
@@ -46,6 +48,11 @@ class Format(StrEnum):
     epub = "epub"
     pdf = "pdf"
     kepub = "kepub"  # Kobo's .kepub.epub, on request only
+
+
+class PdfMode(StrEnum):
+    print = "print"
+    screen = "screen"
 
 
 def _version(value: bool) -> None:
@@ -118,13 +125,21 @@ def build_command(
     watch: Annotated[
         bool, typer.Option("--watch", help="Build again whenever a source file changes.")
     ] = False,
+    pdf_mode: Annotated[
+        PdfMode | None,
+        typer.Option(
+            "--pdf",
+            help="print: facing pages, stories on right-hand pages (default); "
+            "screen: no blank pages, coloured links. Wins over collection.toml's pdf.",
+        ),
+    ] = None,
     pdf_variant: PdfVariantOpt = None,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
     started = time.monotonic()
 
-    def run() -> BuildResult:
+    def run(progress: Progress | None = None) -> BuildResult:
         return build(
             source,
             out_dir,
@@ -135,6 +150,8 @@ def build_command(
             cache_dir=cache,
             use_cache=not no_cache,
             check=check,
+            pdf_mode=pdf_mode.value if pdf_mode else None,
+            progress=progress,
             pdf_variant=pdf_variant.value if pdf_variant else None,
         )
 
@@ -149,10 +166,82 @@ def build_command(
     if watch:
         _watch_builds(source, theme, out_dir, run, quiet)
         return
-    result = _guard(run)
+    if quiet:
+        result = _guard(run)
+    elif err.is_terminal:
+        with _Bars() as bars:
+            result = _guard(lambda: run(bars))
+    else:
+        result = _guard(lambda: run(_Lines()))
     if not quiet:
         _print_diagnostics(result.diagnostics)
-        _print_summary(result)
+        _print_summary(result, time.monotonic() - started)
+
+
+class _Bars:
+    """A progress bar per stage on an interactive terminal (gone when the build ends)."""
+
+    def __init__(self) -> None:
+        self.bars = rich.progress.Progress(
+            rich.progress.TextColumn("{task.description:<8}"),
+            rich.progress.BarColumn(),
+            rich.progress.MofNCompleteColumn(),
+            rich.progress.TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+        self.task: rich.progress.TaskID | None = None
+
+    def __enter__(self) -> _Bars:
+        self.bars.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bars.stop()
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self.task = self.bars.add_task(name, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self.task is not None:
+            self.bars.advance(self.task, steps)
+
+    def more(self, steps: int) -> None:
+        if self.task is not None:
+            total = self.bars.tasks[self.task].total or 0
+            self.bars.update(self.task, total=total + steps)
+
+
+_STAGES = {
+    "reading": "reading {} stories",
+    "epub": "writing the EPUB",
+    "pdf": "laying out {} stories",
+    "writing": "saving the outputs",
+}
+
+
+# Off a terminal, a collection this large says what it is doing (a small one
+# is done before a log would show it).
+LARGE = 20
+
+
+class _Lines:
+    """Where no one watches a terminal (CI logs): one plain line per stage, on stderr."""
+
+    def __init__(self) -> None:
+        self.large = False
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        if name == "reading":
+            self.large = (total or 0) >= LARGE
+        if self.large:
+            err.print("packager: " + _STAGES.get(name, name).format(total))
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+    def more(self, steps: int) -> None:
+        pass
 
 
 def _watch_builds(
@@ -399,10 +488,11 @@ def _print_changes(loaded: Loaded) -> None:
             )
 
 
-def _print_summary(result: BuildResult) -> None:
+def _print_summary(result: BuildResult, seconds: float | None = None) -> None:
+    took = f" in {seconds:.1f} s" if seconds is not None else ""
     out.print(
         f'Built "{escape(result.title)}": {result.stories} '
-        f"{'story' if result.stories == 1 else 'stories'}, {result.words:,} words"
+        f"{'story' if result.stories == 1 else 'stories'}, {result.words:,} words{took}"
     )
     for o in result.outputs:
         extra = f"{o.pages} pages, " if o.pages is not None else ""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from packager.config import Config, display_path
+from packager.contributors import contributors
 from packager.errors import StoryError, error, warning
 from packager.model import Collection, Diagnostic, PlacedStory, Story, TocEntry
 from packager.readers import FORMATS, is_story_file
@@ -96,4 +97,6 @@ def assemble(config: Config, stories: Sequence[Story]) -> Collection:
             if chapter.title
         )
         toc.append(TocEntry(story.meta.title, href, children))
-    return Collection(config.settings, tuple(placed), tuple(toc))
+    return Collection(
+        config.settings, tuple(placed), tuple(toc), contributors(config.settings, placed)
+    )

@@ -15,11 +15,11 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from packager import html, hygiene, themes
+from packager import html, hygiene, themes, trim
 from packager.errors import ConfigError, error
 from packager.model import Diagnostic, Settings
 from packager.readers.images import outside
@@ -28,8 +28,6 @@ from packager.readers.meta import KNOWN_FIELDS
 from packager.typography import smarten_blocks, smarten_text
 
 CONFIG_NAME = "collection.toml"
-PAGE_SIZES = ("A5", "A4", "letter", "6x9in", "5x8in")
-PageSize = Literal["A5", "A4", "letter", "6x9in", "5x8in"]
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 # When neither SOURCE_DATE_EPOCH nor a date is given, builds are still
 # reproducible: the book is stamped with this fixed moment.
@@ -57,9 +55,16 @@ class _StoryOverride(BaseModel):
     date: str | dt.date | None = None
     source_url: str | None = None
     language: str | None = None
+    author_bio: str | None = None
 
 
 assert set(_StoryOverride.model_fields) == KNOWN_FIELDS
+
+
+class _Contributor(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    bio: str  # Markdown
 
 
 class _CollectionFile(BaseModel):
@@ -79,8 +84,33 @@ class _CollectionFile(BaseModel):
     css: list[str] = []
     cover: str | None = None
     order: list[str] | None = None
-    page_size: PageSize = "A5"
+    page_size: str = trim.DEFAULT
+    pdf: str = "print"
+    bleed: str = ""
+    crop_marks: bool = False
     stories: dict[str, _StoryOverride] = {}
+    edition: str = ""
+    dedication: str = ""  # Markdown
+    contributors: dict[str, _Contributor] = {}
+
+    @field_validator("page_size")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        return trim.parse_size(value).name
+
+    @field_validator("pdf")
+    @classmethod
+    def _mode(cls, value: str) -> str:
+        if value not in trim.MODES:
+            raise ValueError("must be 'print' or 'screen'")
+        return value
+
+    @field_validator("bleed")
+    @classmethod
+    def _bleed(cls, value: str) -> str:
+        if value.strip():
+            trim.parse_length(value)
+        return value
 
     @field_validator("language")
     @classmethod
@@ -233,13 +263,12 @@ def _settings(
     identifier = parsed.identifier.strip() or (
         "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "packager:" + title))
     )
-    disclaimer_html = ""
-    if parsed.disclaimer and parsed.disclaimer.strip():
-        try:
-            rendered, _ = render_fragment(parsed.disclaimer, label)
-        except html.TooDeep as exc:
-            raise ConfigError([error(f"disclaimer: {exc}", label)]) from None
-        disclaimer_html = html.map_text(rendered, smarten_blocks)
+    bios = []
+    for name, contributor in parsed.contributors.items():
+        shown = smarten_text(hygiene.label(name)[0])
+        bio = _markdown(contributor.bio, f'contributors."{name}".bio', label)
+        if shown and bio:
+            bios.append((shown, bio))
     return Settings(
         title=smarten_text(title),
         subtitle=smarten_text(hygiene.label(parsed.subtitle)[0]),
@@ -251,13 +280,30 @@ def _settings(
         publisher=parsed.publisher.strip(),
         rights=parsed.rights.strip(),
         identifier=identifier,
-        disclaimer_html=disclaimer_html,
+        disclaimer_html=_markdown(parsed.disclaimer or "", "disclaimer", label),
         theme=theme,
         extra_css=tuple(source / c for c in parsed.css),
         cover=source / parsed.cover if parsed.cover else None,
         page_size=parsed.page_size,
         slug=slugify(title),
+        edition=smarten_text(hygiene.label(parsed.edition)[0]),
+        dedication_html=_markdown(parsed.dedication, "dedication", label),
+        bios=tuple(bios),
+        pdf=parsed.pdf,
+        bleed=trim.parse_length(parsed.bleed) if parsed.bleed.strip() else 0.0,
+        crop_marks=parsed.crop_marks,
     )
+
+
+def _markdown(text: str, key: str, label: str) -> str:
+    """A Markdown value of collection.toml as a sanitized, typeset fragment ("" if blank)."""
+    if not text.strip():
+        return ""
+    try:
+        rendered, _ = render_fragment(text, label)
+    except html.TooDeep as exc:
+        raise ConfigError([error(f"{key}: {exc}", label)]) from None
+    return html.map_text(rendered, smarten_blocks)
 
 
 def _control_characters(
@@ -338,12 +384,18 @@ def _explain(err: Any, raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> st
     kind = err["type"]
     if kind == "extra_forbidden":
         parent = loc[:-1]
-        known = _CollectionFile.model_fields if not parent else _StoryOverride.model_fields
+        known = (
+            _CollectionFile.model_fields
+            if not parent
+            else _Contributor.model_fields
+            if parent[0] == "contributors"
+            else _StoryOverride.model_fields
+        )
         return f"unknown key (known keys: {', '.join(sorted(known))})"
+    if kind == "missing":
+        return "is required"
     value = _lookup(raw, loc)
     got = f" (got {_describe(value)})"
-    if kind == "literal_error":
-        return f"must be one of {', '.join(PAGE_SIZES)}{got}"
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ") + got
     field_name = str(loc[-1]) if loc else ""
@@ -351,18 +403,26 @@ def _explain(err: Any, raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> st
     return f"must be {expected}{got}"
 
 
+# What a key's value must be, where "text" alone would not help.
+_EXPECTED = {"page_size": trim.SIZE_HELP, "bleed": trim.LENGTH_HELP}
+
+
 def _expected(name: str, loc: tuple[str | int, ...]) -> str:
     model = _StoryOverride if len(loc) == 3 and loc[0] == "stories" else _CollectionFile
+    if len(loc) == 1 and name in _EXPECTED:
+        return _EXPECTED[name]
     if isinstance(name, str) and name in model.model_fields:
         annotation = str(model.model_fields[name].annotation)
-        if name == "stories":
-            return 'a table of [stories."<file name>"] tables'
+        if name in ("stories", "contributors"):
+            return f'a table of [{name}."<{"file name" if name == "stories" else "name"}>"] tables'
         if "list" in annotation and "str |" in annotation:
             return "text or a list of text"
         if "list" in annotation:
             return "a list of text"
         if "date" in annotation:
             return "a date or text"
+        if annotation == str(bool):
+            return "true or false"
         return "text"
     return "text"  # an item of a list
 

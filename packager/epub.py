@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 from ebooklib import epub
 
 from packager import accessibility
-from packager.model import Book, TocEntry
+from packager.model import Book, Part, TocEntry
 
 _XHTML = "application/xhtml+xml"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -76,7 +76,7 @@ def write_epub(book: Book) -> bytes:
         eb.add_item(item)
 
     spine = []
-    for part in book.parts:
+    for part in _epub_parts(book):
         doc = epub.EpubItem(
             uid=part.id, file_name=part.href, media_type=_XHTML, content=part.xhtml.encode("utf-8")
         )
@@ -98,8 +98,12 @@ def write_epub(book: Book) -> bytes:
     return out.getvalue()
 
 
+def _epub_parts(book: Book) -> list[Part]:
+    return [p for p in book.parts if p.in_epub]
+
+
 def _documents(book: Book) -> list[tuple[str, str]]:
-    return [(part.href, part.xhtml) for part in book.parts]
+    return [(part.href, part.xhtml) for part in _epub_parts(book)]
 
 
 def _story_authors(book: Book) -> list[str]:
@@ -112,10 +116,9 @@ def _story_authors(book: Book) -> list[str]:
 
 def _full_toc(book: Book) -> list[TocEntry]:
     """The navigation: front matter pages, every story with its chapters, back matter."""
-    front = [
-        TocEntry(p.title, p.href) for p in book.parts if p.matter == "front" and p.kind != "cover"
-    ]
-    back = [TocEntry(p.title, p.href) for p in book.parts if p.matter == "back"]
+    parts = _epub_parts(book)
+    front = [TocEntry(p.title, p.href) for p in parts if p.matter == "front" and p.kind != "cover"]
+    back = [TocEntry(p.title, p.href) for p in parts if p.matter == "back"]
     return [*front, *book.toc, *back]
 
 
@@ -145,9 +148,12 @@ def _toc_item(entry: TocEntry, uid: str) -> object:
 
 def _landmarks(book: Book) -> list[dict[str, str]]:
     marks = []
-    for part in book.parts:
+    for part in _epub_parts(book):
         if part.kind == "cover":
             marks.append({"type": "cover", "href": part.href, "title": "Cover"})
+        elif part.kind == "imprint":
+            # An EPUB 2 guide type and an EPUB 3 landmark (Structural Semantics Vocabulary).
+            marks.append({"type": "copyright-page", "href": part.href, "title": "Copyright"})
         elif part.kind == "contents":
             marks.append({"type": "toc", "href": part.href, "title": "Contents"})
     first = next((p for p in book.parts if p.matter == "body"), None)

@@ -80,6 +80,7 @@ class StoryMeta:
     date: str = ""
     source_url: str = ""
     language: str = ""  # BCP 47, when the story is not in the book's language
+    author_bio_html: str = ""  # for the "About the authors" page
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,14 @@ class Settings:
     theme: str
     extra_css: tuple[Path, ...]
     cover: Path | None
-    page_size: str
+    page_size: str  # a packager.trim preset name or WIDTHxHEIGHT with in or mm
     slug: str
+    edition: str = ""  # "First edition", on the imprint page
+    dedication_html: str = ""
+    bios: tuple[tuple[str, str], ...] = ()  # [contributors."Name"] bio: (name, bio_html)
+    pdf: str = "print"  # "print": facing pages, blanks, bleed; "screen": no blanks
+    bleed: float = 0.0  # points beyond the trim on each side (print only)
+    crop_marks: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,12 +166,22 @@ class PlacedStory:
 
 
 @dataclass(frozen=True)
+class Contributor:
+    """An entry of the "About the authors" page: a byline, its bio, the stories it wrote."""
+
+    name: str
+    bio_html: str
+    stories: tuple[str, ...] = ()  # ids of the stories, e.g. "story-001"
+
+
+@dataclass(frozen=True)
 class Collection:
     """The assembled anthology: settings plus stories in reading order."""
 
     settings: Settings
     stories: tuple[PlacedStory, ...]
     toc: tuple[TocEntry, ...]
+    contributors: tuple[Contributor, ...] = ()
 
     @property
     def words(self) -> int:
@@ -187,13 +204,14 @@ class Part:
 
     id: str
     href: str
-    kind: str  # cover, title, disclaimer, contents, story, colophon
+    kind: str  # cover, halftitle, title, imprint, dedication, disclaimer, contents, story, ...
     title: str
     xhtml: str  # the EPUB content document
     print_html: str  # the same partials as one section of the PDF
     matter: str = "body"  # front, body or back: PDF numbering and EPUB landmarks
     recto: bool = True  # in print, starts on a right-hand page
     author: str = ""
+    in_epub: bool = True  # the half-title is a print convention only
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,21 @@ def pmap(
     *,
     initializer: Callable[..., None] | None = None,
     initargs: tuple[Any, ...] = (),
+    done: Callable[[], None] | None = None,
 ) -> list[R]:
-    """``[fn(item) for item in items]``, spread over ``jobs`` processes when that helps."""
+    """``[fn(item) for item in items]``, spread over ``jobs`` processes when that helps.
+
+    ``done`` is called in this process after each result, in order (for progress).
+    """
+    tick = done or (lambda: None)
     if jobs <= 1 or len(items) < 2:
         if initializer is not None:
             initializer(*initargs)
-        return [fn(item) for item in items]
+        results = []
+        for item in items:
+            results.append(fn(item))
+            tick()
+        return results
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(
@@ -46,4 +55,8 @@ def pmap(
         initializer=initializer,
         initargs=initargs,
     ) as pool:
-        return list(pool.map(fn, items))
+        results = []
+        for result in pool.map(fn, items):
+            results.append(result)
+            tick()
+        return results

@@ -43,6 +43,9 @@ def _empty_margin_boxes(edge: str) -> CSS:
 # live in the bottom margin boxes and running heads in the top ones.
 _NO_FOLIOS = _empty_margin_boxes("bottom")
 _NO_HEADS = _empty_margin_boxes("top")
+# The first page is a left-hand one (CSS Paged Media 3, 4.1: the root's
+# break-before decides; WeasyPrint's layout.initialize_page_maker reads it).
+_LEFT_FIRST = CSS(string="html { break-before: left }")
 
 # WeasyPrint's notes about the machine rather than the book: without the system
 # HarfBuzz-Subset library it would subset fonts with fontTools (not used here:
@@ -147,8 +150,12 @@ class Renderer:
         first_number: int | None = None,
         folios: bool = True,
         heads: bool = True,
+        left: bool = False,
     ) -> RenderedPart:
-        """Lay out and write one part. ``first_number`` sets its first folio."""
+        """Lay out and write one part. ``first_number`` sets its first folio.
+
+        ``left``: the part starts on a left-hand page (else on a right-hand one).
+        """
         sheets = []
         if first_number is not None:
             sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_number} }}"))
@@ -156,6 +163,8 @@ class Renderer:
             sheets.append(_NO_FOLIOS)
         if not heads:
             sheets.append(_NO_HEADS)
+        if left:
+            sheets.append(_LEFT_FIRST)
         refused_before = len(self.fetcher.refused)
         with _messages() as messages, _full_fonts():
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)

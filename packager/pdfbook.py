@@ -89,55 +89,65 @@ class Folio:
 class FolioStyle:
     """The theme's folios on a story's first page, on left pages and on right pages."""
 
-    first: Folio | None
+    first: Folio | None  # a story's first page, on the right (always, in print)
     left: Folio | None
     right: Folio | None
     font_pdf: bytes = b""  # a PDF whose first page uses the folio font (for its dictionary)
+    first_left: Folio | None = None  # a story's first page on the left (on screen)
 
     def for_page(self, first: bool, right: bool) -> Folio | None:
         if first:
-            return self.first
+            return self.first if right else self.first_left
         return self.right if right else self.left
 
 
 LONG_NUMBER = 1234567890  # every digit once: calibration learns each digit's glyph
 
 
-def calibrate(short: bytes, long: bytes) -> FolioStyle:
-    """Measure the theme's folios from two renders of the same three pages.
+def calibrate(short: bytes, long: bytes, short_left: bytes, long_left: bytes) -> FolioStyle:
+    """Measure the theme's folios from two renders of the same pages.
 
-    ``short`` numbers its pages 1, 2, 3; ``long`` numbers them from
+    ``short`` numbers its three pages 1, 2, 3; ``long`` numbers them from
     LONG_NUMBER. Both have no running heads, so the only text on a page is its
     folio. Comparing a short and a long number on the same page tells whether
-    the folio is aligned left, centred or right.
+    the folio is aligned left, centred or right. ``short_left`` and
+    ``long_left`` are one page each, a first page on the left.
     """
-    with pikepdf.open(io.BytesIO(short)) as a, pikepdf.open(io.BytesIO(long)) as b:
+    with (
+        pikepdf.open(io.BytesIO(short)) as a,
+        pikepdf.open(io.BytesIO(long)) as b,
+        pikepdf.open(io.BytesIO(short_left)) as a_left,
+        pikepdf.open(io.BytesIO(long_left)) as b_left,
+    ):
         learned = _learn_digits(b)
-        sides: list[Folio | None] = []
-        for index in range(3):
-            run_a = _only_run(a, index)
-            run_b = _only_run(b, index)
-            if run_a is None or run_b is None or learned is None:
-                sides.append(None)
-                continue
-            digits, widths, font_sha = learned
-            width_a = run_a.width(widths)
-            width_b = run_b.width(widths)
-            align, x = _alignment(run_a.x, width_a, run_b.x, width_b)
-            sides.append(
-                Folio(
-                    font=font_sha,
-                    size=run_a.size,
-                    color=run_a.color,
-                    x=x,
-                    y=run_a.y,
-                    align=align,
-                    digits=tuple(sorted(digits.items())),
-                    widths=tuple(sorted(widths.items())),
-                )
-            )
-    first, left, right = sides[0], sides[1], sides[2]
-    return FolioStyle(first, left, right, long)
+        first, left, right = (_measure(a, b, i, learned) for i in range(3))
+        first_left = _measure(a_left, b_left, 0, learned)
+    return FolioStyle(first, left, right, long, first_left)
+
+
+def _measure(
+    a: pikepdf.Pdf,
+    b: pikepdf.Pdf,
+    index: int,
+    learned: tuple[dict[str, int], dict[int, float], str] | None,
+) -> Folio | None:
+    """The folio of page ``index``, from its short (``a``) and long (``b``) numbers."""
+    run_a = _only_run(a, index)
+    run_b = _only_run(b, index)
+    if run_a is None or run_b is None or learned is None:
+        return None
+    digits, widths, font_sha = learned
+    align, x = _alignment(run_a.x, run_a.width(widths), run_b.x, run_b.width(widths))
+    return Folio(
+        font=font_sha,
+        size=run_a.size,
+        color=run_a.color,
+        x=x,
+        y=run_a.y,
+        align=align,
+        digits=tuple(sorted(digits.items())),
+        widths=tuple(sorted(widths.items())),
+    )
 
 
 @dataclass
@@ -256,10 +266,12 @@ def assemble(
     folios: FolioStyle | None,
     meta: Metadata,
     *,
+    bleed: float = 0.0,
     tagged: bool = False,
 ) -> bytes:
     """One PDF of all pieces, in order, with shared fonts, folios, outline and links.
 
+    ``bleed`` (points) sets every page's BleedBox that far beyond its TrimBox.
     With ``tagged`` (parts made by WeasyPrint's pdf/ua-1 variant), the parts'
     structure trees are joined into one, so the book stays a tagged PDF.
     """
@@ -282,6 +294,7 @@ def assemble(
         structure.finish()
     front = sum(p.part.pages for p in pieces if p.front)
     _page_labels(book, front)
+    _boxes(book, bleed)
     _metadata(book, meta)
     if tagged:
         pdftags.accessible(book, meta.title, meta.language)
@@ -413,6 +426,27 @@ def _add_link(
     made = book.make_indirect(annotation)
     page.Annots.append(made)
     return made
+
+
+def _boxes(book: pikepdf.Pdf, bleed: float) -> None:
+    """TrimBox and BleedBox on every page, as a printer's preflight reads them.
+
+    WeasyPrint writes the TrimBox (the CSS page box) but puts the BleedBox at
+    most 10pt beyond it, whatever the bleed (weasyprint/pdf/__init__.py), and
+    with crop marks the CSS bleed area also holds the marks: the BleedBox is
+    set here from the real bleed, within the MediaBox.
+    """
+    for page in book.pages:
+        media = [float(v) for v in page.obj.MediaBox]
+        trim = [float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox)]
+        box = [
+            max(media[0], trim[0] - bleed),
+            max(media[1], trim[1] - bleed),
+            min(media[2], trim[2] + bleed),
+            min(media[3], trim[3] + bleed),
+        ]
+        page.obj.TrimBox = Array([round(v, 3) for v in trim])
+        page.obj.BleedBox = Array([round(v, 3) for v in box])
 
 
 def _page_labels(book: pikepdf.Pdf, front: int) -> None:

@@ -25,6 +25,7 @@ from packager.errors import warning
 from packager.model import Book, Diagnostic, Part, Resource
 from packager.parallel import pmap
 from packager.pdf import RenderedPart, Renderer
+from packager.progress import Progress, Silent
 
 _TARGET = re.compile(r'data-target="([^"]+)"')
 _IMAGE = re.compile(r'src="(images/[^"]+)"')
@@ -43,32 +44,44 @@ VARIANTS = ("pdf/ua-1",)  # WeasyPrint's variants that survive the join (tags ar
 
 
 def write_pdf(
-    book: Book, *, jobs: int = 1, store: Cache | None = None, variant: str | None = None
+    book: Book,
+    *,
+    jobs: int = 1,
+    store: Cache | None = None,
+    progress: Progress | None = None,
+    variant: str | None = None,
 ) -> PdfOutput:
     """The book as one PDF; stories laid out on ``jobs`` processes, reused from ``store``.
 
     ``variant`` "pdf/ua-1" makes a tagged, accessible PDF: each part is tagged by
     WeasyPrint and pdfbook joins their structure trees into the book's.
     """
+    progress = progress or Silent()
     renderer = Renderer(book.resources, variant)
     known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if _is_font(r.href)}
     programs: dict[str, bytes] = dict(known)
     problems: list[Diagnostic] = []
     reported: set[str] = set()  # each message once per book, not once per part
+    screen = book.settings.pdf == "screen"
     stories = [p for p in book.parts if p.kind == "story"]
-    laid_out, fresh = _stories(book, stories, jobs, store, known, programs, variant)
+    progress.stage("pdf", len(stories))
+    laid_out, fresh = _all_stories(book, stories, jobs, store, known, programs, progress, variant)
 
     def render(
-        html: str, href: str, first_number: int | None = None, heads: bool = True
+        html: str,
+        href: str,
+        first_number: int | None = None,
+        heads: bool = True,
+        left: bool = False,
     ) -> RenderedPart:
         """A part laid out here, in order (its numbers are known), or taken from the cache."""
-        how = f"in order, first={first_number}, heads={heads}"
+        how = f"in order, first={first_number}, heads={heads}, {_side(left)}, {book.settings.pdf}"
         how += f", variant={variant}" if variant else ""
         name = _part_key(book, html, how)
         found = _from_cache(store, name, programs) if store else None
         if found is not None:
             return found
-        part = renderer.render(html, href, first_number=first_number, heads=heads)
+        part = renderer.render(html, href, first_number=first_number, heads=heads, left=left)
         detached, used = pdfbook.detach_fonts(part.pdf)
         programs.update(used)
         done = dataclasses.replace(part, pdf=detached)
@@ -86,22 +99,30 @@ def write_pdf(
         pieces: list[pdfbook.Piece] = []
         number = 1
         for part in parts:
-            if part.recto and number % 2 == 0:
+            if part.recto and number % 2 == 0 and not screen:
                 pieces.append(pdfbook.Piece(blank, front=front))
                 number += 1
             starts[part.id] = number
+            left = number % 2 == 0  # laid out as a left-hand page: margins, running heads
             if part.kind == "story":
-                rendered = laid_out[part.id]
+                rendered = laid_out.get((part.id, left))
+                if rendered is None:  # a side _all_stories did not foresee: lay it out now
+                    progress.more(1)
+                    more, again = _stories(
+                        book, [(part, left)], 1, store, known, programs, progress
+                    )
+                    rendered = more[part.id, left]
+                    fresh.extend(again)
                 pieces.append(pdfbook.Piece(rendered, part.id, folio=number, front=front))
             else:
                 html = part.print_html
                 if part.kind == "contents":
                     html = _fill_contents(html, story_starts)
-                rendered = render(html, part.href, first_number=number)
+                rendered = render(html, part.href, first_number=number, left=left)
                 pieces.append(pdfbook.Piece(rendered, part.id, front=front))
             problems.extend(_problems(part, rendered, reported))
             number += rendered.pages
-        if front and number % 2 == 0:
+        if front and number % 2 == 0 and not screen:
             pieces.append(pdfbook.Piece(blank, front=True))  # the first story opens on a right page
         return pieces
 
@@ -109,14 +130,24 @@ def write_pdf(
     body = sequence([p for p in book.parts if p.matter != "front"], False, story_starts)
     front = sequence([p for p in book.parts if p.matter == "front"], True, {})
     folios = _calibrate(render, links, book.settings.language)
+    bleed = 0.0 if screen else book.settings.bleed
     data = pdfbook.assemble(
-        [*front, *body], programs, folios, _metadata(book), tagged=variant is not None
+        [*front, *body],
+        programs,
+        folios,
+        _metadata(book),
+        bleed=bleed,
+        tagged=variant is not None,
     )
     pages = sum(piece.part.pages for piece in [*front, *body])
     if store is not None:
         problems.extend(store.diagnostics)
     numbers = {k: v for k, v in story_starts.items() if k.startswith("story-")}
-    return PdfOutput(data, pages, numbers, tuple(problems), fresh)
+    return PdfOutput(data, pages, numbers, tuple(problems), tuple(dict.fromkeys(fresh)))
+
+
+def _side(left: bool) -> str:
+    return "left" if left else "right"
 
 
 # -- stories, in worker processes ----------------------------------------------------
@@ -138,47 +169,96 @@ def _start_worker(
 _Laid = tuple[RenderedPart, tuple[str, ...], dict[str, bytes]]
 
 
-def _render_story(task: tuple[str, str]) -> _Laid:
+def _render_story(task: tuple[str, str, bool]) -> _Laid:
     """Lay out one story without folios: the part, its fonts' hashes, fonts not sent yet."""
     assert _worker is not None
-    html, href = task
-    part = _worker.render(html, href, folios=False)
+    html, href, left = task
+    part = _worker.render(html, href, folios=False, left=left)
     detached, programs = pdfbook.detach_fonts(part.pdf)
     new = {sha: data for sha, data in programs.items() if sha not in _known and sha not in _sent}
     _sent.update(new)
     return dataclasses.replace(part, pdf=detached), tuple(sorted(programs)), new
 
 
-def _stories(
+_Side = tuple[str, bool]  # a story's id, and whether it starts on a left-hand page
+
+
+def _all_stories(
     book: Book,
     stories: Sequence[Part],
     jobs: int,
     store: Cache | None,
     known: Mapping[str, bytes],
     programs: dict[str, bytes],
+    progress: Progress,
     variant: str | None = None,
-) -> tuple[dict[str, RenderedPart], tuple[str, ...]]:
-    how = "story, no folios" + (f", variant={variant}" if variant else "")
-    keys = {p.id: _part_key(book, p.print_html, how) for p in stories}
-    done: dict[str, RenderedPart] = {}
-    for part in stories:
-        found = _from_cache(store, keys[part.id], programs) if store else None
+) -> tuple[dict[_Side, RenderedPart], list[str]]:
+    """Every story laid out on the side it starts on.
+
+    In print every story starts on a right-hand page. On screen there are no
+    blank pages, so a story starts on the side the pages before it leave:
+    all are laid out as right-hand starts first, then those that fall on a
+    left-hand page again (their running heads and margins differ), until
+    the sides agree with the page counts.
+    """
+    laid: dict[_Side, RenderedPart] = {}
+    fresh: list[str] = []
+    wanted = [(p, False) for p in stories]
+    while wanted:
+        done, again = _stories(book, wanted, jobs, store, known, programs, progress, variant)
+        laid.update(done)
+        fresh += again
+        if book.settings.pdf != "screen":
+            break
+        wanted, number = [], 1
+        for part in stories:
+            left = number % 2 == 0
+            found = laid.get((part.id, left))
+            if found is None:
+                wanted.append((part, left))
+                progress.more(1)
+                found = laid[part.id, not left]  # the same text: most likely as many pages
+            number += found.pages
+    return laid, fresh
+
+
+def _stories(
+    book: Book,
+    wanted: Sequence[tuple[Part, bool]],
+    jobs: int,
+    store: Cache | None,
+    known: Mapping[str, bytes],
+    programs: dict[str, bytes],
+    progress: Progress,
+    variant: str | None = None,
+) -> tuple[dict[_Side, RenderedPart], tuple[str, ...]]:
+    """The stories laid out on the given sides, in worker processes or from ``store``."""
+    mode = book.settings.pdf + (f", variant={variant}" if variant else "")
+    keys = {
+        (p.id, left): _part_key(book, p.print_html, f"story, no folios, {_side(left)}, {mode}")
+        for p, left in wanted
+    }
+    done: dict[_Side, RenderedPart] = {}
+    for part, left in wanted:
+        found = _from_cache(store, keys[part.id, left], programs) if store else None
         if found is not None:
-            done[part.id] = found
-    todo = [p for p in stories if p.id not in done]
+            done[part.id, left] = found
+    progress.advance(len(done))
+    todo = [(p, left) for p, left in wanted if (p.id, left) not in done]
     results = pmap(
         _render_story,
-        [(p.print_html, p.href) for p in todo],
+        [(p.print_html, p.href, left) for p, left in todo],
         jobs,
         initializer=_start_worker,
         initargs=(tuple(book.resources), frozenset(known), variant),
+        done=progress.advance,
     )
-    for part, (rendered, used, fonts) in zip(todo, results, strict=True):
+    for (part, left), (rendered, used, fonts) in zip(todo, results, strict=True):
         programs.update(fonts)
-        done[part.id] = rendered
+        done[part.id, left] = rendered
         if store is not None:
-            _to_cache(store, keys[part.id], rendered, used, programs)
-    return done, tuple(p.id for p in todo)
+            _to_cache(store, keys[part.id, left], rendered, used, programs)
+    return done, tuple(p.id for p, _ in todo)
 
 
 def _part_key(book: Book, html: str, how: str) -> str:
@@ -243,17 +323,32 @@ def _to_cache(
 def _calibrate(
     render: Callable[..., RenderedPart], links: str, language: str
 ) -> pdfbook.FolioStyle:
-    """Render three pages twice (numbered 1 and 1234567890) to learn the theme's folios."""
-    pages = "".join(
-        '<p style="break-after: page">&#160;</p>' if i < 2 else "<p>&#160;</p>" for i in range(3)
-    )
-    html = (
-        f'<html lang="{language}"><head>{links}</head>'
-        f'<body class="bodymatter story"><section class="story">{pages}</section></body></html>'
-    )
-    short = render(html, "calibration.html", first_number=1, heads=False)
-    long = render(html, "calibration.html", first_number=pdfbook.LONG_NUMBER, heads=False)
-    return pdfbook.calibrate(short.pdf, long.pdf)
+    """Render three pages twice (numbered 1 and 1234567890) to learn the theme's folios.
+
+    A one-page render starting on a left-hand page gives the folio of a
+    story that opens on the left (on screen, where there are no blanks).
+    """
+
+    def html(count: int) -> str:
+        pages = "".join(
+            '<p style="break-after: page">&#160;</p>' if i < count - 1 else "<p>&#160;</p>"
+            for i in range(count)
+        )
+        return (
+            f'<html lang="{language}"><head>{links}</head>'
+            f'<body class="bodymatter story"><section class="story">{pages}</section></body></html>'
+        )
+
+    def both(count: int, left: bool) -> tuple[bytes, bytes]:
+        pages = html(count)
+        numbers = (1, pdfbook.LONG_NUMBER)
+        short, long = (
+            render(pages, "calibration.html", first_number=n, heads=False, left=left)
+            for n in numbers
+        )
+        return short.pdf, long.pdf
+
+    return pdfbook.calibrate(*both(3, False), *both(1, True))
 
 
 def _fill_contents(html: str, starts: Mapping[str, int]) -> str:

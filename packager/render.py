@@ -24,9 +24,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from packager import __version__, html
+from packager.cleanup import count_words
 from packager.config import display_path
+from packager.contributors import join_names
 from packager.errors import PackagerError, error
 from packager.model import Book, Collection, Part, PlacedStory, Resource
+from packager.themes import BUILTIN_TEMPLATES
 
 _FACTS = (
     ("Rating", "rating"),
@@ -45,14 +48,6 @@ class Styles:
 
     epub: tuple[str, ...]  # theme, then the editor's CSS
     pdf: tuple[str, ...]  # theme, print, page size, then the editor's CSS
-
-
-def join_names(names: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    names = [n for n in names if n]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class _ContainedLoader(FileSystemLoader):
@@ -91,6 +86,11 @@ def environment(template_dirs: Sequence[Path]) -> Environment:
     return env
 
 
+# A disclaimer of up to this many words is printed on the imprint (copyright)
+# page, as books print their legal notices; a longer one keeps a page of its own.
+SHORT_DISCLAIMER = 60
+
+
 def render_book(
     collection: Collection,
     env: Environment,
@@ -102,37 +102,51 @@ def render_book(
     settings = collection.settings
     common: dict[str, Any] = {
         # Fields named *_html are sanitized fragments: Markup so autoescape keeps them.
-        "book": dataclasses.replace(settings, disclaimer_html=Markup(settings.disclaimer_html)),
+        "book": dataclasses.replace(
+            settings,
+            disclaimer_html=Markup(settings.disclaimer_html),
+            dedication_html=Markup(settings.dedication_html),
+        ),
         "version": __version__,
         "words": collection.words,
         "story_count": len(collection.stories),
         "cover_href": cover_href,
+        "identifier": shown_identifier(settings.identifier),
     }
+    # The disclaimer's text (the editor's, or the default notice), measured
+    # once; an editor's own disclaimer page template keeps its page.
+    disclaimer = Markup(_render(env, "disclaimer-text.xhtml", _page(common, "disclaimer")))
+    short = count_words(html.text_of(disclaimer)) <= SHORT_DISCLAIMER
+    on_imprint = short and not _replaced(env, "disclaimer.xhtml")
+    common.update(disclaimer=disclaimer, disclaimer_on_imprint=on_imprint)
+    about = "About the Authors" if len(collection.contributors) > 1 else "About the Author"
 
     def part(
-        kind: str, pid: str, title: str, matter: str, recto: bool = True, **extra: Any
+        kind: str,
+        pid: str,
+        title: str,
+        matter: str,
+        recto: bool = True,
+        in_epub: bool = True,
+        **extra: Any,
     ) -> Part:
         def page(flavor: str) -> str:
             link: Callable[[str, str], str] = _epub_link if flavor == "epub" else _pdf_link
+            listed = kind in ("contents", "contributors")  # the others need no list
+            stories = [_story_view(s, link) for s in collection.stories] if listed else []
             context = {
-                **common,
+                **_page(common, kind, title, matter),
                 **extra,
-                "title": title,
-                "kind": kind,
-                "matter": matter,
                 "stylesheets": styles.epub if flavor == "epub" else styles.pdf,
-                "stories": [_story_view(s, link) for s in collection.stories]
-                if kind == "contents"
+                "stories": stories if kind == "contents" else [],
+                "back": _back_entries(collection, about, link) if kind == "contents" else [],
+                "contributors": _contributors(collection, stories)
+                if kind == "contributors"
                 else [],
             }
             if "placed" in extra:
                 context["story"] = _story_view(extra["placed"], link)
-            template = env.get_template(f"{kind}.xhtml")
-            try:
-                return template.render(context)
-            except TemplateRuntimeError as exc:  # e.g. the sandbox refused an attribute
-                where = display_path(Path(template.filename or template.name or kind))
-                raise PackagerError([error(f"template: {exc}", where)]) from None
+            return _render(env, f"{kind}.xhtml", context)
 
         author = join_names(extra["placed"].story.meta.authors) if "placed" in extra else ""
         return Part(
@@ -140,21 +154,33 @@ def render_book(
             href=f"{pid}.xhtml",
             kind=kind,
             title=title,
-            xhtml=page("epub"),
+            xhtml=page("epub") if in_epub else "",
             print_html=html.breakable(page("pdf")),
             matter=matter,
             recto=recto,
             author=author,
+            in_epub=in_epub,
         )
 
+    # The order of a printed book: half-title (i), title (iii), imprint on its
+    # back (iv), dedication, disclaimer, contents, the stories, back matter.
     parts: list[Part] = []
     if cover_href:
         parts.append(part("cover", "cover", "Cover", "front"))
+    # E-books skip the half-title (Standard Ebooks, Vellum's EPUBs): it is a
+    # print convention, a page to protect the title page.
+    parts.append(part("halftitle", "halftitle", settings.title, "front", in_epub=False))
     parts.append(part("title", "titlepage", settings.title, "front"))
-    parts.append(part("disclaimer", "disclaimer", "Disclaimer", "front", recto=False))
+    parts.append(part("imprint", "imprint", "Copyright", "front", recto=False))
+    if settings.dedication_html:
+        parts.append(part("dedication", "dedication", "Dedication", "front"))
+    if not on_imprint:
+        parts.append(part("disclaimer", "disclaimer", "Disclaimer", "front", recto=False))
     parts.append(part("contents", "contents", "Contents", "front"))
     for placed in collection.stories:
         parts.append(part("story", placed.id, placed.story.meta.title, "body", placed=placed))
+    if collection.contributors:
+        parts.append(part("contributors", "contributors", about, "back"))
     parts.append(part("colophon", "colophon", "Colophon", "back"))
     return Book(
         settings=settings,
@@ -166,6 +192,58 @@ def render_book(
         words=collection.words,
         story_count=len(collection.stories),
     )
+
+
+def _page(
+    common: dict[str, Any], kind: str, title: str = "", matter: str = "front"
+) -> dict[str, Any]:
+    return {**common, "title": title, "kind": kind, "matter": matter}
+
+
+def _render(env: Environment, name: str, context: dict[str, Any]) -> str:
+    template = env.get_template(name)
+    try:
+        return template.render(context)
+    except TemplateRuntimeError as exc:  # e.g. the sandbox refused an attribute
+        where = display_path(Path(template.filename or template.name or name))
+        raise PackagerError([error(f"template: {exc}", where)]) from None
+
+
+def _replaced(env: Environment, name: str) -> bool:
+    """Whether the editor or the theme gives its own template of this name."""
+    found = env.get_template(name).filename
+    return found is not None and Path(found).resolve().parent != BUILTIN_TEMPLATES
+
+
+def shown_identifier(identifier: str) -> str:
+    """The identifier as a copyright page prints it: 'ISBN 978-...' for an ISBN URN."""
+    for prefix in ("urn:isbn:", "isbn:"):
+        if identifier.lower().startswith(prefix):
+            return "ISBN " + identifier[len(prefix) :]
+    return identifier
+
+
+def _back_entries(
+    collection: Collection, about: str, link: Callable[[str, str], str]
+) -> list[dict[str, str]]:
+    """Contents lines after the stories: the contributors page, when there is one."""
+    if not collection.contributors:
+        return []
+    return [{"id": "contributors", "title": about, "link": link("contributors.xhtml", "")}]
+
+
+def _contributors(
+    collection: Collection, stories: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    by_id = {s["id"]: s for s in stories}
+    return [
+        {
+            "name": c.name,
+            "bio": Markup(c.bio_html),
+            "stories": [by_id[sid] for sid in c.stories],
+        }
+        for c in collection.contributors
+    ]
 
 
 def _epub_link(href: str, anchor: str = "") -> str:

@@ -46,8 +46,9 @@ def test_every_problem_reported_at_once_with_key_and_line(tmp_path: Path) -> Non
     assert "collection.toml:1: titel: unknown key" in text
     assert "collection.toml:2: authors: must be text or a list of text (got the number 5)" in text
     assert (
-        "collection.toml:3: page_size: must be one of A5, A4, letter, 6x9in, 5x8in (got 'B7')"
-        in text
+        "collection.toml:3: page_size: must be one of 5x8in, 5.25x8in, 5.5x8.5in, 6x9in, A5, "
+        "B-format, A4, letter, or WIDTHxHEIGHT in in or mm such as 140x216mm or 5.06x7.81in "
+        "(got 'B7')" in text
     )
     assert "collection.toml:4: language: must be a BCP 47 language tag" in text
     assert "collection.toml:5: cover: no cover image 'missing.png'" in text

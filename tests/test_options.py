@@ -219,7 +219,8 @@ def test_disclaimer_markdown_and_escaped_metadata(tmp_path: Path) -> None:
     result = build(source, tmp_path / "out", formats=["epub"], env={})
     epub = Epub.open(output(result, "epub"))
     raw = {k: v.decode() for k, v in epub.files.items() if k.endswith(".xhtml")}
-    disclaimer = next(v for k, v in raw.items() if k.endswith("disclaimer.xhtml"))
+    # A short disclaimer is printed on the imprint (copyright) page: tests/test_matter.py.
+    disclaimer = next(v for k, v in raw.items() if k.endswith("imprint.xhtml"))
     assert "These are <em>our</em> words \u2014 nobody else\u2019s." in disclaimer
     story = next(v for k, v in raw.items() if "story-001" in k)
     # Metadata reaches the templates as text: escaped, never markup, never template code.

@@ -23,6 +23,7 @@ MARKDOWN_FIELDS = {
     "notes": "notes_html",
     "end_notes": "end_notes_html",
     "disclaimer": "disclaimer_html",
+    "author_bio": "author_bio_html",
 }
 AUTHOR_FIELDS = ("author", "authors")
 # Fields shown in the contents, bookmarks and openers: cleaned as labels.
