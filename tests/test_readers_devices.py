@@ -151,7 +151,7 @@ def landmarks(epub: Epub) -> dict[str, str]:
 def test_landmarks_open_at_the_first_story(device_build: tuple[Path, BuildResult]) -> None:
     epub = epub_of(device_build[1])
     marks = landmarks(epub)
-    assert set(marks) == {"cover", "toc", "bodymatter"}
+    assert {"cover", "toc", "bodymatter"} <= set(marks)
     docs = {epub.opf_dir + href: None for href in marks.values()}
     assert all(name in epub.files for name in docs)
     first_story = etree.fromstring(epub.files[epub.opf_dir + marks["bodymatter"]])
