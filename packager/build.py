@@ -29,7 +29,9 @@ from packager.collection import assemble, discover
 from packager.config import Config, display_path, load_config
 from packager.epub import write_epub
 from packager.errors import ConfigError, OutputError, PackagerError, StoryError, error
-from packager.model import Book, Collection, Diagnostic, Severity, Story
+from packager.kepub import write_kepub
+from packager.languages import kindle_accepts
+from packager.model import Book, Collection, Diagnostic, Settings, Severity, Story
 from packager.parallel import default_jobs, pmap
 from packager.progress import Progress, Silent
 from packager.readers import read_story
@@ -39,7 +41,8 @@ from packager.stylesheets import user_styles
 if sys.platform != "win32":
     import fcntl
 
-FORMATS = ("epub", "pdf")
+FORMATS = ("epub", "pdf")  # the default; "kepub" (Kobo) on request
+ALL_FORMATS = ("epub", "kepub", "pdf")
 CACHE_NAME = ".packager-cache"
 
 
@@ -177,6 +180,7 @@ def build(
     progress: Progress | None = None,
     cover: bool = True,
     versioned: bool = False,
+    pdf_variant: str | None = None,
 ) -> BuildResult:
     """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf.
 
@@ -213,30 +217,38 @@ def build(
     _fail_if_strict(refused, strict)
 
     settings = collection.settings
+    readers = _reader_warnings(settings, formats)
+    _fail_if_strict(readers, strict)
     files: dict[Path, bytes] = {}
     outputs: list[Output] = []
-    diagnostics = [*loaded.diagnostics, *refused]
-    if "epub" in formats:
-        path = out / f"{stem}.epub"
+    diagnostics = [*loaded.diagnostics, *refused, *readers]
+    if "epub" in formats or "kepub" in formats:
         progress.stage("epub", 1)
-        files[path] = write_epub(book)
+        epub = write_epub(book)
         progress.advance()
-        checked = False
-        if check:
-            found = validate.check_epub(files[path], display_path(path))
-            errors = [d for d in found if d.severity is Severity.ERROR]
-            if errors:
-                raise OutputError(errors)
-            diagnostics.extend(found)
-            _fail_if_strict(found, strict)
-            checked = not found
-        outputs.append(Output("epub", path, len(files[path]), checked=checked))
+        if "epub" in formats:
+            path = out / f"{stem}.epub"
+            files[path] = epub
+            checked = False
+            if check:
+                found = validate.check_epub(files[path], display_path(path))
+                errors = [d for d in found if d.severity is Severity.ERROR]
+                if errors:
+                    raise OutputError(errors)
+                diagnostics.extend(found)
+                _fail_if_strict(found, strict)
+                checked = not found
+            outputs.append(Output("epub", path, len(files[path]), checked=checked))
+        if "kepub" in formats:
+            path = out / f"{stem}.kepub.epub"
+            files[path] = write_kepub(epub)
+            outputs.append(Output("kepub", path, len(files[path])))
     if "pdf" in formats:
         from packager.printing import write_pdf  # WeasyPrint takes a second to import
 
         path = out / f"{stem}.pdf"
         store = Cache(cache_dir or source / CACHE_NAME) if use_cache else None
-        pdf = write_pdf(book, jobs=jobs, store=store, progress=progress)
+        pdf = write_pdf(book, jobs=jobs, store=store, progress=progress, variant=pdf_variant)
         diagnostics.extend(pdf.diagnostics)
         _fail_if_strict(pdf.diagnostics, strict)
         files[path] = pdf.data
@@ -255,6 +267,32 @@ def build(
         tuple(diagnostics),
         tuple(p.story for p in collection.stories),
     )
+
+
+def load_book(
+    source: Path, *, theme: str | None = None, env: Mapping[str, str] | None = None
+) -> Book:
+    """The rendered book of SOURCE, written nowhere (for tools and tests)."""
+    loaded = load_stories(source, theme=theme, env=env)
+    return _render(loaded.config, assemble(loaded.config, loaded.stories))
+
+
+def epub_bytes(
+    source: Path, *, theme: str | None = None, env: Mapping[str, str] | None = None
+) -> bytes:
+    """The EPUB that ``build`` would write for SOURCE, written nowhere."""
+    return write_epub(load_book(source, theme=theme, env=env))
+
+
+def _reader_warnings(settings: Settings, formats: Sequence[str]) -> list[Diagnostic]:
+    """What a reading device would refuse in a book made from these settings."""
+    if "epub" not in formats or kindle_accepts(settings.language):  # a KEPUB is Kobo's only
+        return []
+    message = (
+        f"language: Kindle does not accept books in '{settings.language}' "
+        "(Send to Kindle fails with E999); the EPUB is written anyway"
+    )
+    return [Diagnostic(Severity.WARNING, message, "collection.toml")]
 
 
 def preview_book(source: Path, theme: str | None = None) -> tuple[Book, list[Diagnostic]]:

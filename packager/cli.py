@@ -25,10 +25,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from packager import __version__, report, scaffold, stats, themes
-from packager.build import BuildResult, Loaded, build, load_stories
+from packager.build import BuildResult, Loaded, build, epub_bytes, load_stories
 from packager.config import display_path
 from packager.errors import PackagerError
 from packager.model import Diagnostic, Severity
+from packager.preflight import TARGETS, preflight
 from packager.progress import Progress
 
 app = typer.Typer(
@@ -46,6 +47,7 @@ INTERNAL_ERROR = 3
 class Format(StrEnum):
     epub = "epub"
     pdf = "pdf"
+    kepub = "kepub"  # Kobo's .kepub.epub, on request only
 
 
 class PdfMode(StrEnum):
@@ -77,13 +79,27 @@ ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme name (see p
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat every warning as an error.")]
 
 
+class PdfVariant(StrEnum):
+    ua1 = "pdf/ua-1"  # tagged, accessible PDF (WeasyPrint's variant, tags kept by the join)
+
+
+PdfVariantOpt = Annotated[
+    PdfVariant | None,
+    typer.Option("--pdf-variant", help="pdf/ua-1: a tagged, accessible PDF (PDF/UA-1)."),
+]
+
+
 @app.command("build")
 def build_command(
     source: SourceArg = Path("stories"),
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
     formats: Annotated[
         list[Format] | None,
-        typer.Option("--format", "-f", help="epub or pdf; repeat for both (default: both)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="epub, pdf or kepub (Kobo); repeat for more (default: epub, pdf).",
+        ),
     ] = None,
     theme: ThemeOpt = None,
     strict: StrictOpt = False,
@@ -124,6 +140,7 @@ def build_command(
             "screen: no blank pages, coloured links. Wins over collection.toml's pdf.",
         ),
     ] = None,
+    pdf_variant: PdfVariantOpt = None,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     chosen = [f.value for f in formats] if formats else ["epub", "pdf"]
@@ -144,6 +161,7 @@ def build_command(
             progress=progress,
             cover=not no_cover,
             versioned=versioned,
+            pdf_variant=pdf_variant.value if pdf_variant else None,
         )
 
     if as_json:
@@ -311,8 +329,15 @@ def check_command(
     theme: ThemeOpt = None,
     strict: StrictOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    targets: TargetsOpt = None,
 ) -> None:
-    """Read and clean every story, write nothing, and show what was found and changed."""
+    """Read and clean every story, write nothing, and show what was found and changed.
+
+    With --targets (or an .epub file as SOURCE): check the EPUB for reading devices.
+    """
+    if targets is not None or source.suffix.lower() == ".epub":
+        _preflight(source, targets or ",".join(TARGETS), theme, strict, as_json)
+        return
     if as_json:
         try:
             loaded = load_stories(source, theme=theme, css=True)
@@ -394,6 +419,53 @@ def themes_command() -> None:
     width = max((len(name) for name, _ in listed), default=0)
     for name, description in listed:
         out.print(f"{escape(name):<{width}}  {escape(description)}")
+
+
+# ---- packager check --targets: the reading-device preflight (packager/preflight.py) ----
+
+TargetsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--targets",
+        help="Preflight the EPUB (SOURCE's, or an .epub file) for kindle,kobo,apple.",
+    ),
+]
+
+
+def _preflight(source: Path, targets: str, theme: str | None, strict: bool, as_json: bool) -> None:
+    chosen = [t.strip().lower() for t in targets.split(",") if t.strip()]
+    unknown = [t for t in chosen if t not in TARGETS]
+    if unknown or not chosen:
+        raise typer.BadParameter(
+            f"unknown target {', '.join(unknown) or '(none)'}; choose from {', '.join(TARGETS)}",
+            param_hint="--targets",
+        )
+    name = display_path(source)
+    if source.is_dir():
+        data = _guard(lambda: epub_bytes(source, theme=theme))
+    else:
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            err.print(f"error: {escape(name)}: cannot read ({exc.strerror or exc})")
+            raise typer.Exit(1) from None
+    findings = _guard(lambda: preflight(data, chosen, name))
+    if as_json:
+        out.print_json(data=[
+            {"code": f.code, "target": f.rule.target, "severity": f.rule.severity.value,
+             "file": f.file, "message": f.text(), "fix": f.rule.fix}
+            for f in findings
+        ])  # fmt: skip
+    for f in [] if as_json else findings:
+        err.print(
+            f"{f.rule.severity.value}: {f.code} {escape(f'[{f.rule.target}]')} "
+            f"{escape(f.text())}\n  fix: {escape(f.rule.fix)}"
+        )
+    if not as_json:
+        out.print(f"{name}: {len(findings)} finding(s) for {', '.join(chosen)}")
+    errors = [f for f in findings if f.rule.severity is Severity.ERROR]
+    if errors or (strict and findings):
+        raise typer.Exit(1)
 
 
 def _guard(action: Callable[[], T]) -> T:

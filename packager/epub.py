@@ -13,14 +13,22 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
 
 from ebooklib import epub
 
+from packager import accessibility
 from packager.model import Book, Part, TocEntry
 
 _XHTML = "application/xhtml+xml"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _MARC_EDITOR = "edt"
+NAV_DEPTH = 2  # the levels Kindle shows; Kobo and Apple Books show as many or more
+# Kindle's converter (Send to Kindle E999) wants every XML file to declare its encoding.
+_XML_FILES = (".xhtml", ".html", ".opf", ".ncx", ".xml", ".svg")
+_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+_OLD_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
 
 
 def write_epub(book: Book) -> bytes:
@@ -54,6 +62,9 @@ def write_epub(book: Book) -> bytes:
     if settings.version:  # schema.org's CreativeWork version; "schema:" is a reserved prefix
         eb.add_metadata(None, "meta", settings.version, {"property": "schema:version"})
 
+    for prop, value in accessibility.metadata(accessibility.audit(_documents(book))):
+        eb.add_metadata(None, "meta", value, {"property": prop})
+
     for res in book.resources:
         if not res.in_epub:
             continue
@@ -76,7 +87,8 @@ def write_epub(book: Book) -> bytes:
     eb.add_item(epub.EpubNcx())
     eb.add_item(epub.EpubNav(title="Contents"))
     eb.spine = spine
-    eb.toc = [_toc_item(entry, f"toc-{i}") for i, entry in enumerate(_full_toc(book), start=1)]
+    toc = flatten(_full_toc(book), NAV_DEPTH)
+    eb.toc = [_toc_item(entry, f"toc-{i}") for i, entry in enumerate(toc, start=1)]
     eb.guide = _landmarks(book)
 
     modified = dt.datetime.strptime(settings.modified, "%Y-%m-%dT%H:%M:%SZ")
@@ -90,6 +102,10 @@ def write_epub(book: Book) -> bytes:
 
 def _epub_parts(book: Book) -> list[Part]:
     return [p for p in book.parts if p.in_epub]
+
+
+def _documents(book: Book) -> list[tuple[str, str]]:
+    return [(part.href, part.xhtml) for part in _epub_parts(book)]
 
 
 def _story_authors(book: Book) -> list[str]:
@@ -106,6 +122,23 @@ def _full_toc(book: Book) -> list[TocEntry]:
     front = [TocEntry(p.title, p.href) for p in parts if p.matter == "front" and p.kind != "cover"]
     back = [TocEntry(p.title, p.href) for p in parts if p.matter == "back"]
     return [*front, *book.toc, *back]
+
+
+def flatten(entries: Sequence[TocEntry], depth: int) -> list[TocEntry]:
+    """The tree cut to ``depth`` levels: deeper entries follow their ancestor at the last level.
+
+    Kindle shows two levels of the navigation and drops the rest (Kindle
+    Publishing Guidelines, "Navigation"); flattened, a third-level heading is
+    still reachable, in reading order.
+    """
+    out = []
+    for entry in entries:
+        if depth <= 1:
+            out.append(TocEntry(entry.title, entry.href))
+            out.extend(flatten(entry.children, 1))
+        else:
+            out.append(TocEntry(entry.title, entry.href, tuple(flatten(entry.children, depth - 1))))
+    return out
 
 
 def _toc_item(entry: TocEntry, uid: str) -> object:
@@ -136,6 +169,11 @@ def _item_id(href: str) -> str:
     return "res-" + re.sub(r"[^A-Za-z0-9_-]+", "-", href).strip("-")
 
 
+def declared(data: bytes) -> bytes:
+    """An XML file with exactly the declaration ``<?xml version="1.0" encoding="utf-8"?>``."""
+    return _DECLARATION + _OLD_DECLARATION.sub(b"", data, count=1)
+
+
 class _FixedZip(zipfile.ZipFile):
     """A zip whose entries carry a fixed time and permissions, whatever the clock says.
 
@@ -144,6 +182,7 @@ class _FixedZip(zipfile.ZipFile):
     """
 
     stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
+    lang: str = ""
 
     def writestr(  # type: ignore[override]
         self,
@@ -152,8 +191,13 @@ class _FixedZip(zipfile.ZipFile):
         compress_type: int | None = None,
         compresslevel: int | None = None,
     ) -> None:
-        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
-        info = zipfile.ZipInfo(str(name), date_time=self.stamp)
+        name = str(getattr(zinfo_or_arcname, "filename", zinfo_or_arcname))
+        if name.endswith(_XML_FILES):
+            data = declared(data.encode("utf-8") if isinstance(data, str) else data)
+            if name.endswith(".opf") and self.lang:
+                # The package's own language (Ace's epub-lang rule); ebooklib writes none.
+                data = data.replace(b"<package ", f'<package xml:lang="{self.lang}" '.encode(), 1)
+        info = zipfile.ZipInfo(name, date_time=self.stamp)
         info.create_system = 3
         info.external_attr = 0o100644 << 16
         # The OCF spec: "mimetype" first, stored, so readers can sniff the type.
@@ -173,6 +217,7 @@ class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
         self.out.stamp = min(
             max(modified, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31, 23, 59, 58)
         ).timetuple()[:6]
+        self.out.lang = escape(self.book.language or "", {'"': "&quot;"})
         self.out.writestr("mimetype", "application/epub+zip")
         self._write_container()
         self._write_opf()

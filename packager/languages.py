@@ -29,3 +29,22 @@ def language_tag(value: str) -> str | None:
     if _TAG.match(text):
         return text
     return _NAMES.get(text.casefold())
+
+
+# The languages Kindle Direct Publishing accepts for ebooks (KDP help, "Supported
+# languages", G200673300), as ISO 639-1 and 639-2/3 codes. Send to Kindle refuses a
+# book in another language, or without one, with E999.
+KINDLE_LANGUAGES = frozenset({
+    "af", "afr", "gsw", "ar", "ara", "eu", "eus", "baq", "nb", "nob", "br", "bre", "ca", "cat",
+    "zh", "zho", "chi", "kw", "cor", "co", "cos", "da", "dan", "nl", "nld", "dut", "stq", "en",
+    "eng", "fi", "fin", "fr", "fra", "fre", "fy", "fry", "gl", "glg", "de", "deu", "ger", "gu",
+    "guj", "hi", "hin", "is", "isl", "ice", "ga", "gle", "it", "ita", "ja", "jpn", "lb", "ltz",
+    "mr", "mar", "ml", "mal", "gv", "glv", "frr", "no", "nor", "nn", "nno", "pl", "pol", "pt",
+    "por", "oc", "oci", "rm", "roh", "sco", "gd", "gla", "es", "spa", "sv", "swe", "ta", "tam",
+    "cy", "cym", "wel",
+})  # fmt: skip
+
+
+def kindle_accepts(tag: str) -> bool:
+    """Whether Kindle accepts a book in this BCP 47 language (its primary subtag counts)."""
+    return tag.split("-", 1)[0].strip().casefold() in KINDLE_LANGUAGES

@@ -137,9 +137,10 @@ def _shown(url: str) -> str:
 class Renderer:
     """Lays out parts of one book; one per process (fonts are loaded once)."""
 
-    def __init__(self, resources: Sequence[Resource]) -> None:
+    def __init__(self, resources: Sequence[Resource], variant: str | None = None) -> None:
         self.fetcher = BookFetcher(resources)
         self.fonts = FontConfiguration()
+        self.variant = variant  # e.g. "pdf/ua-1": WeasyPrint tags the part's structure
 
     def render(
         self,
@@ -168,7 +169,7 @@ class Renderer:
         with _messages() as messages, _full_fonts():
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts, stylesheets=sheets)
-            data = rendered.write_pdf()
+            data = rendered.write_pdf(pdf_variant=self.variant)
         # WeasyPrint logs each refusal too ("Failed to load image at ..."): once is enough.
         kept = [m for m in messages if _NOT_IN_BOOK not in m]
         asked = dict.fromkeys(self.fetcher.refused[refused_before:])

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from packager import pdffonts
+from packager import pdffonts, pdftags
 from packager.pdf import Anchor, Bookmark, Link, RenderedPart
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
@@ -267,10 +267,13 @@ def assemble(
     meta: Metadata,
     *,
     bleed: float = 0.0,
+    tagged: bool = False,
 ) -> bytes:
     """One PDF of all pieces, in order, with shared fonts, folios, outline and links.
 
     ``bleed`` (points) sets every page's BleedBox that far beyond its TrimBox.
+    With ``tagged`` (parts made by WeasyPrint's pdf/ua-1 variant), the parts'
+    structure trees are joined into one, so the book stays a tagged PDF.
     """
     book = pikepdf.new()
     starts: list[int] = []
@@ -280,16 +283,21 @@ def assemble(
         opened.append(source)
         starts.append(len(book.pages))
         book.pages.extend(source.pages)
+    structure = pdftags.join(book, opened, starts) if tagged else None
     folio_font = _folio_font(book, folios)
     pdffonts.share(book, programs, extra=folio_font)
     if folios is not None and folio_font is not None:
-        _print_folios(book, pieces, starts, folios, folio_font[0])
+        _print_folios(book, pieces, starts, folios, folio_font[0], artifact=tagged)
     _outline(book, pieces, starts)
-    _links(book, pieces, starts)
+    _links(book, pieces, starts, structure)
+    if structure is not None:
+        structure.finish()
     front = sum(p.part.pages for p in pieces if p.front)
     _page_labels(book, front)
     _boxes(book, bleed)
     _metadata(book, meta)
+    if tagged:
+        pdftags.accessible(book, meta.title, meta.language)
     out = io.BytesIO()
     book.save(
         out,
@@ -326,6 +334,7 @@ def _print_folios(
     starts: Sequence[int],
     folios: FolioStyle,
     font: pikepdf.Object,
+    artifact: bool = False,
 ) -> None:
     for piece, start in zip(pieces, starts, strict=True):
         if piece.folio is None:
@@ -342,7 +351,10 @@ def _print_folios(
             resources.Font[FOLIO_FONT] = font
             # Wrap the page's own drawing so its graphics state cannot leak.
             page.contents_add(book.make_stream(b"q\n"), prepend=True)
-            page.contents_add(book.make_stream(b"\nQ\n" + style.content(number)))
+            folio = style.content(number)
+            if artifact:  # PDF/UA: page furniture is an artifact, outside the structure
+                folio = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n" + folio + b"\nEMC"
+            page.contents_add(book.make_stream(b"\nQ\n" + folio))
 
 
 def _outline(book: pikepdf.Pdf, pieces: Sequence[Piece], starts: Sequence[int]) -> None:
@@ -370,23 +382,34 @@ def _outline_item(mark: Bookmark, start: int) -> pikepdf.OutlineItem:
     )
 
 
-def _links(book: pikepdf.Pdf, pieces: Sequence[Piece], starts: Sequence[int]) -> None:
+def _links(
+    book: pikepdf.Pdf,
+    pieces: Sequence[Piece],
+    starts: Sequence[int],
+    structure: pdftags.Structure | None = None,
+) -> None:
     """Links from one part to another (the contents to the stories)."""
     targets: dict[str, tuple[int, Anchor]] = {}
+    titles: dict[str, str] = {}
     for piece, start in zip(pieces, starts, strict=True):
         for anchor in piece.part.anchors:
             targets.setdefault(anchor.name, (start + anchor.page, anchor))
+            if piece.part.bookmarks:
+                titles.setdefault(anchor.name, piece.part.bookmarks[0].label)
     for piece, start in zip(pieces, starts, strict=True):
         for link in piece.part.links:
-            _add_link(book, start, link, targets)
+            annotation = _add_link(book, start, link, targets)
+            if annotation is not None and structure is not None:
+                title = titles.get(link.anchor, link.anchor)
+                structure.tag_link(book, annotation, start + link.page, f"Go to {title}")
 
 
 def _add_link(
     book: pikepdf.Pdf, start: int, link: Link, targets: Mapping[str, tuple[int, Anchor]]
-) -> None:
+) -> pikepdf.Object | None:
     found = targets.get(link.anchor)
     if found is None:
-        return
+        return None
     page_index, anchor = found
     annotation = Dictionary(
         Type=Name.Annot,
@@ -400,7 +423,9 @@ def _add_link(
     page = book.pages[start + link.page].obj
     if "/Annots" not in page:
         page.Annots = Array()
-    page.Annots.append(book.make_indirect(annotation))
+    made = book.make_indirect(annotation)
+    page.Annots.append(made)
+    return made
 
 
 def _boxes(book: pikepdf.Pdf, bleed: float) -> None:

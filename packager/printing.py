@@ -40,12 +40,24 @@ class PdfOutput:
     laid_out: tuple[str, ...] = ()  # the stories laid out this time (the others were cached)
 
 
+VARIANTS = ("pdf/ua-1",)  # WeasyPrint's variants that survive the join (tags are merged)
+
+
 def write_pdf(
-    book: Book, *, jobs: int = 1, store: Cache | None = None, progress: Progress | None = None
+    book: Book,
+    *,
+    jobs: int = 1,
+    store: Cache | None = None,
+    progress: Progress | None = None,
+    variant: str | None = None,
 ) -> PdfOutput:
-    """The book as one PDF; stories laid out on ``jobs`` processes, reused from ``store``."""
+    """The book as one PDF; stories laid out on ``jobs`` processes, reused from ``store``.
+
+    ``variant`` "pdf/ua-1" makes a tagged, accessible PDF: each part is tagged by
+    WeasyPrint and pdfbook joins their structure trees into the book's.
+    """
     progress = progress or Silent()
-    renderer = Renderer(book.resources)
+    renderer = Renderer(book.resources, variant)
     known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if _is_font(r.href)}
     programs: dict[str, bytes] = dict(known)
     problems: list[Diagnostic] = []
@@ -53,7 +65,7 @@ def write_pdf(
     screen = book.settings.pdf == "screen"
     stories = [p for p in book.parts if p.kind == "story"]
     progress.stage("pdf", len(stories))
-    laid_out, fresh = _all_stories(book, stories, jobs, store, known, programs, progress)
+    laid_out, fresh = _all_stories(book, stories, jobs, store, known, programs, progress, variant)
 
     def render(
         html: str,
@@ -64,6 +76,7 @@ def write_pdf(
     ) -> RenderedPart:
         """A part laid out here, in order (its numbers are known), or taken from the cache."""
         how = f"in order, first={first_number}, heads={heads}, {_side(left)}, {book.settings.pdf}"
+        how += f", variant={variant}" if variant else ""
         name = _part_key(book, html, how)
         found = _from_cache(store, name, programs) if store else None
         if found is not None:
@@ -77,7 +90,10 @@ def write_pdf(
         return done
 
     links = "".join(f'<link rel="stylesheet" href="{h}"/>' for h in book.pdf_css)
-    blank = render(f"<html><head>{links}</head><body class='blank'></body></html>", "blank.html")
+    lang = f' lang="{book.settings.language}"' if variant else ""  # PDF/UA: every part has one
+    blank = render(
+        f"<html{lang}><head>{links}</head><body class='blank'></body></html>", "blank.html"
+    )
 
     def sequence(parts: Sequence[Part], front: bool, starts: dict[str, int]) -> list[pdfbook.Piece]:
         pieces: list[pdfbook.Piece] = []
@@ -116,7 +132,14 @@ def write_pdf(
     front = sequence([p for p in printed if p.matter == "front"], True, {})
     folios = _calibrate(render, links, book.settings.language)
     bleed = 0.0 if screen else book.settings.bleed
-    data = pdfbook.assemble([*front, *body], programs, folios, _metadata(book), bleed=bleed)
+    data = pdfbook.assemble(
+        [*front, *body],
+        programs,
+        folios,
+        _metadata(book),
+        bleed=bleed,
+        tagged=variant is not None,
+    )
     pages = sum(piece.part.pages for piece in [*front, *body])
     if store is not None:
         problems.extend(store.diagnostics)
@@ -135,9 +158,11 @@ _known: frozenset[str] = frozenset()
 _sent: set[str] = set()
 
 
-def _start_worker(resources: tuple[Resource, ...], known: frozenset[str]) -> None:
+def _start_worker(
+    resources: tuple[Resource, ...], known: frozenset[str], variant: str | None = None
+) -> None:
     global _worker, _known, _sent
-    _worker = Renderer(resources)
+    _worker = Renderer(resources, variant)
     _known = known
     _sent = set()
 
@@ -167,6 +192,7 @@ def _all_stories(
     known: Mapping[str, bytes],
     programs: dict[str, bytes],
     progress: Progress,
+    variant: str | None = None,
 ) -> tuple[dict[_Side, RenderedPart], list[str]]:
     """Every story laid out on the side it starts on.
 
@@ -180,7 +206,7 @@ def _all_stories(
     fresh: list[str] = []
     wanted = [(p, False) for p in stories]
     while wanted:
-        done, again = _stories(book, wanted, jobs, store, known, programs, progress)
+        done, again = _stories(book, wanted, jobs, store, known, programs, progress, variant)
         laid.update(done)
         fresh += again
         if book.settings.pdf != "screen":
@@ -205,9 +231,10 @@ def _stories(
     known: Mapping[str, bytes],
     programs: dict[str, bytes],
     progress: Progress,
+    variant: str | None = None,
 ) -> tuple[dict[_Side, RenderedPart], tuple[str, ...]]:
     """The stories laid out on the given sides, in worker processes or from ``store``."""
-    mode = book.settings.pdf
+    mode = book.settings.pdf + (f", variant={variant}" if variant else "")
     keys = {
         (p.id, left): _part_key(book, p.print_html, f"story, no folios, {_side(left)}, {mode}")
         for p, left in wanted
@@ -224,7 +251,7 @@ def _stories(
         [(p.print_html, p.href, left) for p, left in todo],
         jobs,
         initializer=_start_worker,
-        initargs=(tuple(book.resources), frozenset(known)),
+        initargs=(tuple(book.resources), frozenset(known), variant),
         done=progress.advance,
     )
     for (part, left), (rendered, used, fonts) in zip(todo, results, strict=True):

@@ -1,0 +1,138 @@
+"""EPUB Accessibility 1.1 metadata, computed from what the book's documents contain.
+
+audit() reads the content documents and runs the checks that an automated
+accessibility checker (DAISY Ace, axe) runs on them: a language and a title in
+every document, headings in order, a text alternative for every image, and an
+ARIA role matching every structural ``epub:type``. metadata() turns the result
+into schema.org properties: a feature is claimed only when the content has it,
+and conformance to WCAG only when every check passed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+_HEADING = re.compile(r"^h([1-6])$")
+# epub:type values with an ARIA role of their own (EPUB Type to ARIA Role Authoring Guide).
+ROLES = {
+    "abstract": "doc-abstract", "acknowledgments": "doc-acknowledgments",
+    "afterword": "doc-afterword", "appendix": "doc-appendix", "chapter": "doc-chapter",
+    "colophon": "doc-colophon", "conclusion": "doc-conclusion", "cover": "doc-cover",
+    "dedication": "doc-dedication", "endnotes": "doc-endnotes", "epigraph": "doc-epigraph",
+    "epilogue": "doc-epilogue", "foreword": "doc-foreword", "glossary": "doc-glossary",
+    "introduction": "doc-introduction", "noteref": "doc-noteref", "pagebreak": "doc-pagebreak",
+    "page-list": "doc-pagelist", "part": "doc-part", "preface": "doc-preface",
+    "prologue": "doc-prologue", "toc": "doc-toc",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What the documents contain and which checks they fail."""
+
+    images: int = 0
+    images_without_alt: int = 0
+    roles: int = 0  # elements with an ARIA role
+    animated: int = 0  # GIFs: they may flash, which no check here can rule out
+    headings_in_order: bool = True  # no level skipped: structural navigation works
+    problems: tuple[str, ...] = ()  # "story-001.xhtml: heading h4 follows h2", ...
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems and not self.images_without_alt
+
+
+def audit(documents: Sequence[tuple[str, str | bytes]]) -> Audit:
+    """Check each (name, XHTML) content document, in reading order."""
+    images = without_alt = roles = animated = 0
+    problems: list[str] = []
+    in_order = True
+    for name, text in documents:
+        root = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
+        lang, xml_lang = root.get("lang"), root.get(_XML_LANG)
+        if not lang or not xml_lang or lang != xml_lang:
+            problems.append(
+                f"{name}: <html> needs lang and xml:lang, the same (got {lang!r}, {xml_lang!r})"
+            )
+        title = root.find("{*}head/{*}title")
+        if title is None or not "".join(str(t) for t in title.itertext()).strip():
+            problems.append(f"{name}: no <title>")
+        level = 0
+        for el in root.iter(etree.Element):
+            local = etree.QName(el).localname
+            if el.get("role"):
+                roles += 1
+            heading = _HEADING.match(local)
+            if heading:
+                new = int(heading.group(1))
+                if level and new > level + 1:
+                    problems.append(f"{name}: heading h{new} follows h{level}")
+                    in_order = False
+                level = new
+            elif local == "img":
+                images += 1
+                if not (el.get("alt") or "").strip():
+                    without_alt += 1
+                if (el.get("src") or "").lower().endswith(".gif"):
+                    animated += 1
+            for kind in (el.get(_EPUB_TYPE) or "").split():
+                role = ROLES.get(kind)
+                if role and el.get("role") != role:
+                    problems.append(f'{name}: epub:type="{kind}" without role="{role}"')
+    return Audit(images, without_alt, roles, animated, in_order, tuple(problems))
+
+
+def metadata(found: Audit) -> list[tuple[str, str]]:
+    """The book's accessibility properties, as (property, value) pairs for OPF <meta>."""
+    props = [("schema:accessMode", "textual")]
+    if found.images:
+        props.append(("schema:accessMode", "visual"))
+    if not found.images_without_alt:
+        props.append(("schema:accessModeSufficient", "textual"))
+    if found.images:
+        props.append(("schema:accessModeSufficient", "textual,visual"))
+    features = ["tableOfContents", "readingOrder", "displayTransformability"]
+    if found.headings_in_order:
+        features.append("structuralNavigation")
+    if found.images and not found.images_without_alt:
+        features.append("alternativeText")
+    if found.roles:
+        features.append("ARIA")
+    props.extend(("schema:accessibilityFeature", f) for f in sorted(features))
+    props.append(("schema:accessibilityHazard", "unknown" if found.animated else "none"))
+    props.append(("schema:accessibilitySummary", summary(found)))
+    if found.passed:
+        props.append(("dcterms:conformsTo", CONFORMANCE))
+        props.append(("a11y:certifiedBy", "packager (automated checks)"))
+    return props
+
+
+def summary(found: Audit) -> str:
+    """One paragraph for a reader deciding whether the book suits them."""
+    parts = [
+        "Reflowable text with a table of contents, landmarks and headings for navigation, "
+        "in reading order."
+    ]
+    if not found.images:
+        parts.append("The book has no images.")
+    elif not found.images_without_alt:
+        parts.append(f"Every image ({found.images}) has a text alternative.")
+    else:
+        parts.append(
+            f"{found.images_without_alt} of {found.images} images have no text alternative."
+        )
+    if found.animated:
+        parts.append("GIF images may be animated: flashing was not checked.")
+    parts.append("No page list: page numbers of the printed edition are not marked.")
+    if found.passed:
+        parts.append(f"Meets {CONFORMANCE} as far as packager's automated checks can tell.")
+    else:
+        parts.append("Does not claim conformance: packager's automated checks found problems.")
+    return " ".join(parts)
