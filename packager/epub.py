@@ -207,6 +207,13 @@ class _FixedZip(zipfile.ZipFile):
         super().writestr(info, data, compresslevel=None if name == "mimetype" else 3)
 
 
+APPLE_OPTIONS = "com.apple.ibooks.display-options.xml"
+_APPLE_FONTS = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<display_options><platform name="*">'
+    '<option name="specified-fonts">true</option></platform></display_options>\n'
+)
+
+
 class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
     """ebooklib's writer, writing into a _FixedZip (EpubWriter.write, ebooklib 0.20)."""
 
@@ -220,6 +227,9 @@ class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
         self.out.lang = escape(self.book.language or "", {'"': "&quot;"})
         self.out.writestr("mimetype", "application/epub+zip")
         self._write_container()
+        if any(item.media_type.startswith("font/") for item in self.book.get_items()):
+            # Apple Books shows embedded fonts only when told to (embed_fonts = true).
+            self.out.writestr(f"META-INF/{APPLE_OPTIONS}", _APPLE_FONTS)
         self._write_opf()
         self._write_items()
         self.out.close()

@@ -20,6 +20,7 @@ from packager.build import build
 from packager.cli import app
 from packager.errors import ConfigError
 from packager.model import Severity
+from packager.preflight import preflight
 
 THEMES = ("classic", "modern", "fanzine")
 STORY_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".md", ".txt"))
@@ -210,6 +211,12 @@ def test_embed_fonts_puts_the_fonts_in_the_epub(books: dict[str, Built]) -> None
     assert 'href="css/fonts.css"' in doc
     classic = Epub.open(books["classic"].output("epub"))
     assert not [n for n in classic.files if n.startswith("EPUB/fonts/")]
+    # Apple Books shows embedded fonts only when the book says so; the preflight agrees.
+    options = "META-INF/com.apple.ibooks.display-options.xml"
+    assert b'<option name="specified-fonts">true</option>' in epub.files[options]
+    assert options not in classic.files
+    findings = preflight(Path(books["modern"].output("epub")).read_bytes(), ["apple"], "m.epub")
+    assert [f.code for f in findings if f.code == "APPLE003"] == []
 
 
 def test_theme_ornament_and_the_editors_svg(books: dict[str, Built]) -> None:
@@ -218,7 +225,8 @@ def test_theme_ornament_and_the_editors_svg(books: dict[str, Built]) -> None:
     assert drawn is not None
     assert classic.files["EPUB/images/ornament.svg"] == drawn.read_bytes()
     fanzine = Epub.open(books["fanzine"].output("epub"))
-    assert fanzine.files["EPUB/images/ornament.svg"].decode() == USER_SVG
+    declaration = '<?xml version="1.0" encoding="utf-8"?>\n'  # every XML file has it (Kindle)
+    assert fanzine.files["EPUB/images/ornament.svg"].decode() == declaration + USER_SVG
     css = fanzine.files["EPUB/css/ornament.css"].decode()
     assert "url(../images/ornament.svg)" in css
     doc = fanzine.files["EPUB/story-002.xhtml"].decode()
