@@ -509,6 +509,21 @@ def _print_changes(loaded: Loaded) -> None:
 
 def _print_summary(result: BuildResult, seconds: float | None = None) -> None:
     took = f" in {seconds:.1f} s" if seconds is not None else ""
+    if out.is_terminal:  # a table for people; plain lines (below) for logs and scripts
+        table = Table(title=f"{escape(result.title)}: {result.stories} stories, "
+                      f"{result.words:,} words{took}", title_justify="left")  # fmt: skip
+        for column in ("format", "file", "pages", "size", "EPUBCheck"):
+            table.add_column(column, justify="right" if column in ("pages", "size") else "left")
+        for o in result.outputs:
+            table.add_row(
+                o.format,
+                escape(display_path(o.path)),
+                str(o.pages) if o.pages is not None else "",
+                _size(o.size),
+                "no problems" if o.checked else "",
+            )
+        out.print(table)
+        return
     out.print(
         f'Built "{escape(result.title)}": {result.stories} '
         f"{'story' if result.stories == 1 else 'stories'}, {result.words:,} words{took}"

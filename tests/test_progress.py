@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +66,20 @@ def test_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
     # A small collection is built before a log would show progress: no lines.
     (source / "00-story.md").unlink()
     assert _build_epub(source, tmp_path / "out").stderr == ""
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="util-linux script is needed")
+def test_a_terminal_gets_bars_and_a_summary_table(tmp_path: Path) -> None:
+    source = tmp_path / "stories"
+    copy_samples(source)
+    command = shlex.join([sys.executable, "-m", "packager", "build", str(source), "-o",
+                          str(tmp_path / "out"), "-f", "epub"])  # fmt: skip
+    # `script` runs the build on a pseudo-terminal, as a person at a shell would.
+    done = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "160"})  # fmt: skip
+    assert done.returncode == 0, done.stdout
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", done.stdout)
+    assert "reading" in shown and "4/4" in shown  # the reading stage's bar, full
+    header = next(line for line in shown.splitlines() if "format" in line)
+    assert all(column in header for column in ("file", "pages", "size", "EPUBCheck"))
+    assert re.search(r"epub\s+│\s+\S+lanterns-at-low-tide\.epub", shown)
