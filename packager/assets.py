@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packager import themes, trim
-from packager.cover import CoverStyle, make_cover
+from packager.cover import make_cover
 from packager.errors import ConfigError, error
 from packager.model import Collection, Diagnostic, Resource, Settings
 from packager.ornament import ornament_resources
@@ -100,9 +100,7 @@ def _page_css(settings: Settings) -> str:
 
 def drawn_cover(settings: Settings, look: themes.CoverLook) -> bytes:
     """The typographic cover of a book whose editor gave no cover image."""
-    style = CoverStyle(look.title_font, look.text_font, look.background, look.foreground,
-                       look.accent)  # fmt: skip
-    return make_cover(settings.title, settings.subtitle, settings.editors, style)
+    return make_cover(settings.title, settings.subtitle, settings.editors, look)
 
 
 def _read(path: Path) -> bytes:

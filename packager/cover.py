@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from packager.themes import CoverLook
 
 WIDTH, HEIGHT = 1600, 2560
 _MARGIN = 160
@@ -21,16 +22,7 @@ _TITLE_SIZES = (190, 170, 150, 132, 116, 102, 90, 80, 70)
 _MAX_TITLE_LINES = 5
 
 
-@dataclass(frozen=True)
-class CoverStyle:
-    title_font: Path
-    text_font: Path
-    background: str = "#1f2a36"
-    foreground: str = "#f4efe6"
-    accent: str = "#c9a45c"
-
-
-def make_cover(title: str, subtitle: str, editors: Sequence[str], style: CoverStyle) -> bytes:
+def make_cover(title: str, subtitle: str, editors: Sequence[str], style: CoverLook) -> bytes:
     """The cover as JPEG bytes."""
     image = Image.new("RGB", (WIDTH, HEIGHT), style.background)
     draw = ImageDraw.Draw(image)

@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 from packager import themes
 from packager.build import build
 from packager.cli import app
-from packager.cover import HEIGHT, WIDTH, CoverStyle, make_cover
+from packager.cover import HEIGHT, WIDTH, make_cover
+from packager.themes import CoverLook
 
 FONTS = Path(font_source_serif_pro.__file__).parent / "files"
-STYLE = CoverStyle(FONTS / "SourceSerifPro-Semibold.otf", FONTS / "SourceSerifPro-It.otf",
+STYLE = CoverLook(FONTS / "SourceSerifPro-Semibold.otf", FONTS / "SourceSerifPro-It.otf",
                    background="#000000", foreground="#ffffff", accent="#ff0000")  # fmt: skip
 
 
