@@ -77,6 +77,7 @@ PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[Healt
 
 @PROFILE
 @given(STORY)
+@example(["X --"])  # a scene-break marker with a letter: drawn as a break, reported
 def test_txt_keeps_every_word(paragraphs: list[str]) -> None:
     source = "\n\n".join(paragraphs) + "\n"
     story = read("story.txt", source)
@@ -86,6 +87,7 @@ def test_txt_keeps_every_word(paragraphs: list[str]) -> None:
 @PROFILE
 @given(STORY)
 @example([" 0.", " 0."])  # one list "0. 0." shows as 0, 1: each number typed is an item
+@example(["<? A"])  # a processing instruction: CommonMark raw HTML the sanitizer drops
 def test_markdown_keeps_every_word(paragraphs: list[str]) -> None:
     source = "\n\n".join(paragraphs) + "\n"
     story = read("story.md", source)

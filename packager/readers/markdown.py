@@ -21,6 +21,9 @@ from packager.model import Change, Chapter, Diagnostic
 # else in CommonMark ("~~~" opens a code fence that would swallow the rest of
 # the story, a lone "#" is an empty heading). Between blank lines they are
 # scene breaks here too.
+# Processing instructions and declarations: CommonMark passes them on as raw
+# HTML, the sanitizer drops them, and the words in them would go with them.
+_NOT_A_TAG = re.compile(r"<(?:\?|!(?!--))")
 _SCENE_BREAK_LINE = re.compile(r"^[ \t]*(?:~{3,}|#)[ \t]*$")
 
 
@@ -179,6 +182,11 @@ def _defuse_raw_html(
                         changes.append(
                             Change(file, start + i, "removed", "HTML comment", text.strip())
                         )
+            if _NOT_A_TAG.match(tok.content.lstrip()):  # "<?php", "<!DOCTYPE", "<![CDATA["
+                problems.append(warning("markup that is not an HTML element; shown as text",
+                                        file, line))  # fmt: skip
+                _show_as_text(tok)
+                continue
             bad = html.disallowed_tags(tok.content)
             if not bad:
                 continue

@@ -276,6 +276,8 @@ class _Reader:
     def _para_html(self, para: Para, in_quote: bool = False) -> str:
         text = para.plain
         if recognize.is_scene_break(text):
+            if any(c.isalnum() for c in text):  # "-x-", "oOo": its letters are not shown
+                self.change(para, "removed", "scene break marker, drawn as a break")
             return "<hr/>"
         lines = para.stripped_lines
         verse = len(lines) > 1 and (
