@@ -43,6 +43,7 @@ class Audit:
     animated: int = 0  # GIFs: they may flash, which no check here can rule out
     headings_in_order: bool = True  # no level skipped: structural navigation works
     problems: tuple[str, ...] = ()  # "story-001.xhtml: heading h4 follows h2", ...
+    page_breaks: int = 0  # page-break markers (the print edition's pages)
 
     @property
     def passed(self) -> bool:
@@ -51,7 +52,7 @@ class Audit:
 
 def audit(documents: Sequence[tuple[str, str | bytes]]) -> Audit:
     """Check each (name, XHTML) content document, in reading order."""
-    images = without_alt = roles = animated = 0
+    images = without_alt = roles = animated = breaks = 0
     problems: list[str] = []
     in_order = True
     for name, text in documents:
@@ -82,15 +83,24 @@ def audit(documents: Sequence[tuple[str, str | bytes]]) -> Audit:
                     without_alt += 1
                 if (el.get("src") or "").lower().endswith(".gif"):
                     animated += 1
-            for kind in (el.get(_EPUB_TYPE) or "").split():
+            kinds = (el.get(_EPUB_TYPE) or "").split()
+            if "pagebreak" in kinds or el.get("role") == "doc-pagebreak":
+                breaks += 1
+                if not (el.get("aria-label") or el.get("title") or "").strip():
+                    problems.append(f"{name}: page-break marker without a label (aria-label)")
+            for kind in kinds:
                 role = ROLES.get(kind)
                 if role and el.get("role") != role:
                     problems.append(f'{name}: epub:type="{kind}" without role="{role}"')
-    return Audit(images, without_alt, roles, animated, in_order, tuple(problems))
+    return Audit(images, without_alt, roles, animated, in_order, tuple(problems), breaks)
 
 
-def metadata(found: Audit) -> list[tuple[str, str]]:
-    """The book's accessibility properties, as (property, value) pairs for OPF <meta>."""
+def metadata(found: Audit, page_list: bool = False) -> list[tuple[str, str]]:
+    """The book's accessibility properties, as (property, value) pairs for OPF <meta>.
+
+    ``page_list``: the navigation document has a page list (its targets are
+    the markers the audit counted).
+    """
     props = [("schema:accessMode", "textual")]
     if found.images:
         props.append(("schema:accessMode", "visual"))
@@ -105,16 +115,20 @@ def metadata(found: Audit) -> list[tuple[str, str]]:
         features.append("alternativeText")
     if found.roles:
         features.append("ARIA")
+    if page_list and found.page_breaks:
+        # pageBreakMarkers and pageNavigation are today's terms; printPageNumbers
+        # is the older one that some catalogues still read.
+        features += ["pageBreakMarkers", "pageNavigation", "printPageNumbers"]
     props.extend(("schema:accessibilityFeature", f) for f in sorted(features))
     props.append(("schema:accessibilityHazard", "unknown" if found.animated else "none"))
-    props.append(("schema:accessibilitySummary", summary(found)))
+    props.append(("schema:accessibilitySummary", summary(found, page_list)))
     if found.passed:
         props.append(("dcterms:conformsTo", CONFORMANCE))
         props.append(("a11y:certifiedBy", "packager (automated checks)"))
     return props
 
 
-def summary(found: Audit) -> str:
+def summary(found: Audit, page_list: bool = False) -> str:
     """One paragraph for a reader deciding whether the book suits them."""
     parts = [
         "Reflowable text with a table of contents, landmarks and headings for navigation, "
@@ -130,7 +144,13 @@ def summary(found: Audit) -> str:
         )
     if found.animated:
         parts.append("GIF images may be animated: flashing was not checked.")
-    parts.append("No page list: page numbers of the printed edition are not marked.")
+    if page_list and found.page_breaks:
+        parts.append(
+            f"The {found.page_breaks} pages of the print edition are marked in the text "
+            "and listed for page navigation."
+        )
+    else:
+        parts.append("No page list: page numbers of the printed edition are not marked.")
     if found.passed:
         parts.append(f"Meets {CONFORMANCE} as far as packager's automated checks can tell.")
     else:

@@ -22,7 +22,7 @@ from typing import Any
 
 import jinja2
 
-from packager import assets, contributors, render, themes, validate
+from packager import assets, contributors, pagelist, render, themes, validate
 from packager.cache import Cache
 from packager.cleanup import clean
 from packager.collection import assemble, discover
@@ -222,6 +222,16 @@ def build(
     files: dict[Path, bytes] = {}
     outputs: list[Output] = []
     diagnostics = [*loaded.diagnostics, *refused, *readers]
+    pdf = None
+    if "pdf" in formats:
+        # The PDF first: the EPUB marks where each of its pages begins (packager.pagelist).
+        from packager.printing import write_pdf  # WeasyPrint takes a second to import
+
+        store = Cache(cache_dir or source / CACHE_NAME) if use_cache else None
+        pdf = write_pdf(book, jobs=jobs, store=store, progress=progress, variant=pdf_variant)
+        diagnostics.extend(pdf.diagnostics)
+        _fail_if_strict(pdf.diagnostics, strict)
+        book = pagelist.mark(book, pdf.page_starts)
     if "epub" in formats or "kepub" in formats:
         progress.stage("epub", 1)
         epub = write_epub(book)
@@ -243,14 +253,8 @@ def build(
             path = out / f"{stem}.kepub.epub"
             files[path] = write_kepub(epub)
             outputs.append(Output("kepub", path, len(files[path])))
-    if "pdf" in formats:
-        from packager.printing import write_pdf  # WeasyPrint takes a second to import
-
+    if pdf is not None:
         path = out / f"{stem}.pdf"
-        store = Cache(cache_dir or source / CACHE_NAME) if use_cache else None
-        pdf = write_pdf(book, jobs=jobs, store=store, progress=progress, variant=pdf_variant)
-        diagnostics.extend(pdf.diagnostics)
-        _fail_if_strict(pdf.diagnostics, strict)
         files[path] = pdf.data
         outputs.append(Output("pdf", path, len(pdf.data), pdf.pages, pdf.laid_out))
     progress.stage("writing", len(files))

@@ -17,11 +17,15 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from ebooklib import epub
+from lxml import etree
 
 from packager import accessibility
-from packager.model import Book, Part, TocEntry
+from packager.model import Book, PageTarget, Part, TocEntry
 
 _XHTML = "application/xhtml+xml"
+_XHTML_NS = "http://www.w3.org/1999/xhtml"
+_NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _MARC_EDITOR = "edt"
 NAV_DEPTH = 2  # the levels Kindle shows; Kobo and Apple Books show as many or more
@@ -62,8 +66,16 @@ def write_epub(book: Book) -> bytes:
     if settings.version:  # schema.org's CreativeWork version; "schema:" is a reserved prefix
         eb.add_metadata(None, "meta", settings.version, {"property": "schema:version"})
 
-    for prop, value in accessibility.metadata(accessibility.audit(_documents(book))):
+    found = accessibility.audit(_documents(book))
+    for prop, value in accessibility.metadata(found, page_list=bool(book.pages)):
         eb.add_metadata(None, "meta", value, {"property": prop})
+    if book.pages:
+        # Which edition the page numbers are of (EPUB Accessibility 1.1, "Page source"):
+        # a dc:source refined as the source of the pagination, as DAISY Ace reads it.
+        eb.add_metadata("DC", "source", page_source(book), {"id": "page-source"})
+        eb.add_metadata(
+            None, "meta", "pagination", {"refines": "#page-source", "property": "source-of"}
+        )
 
     for res in book.resources:
         if not res.in_epub:
@@ -95,9 +107,22 @@ def write_epub(book: Book) -> bytes:
     out = io.BytesIO()
     options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False}
     writer = _ReproducibleWriter(out, eb, options)
+    writer.pages = book.pages
     writer.process()
     writer.write()
     return out.getvalue()
+
+
+def page_source(book: Book) -> str:
+    """The edition whose pages the page list mirrors: the PDF built with this EPUB."""
+    settings = book.settings
+    if settings.pdf == "screen":
+        about = ["screen PDF edition"]
+    else:
+        about = [f"print edition, {settings.page_size}"]
+    about += [settings.edition] if settings.edition else []
+    about += [f"version {settings.version}"] if settings.version else []
+    return f"{settings.title} ({', '.join(about)})"
 
 
 def _epub_parts(book: Book) -> list[Part]:
@@ -215,7 +240,60 @@ _APPLE_FONTS = (
 
 
 class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
-    """ebooklib's writer, writing into a _FixedZip (EpubWriter.write, ebooklib 0.20)."""
+    """ebooklib's writer, writing into a _FixedZip (EpubWriter.write, ebooklib 0.20),
+    with the print edition's page list in the navigation document and the NCX.
+
+    ebooklib's own page list (option epub3_pages) takes every element with an
+    epub:type and an id for a page, so it is off and the list is written here.
+    """
+
+    pages: tuple[PageTarget, ...] = ()
+
+    def _get_nav(self, item: epub.EpubNav) -> bytes:
+        data: bytes = super()._get_nav(item)
+        if not self.pages:
+            return data
+        root = etree.fromstring(data)
+        body = root.find(f"{{{_XHTML_NS}}}body")
+        assert body is not None
+        nav = etree.SubElement(
+            body,
+            f"{{{_XHTML_NS}}}nav",
+            {_EPUB_TYPE: "page-list", "role": "doc-pagelist", "hidden": "hidden"},
+        )
+        etree.SubElement(nav, f"{{{_XHTML_NS}}}h2").text = "Pages"
+        ol = etree.SubElement(nav, f"{{{_XHTML_NS}}}ol")
+        for page in self.pages:
+            li = etree.SubElement(ol, f"{{{_XHTML_NS}}}li")
+            etree.SubElement(li, f"{{{_XHTML_NS}}}a", {"href": page.href}).text = page.label
+        return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+    def _get_ncx(self) -> bytes:
+        data: bytes = super()._get_ncx()
+        if not self.pages:
+            return data
+        root = etree.fromstring(data)
+        ns = f"{{{_NCX_NS}}}"
+        numbers = [int(p.label) for p in self.pages if p.label.isdigit()]
+        for meta in root.iterfind(f"{ns}head/{ns}meta"):
+            if meta.get("name") == "dtb:totalPageCount":
+                meta.set("content", str(len(self.pages)))
+            elif meta.get("name") == "dtb:maxPageNumber":
+                meta.set("content", str(max(numbers, default=0)))
+        page_list = etree.SubElement(root, f"{ns}pageList")
+        etree.SubElement(etree.SubElement(page_list, f"{ns}navLabel"), f"{ns}text").text = "Pages"
+        for i, page in enumerate(self.pages, start=1):
+            target = etree.SubElement(
+                page_list,
+                f"{ns}pageTarget",
+                {"id": f"pt-{i}", "type": "normal" if page.label.isdigit() else "front"},
+            )
+            if page.label.isdigit():
+                target.set("value", page.label)
+            label = etree.SubElement(target, f"{ns}navLabel")
+            etree.SubElement(label, f"{ns}text").text = page.label
+            etree.SubElement(target, f"{ns}content", {"src": page.href})
+        return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
 
     def write(self) -> None:
         modified = self.options["mtime"]

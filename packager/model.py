@@ -221,6 +221,14 @@ class Part:
 
 
 @dataclass(frozen=True)
+class PageTarget:
+    """A printed page in the EPUB: its label ("37", "iv") and its marker's href#id."""
+
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
 class Book:
     """Everything the writers need: documents, resources (as bytes) and contents."""
 
@@ -232,6 +240,7 @@ class Book:
     cover_href: str = ""
     words: int = 0
     story_count: int = 0
+    pages: tuple[PageTarget, ...] = ()  # the print edition's pages, marked in the documents
 
     def resource(self, href: str) -> Resource | None:
         for res in self.resources:

@@ -22,9 +22,11 @@ from urllib.parse import urljoin
 import weasyprint
 import weasyprint.pdf.fonts
 from weasyprint import CSS, HTML, Document
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from packager import pagelist
 from packager.model import Resource
 
 # Resources are addressed under a host that can never resolve (RFC 2606).
@@ -91,6 +93,7 @@ class RenderedPart:
     anchors: tuple[Anchor, ...] = ()
     links: tuple[Link, ...] = ()  # internal links, to be resolved across parts
     messages: tuple[str, ...] = ()
+    starts: tuple[int, ...] = ()  # per page: where it begins in the part's text (pagelist)
 
 
 class BookFetcher(URLFetcher):  # type: ignore[misc]
@@ -170,14 +173,17 @@ class Renderer:
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts, stylesheets=sheets)
             data = rendered.write_pdf(pdf_variant=self.variant)
+        starts = pagelist.align(pagelist.stream_text(document.etree_element), _page_texts(rendered))
         # WeasyPrint logs each refusal too ("Failed to load image at ..."): once is enough.
         kept = [m for m in messages if _NOT_IN_BOOK not in m]
         asked = dict.fromkeys(self.fetcher.refused[refused_before:])
         refused = [self.fetcher.refusal(url) for url in asked]
-        return _describe(rendered, data, tuple(dict.fromkeys([*kept, *refused])))
+        return _describe(rendered, data, tuple(dict.fromkeys([*kept, *refused])), starts)
 
 
-def _describe(document: Document, data: bytes, messages: tuple[str, ...]) -> RenderedPart:
+def _describe(
+    document: Document, data: bytes, messages: tuple[str, ...], starts: tuple[int, ...]
+) -> RenderedPart:
     bookmarks: list[Bookmark] = []
     anchors: list[Anchor] = []
     links: list[Link] = []
@@ -192,7 +198,7 @@ def _describe(document: Document, data: bytes, messages: tuple[str, ...]) -> Ren
                 rect = (x * PX, height - (y + h) * PX, (x + w) * PX, height - y * PX)
                 links.append(Link(number, rect, target))
     return RenderedPart(
-        data, len(document.pages), tuple(bookmarks), tuple(anchors), tuple(links), messages
+        data, len(document.pages), tuple(bookmarks), tuple(anchors), tuple(links), messages, starts
     )
 
 
@@ -234,3 +240,27 @@ def _messages() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = saved
+
+
+def _page_texts(document: Document) -> list[list[str]]:
+    """The text of each page's text boxes in layout order, without margin boxes and
+    generated content (``::before``, ``::marker``...): the document's own text.
+
+    Reads ``Page._page_box``, the laid-out box tree, which WeasyPrint 70 keeps
+    on each page but does not document.
+    """
+    pages = []
+    for page in document.pages:
+        texts: list[str] = []
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.MarginBox):
+                continue
+            if isinstance(box, boxes.TextBox):
+                if "::" not in (box.element_tag or ""):
+                    texts.append(box.text)
+            elif isinstance(box, boxes.ParentBox):
+                stack.extend(reversed(box.children))
+        pages.append(texts)
+    return pages

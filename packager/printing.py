@@ -19,10 +19,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from packager import __version__, cache, pdf, pdfbook
+from packager import __version__, cache, pagelist, pdf, pdfbook
 from packager.cache import Cache
 from packager.errors import warning
 from packager.model import Book, Diagnostic, Part, Resource
+from packager.pagelist import PageStart
 from packager.parallel import pmap
 from packager.pdf import RenderedPart, Renderer
 from packager.progress import Progress, Silent
@@ -38,7 +39,11 @@ class PdfOutput:
     story_pages: dict[str, int]  # story id -> printed number of its first page
     diagnostics: tuple[Diagnostic, ...]
     laid_out: tuple[str, ...] = ()  # the stories laid out this time (the others were cached)
+    page_starts: tuple[PageStart, ...] = ()  # every page: its label, part and first character
 
+
+# What a cache entry holds; entries written before page starts were kept have another key.
+_CACHE_FORMAT = "part+starts"
 
 VARIANTS = ("pdf/ua-1",)  # WeasyPrint's variants that survive the join (tags are merged)
 
@@ -144,7 +149,30 @@ def write_pdf(
     if store is not None:
         problems.extend(store.diagnostics)
     numbers = {k: v for k, v in story_starts.items() if k.startswith("story-")}
-    return PdfOutput(data, pages, numbers, tuple(problems), tuple(dict.fromkeys(fresh)))
+    return PdfOutput(
+        data,
+        pages,
+        numbers,
+        tuple(problems),
+        tuple(dict.fromkeys(fresh)),
+        _page_starts(front, body),
+    )
+
+
+def _page_starts(
+    front: Sequence[pdfbook.Piece], body: Sequence[pdfbook.Piece]
+) -> tuple[PageStart, ...]:
+    """Each page's label (as pdfbook labels it: roman front matter, then 1, 2...) and start."""
+    roman = sum(piece.part.pages for piece in front)
+    found: list[PageStart] = []
+    for piece in [*front, *body]:
+        starts = piece.part.starts
+        for page in range(piece.part.pages):
+            number = len(found) + 1
+            label = pagelist.roman(number) if number <= roman else str(number - roman)
+            offset = starts[page] if page < len(starts) else 0
+            found.append(PageStart(label, piece.id or None, offset))
+    return tuple(found)
 
 
 def _side(left: bool) -> str:
@@ -264,7 +292,7 @@ def _stories(
 
 def _part_key(book: Book, html: str, how: str) -> str:
     """What a part's layout depends on: its HTML, the print stylesheets, fonts and images."""
-    inputs: list[bytes | str] = [__version__, pdf.VERSION, how, html]
+    inputs: list[bytes | str] = [__version__, _CACHE_FORMAT, pdf.VERSION, how, html]
     images = set(_IMAGE.findall(html))
     for resource in book.resources:
         if resource.href.startswith("css/") or _is_font(resource.href) or resource.href in images:
@@ -292,6 +320,7 @@ def _from_cache(store: Cache, name: str, programs: dict[str, bytes]) -> Rendered
             tuple(pdf.Anchor(*a) for a in meta["anchors"]),
             tuple(pdf.Link(n, (r[0], r[1], r[2], r[3]), a) for n, r, a in meta["links"]),
             tuple(str(m) for m in meta["messages"]),
+            tuple(int(n) for n in meta["starts"]),
         )
     except (KeyError, TypeError, ValueError):
         store.diagnostics.append(warning("cache entry is damaged; ignored and rebuilt", name))
@@ -314,6 +343,7 @@ def _to_cache(
         "anchors": [dataclasses.astuple(a) for a in part.anchors],
         "links": [[link.page, list(link.rect), link.anchor] for link in part.links],
         "messages": list(part.messages),
+        "starts": list(part.starts),
     }
     store.put_part(name, meta, part.pdf)
 

@@ -62,6 +62,20 @@ def ace_rules(epub: Epub) -> list[str]:
                  "accessibilityHazard", "accessibilitySummary"):  # fmt: skip
         if f"schema:{prop}" not in properties:
             found.append(f"OPF: no schema:{prop}")
+    breaks = any(
+        "pagebreak" in (el.get(EPUB_TYPE) or "").split()
+        for doc in content_documents(epub).values()
+        for el in doc.iter()
+    )
+    # Ace's epub-pagesource: a dc:source refined as the source of the pagination.
+    sources = {s.get("id") for s in meta.iterfind("dc:source", OPF_NS) if (s.text or "").strip()}
+    refined = {
+        (m.get("refines") or "").lstrip("#")
+        for m in meta.iterfind("opf:meta[@property='source-of']", OPF_NS)
+        if m.text == "pagination"
+    }
+    if breaks and not sources & refined:
+        found.append("OPF: epub-pagesource (page breaks, but no dc:source of the pagination)")
     for name, doc in content_documents(epub).items():
         lang, xml_lang = doc.get("lang"), doc.get(XML_LANG)
         if not (lang and BCP47.match(lang) and lang == xml_lang):
@@ -84,6 +98,11 @@ def ace_rules(epub: Epub) -> list[str]:
             for kind in (el.get(EPUB_TYPE) or "").split():
                 if kind in MATCHING_ROLE and el.get("role") != MATCHING_ROLE[kind]:
                     found.append(f"{name}: epub-type-has-matching-role {kind}")
+        for el in doc.iter():
+            if "pagebreak" in (el.get(EPUB_TYPE) or "").split() and not (
+                el.get("aria-label") or el.get("title")
+            ):
+                found.append(f"{name}: pagebreak-label {el.get('id')}")
         for el in doc.iter():
             if el.get("lang") is not None and el.get("lang") != el.get(XML_LANG):
                 found.append(f"{name}: lang and xml:lang differ on <{etree.QName(el).localname}>")
@@ -126,11 +145,19 @@ def supported_metadata(epub: Epub) -> set[tuple[str, str]]:
         features.add("alternativeText")
     if any(el.get("role") for doc in content_documents(epub).values() for el in doc.iter()):
         features.add("ARIA")
-    # a page list would add printPageNumbers and pageBreakMarkers: the book has none
+    # A page list (the print edition's pages, marked in the text) adds page navigation.
     opf = epub.opf()
     nav_href = opf.find(".//opf:item[@properties='nav']", OPF_NS).get("href")
     nav = content_documents(epub)[nav_href]
-    assert nav.find(".//x:nav[@{http://www.idpf.org/2007/ops}type='page-list']", XHTML_NS) is None
+    listed = nav.findall(".//x:nav[@{http://www.idpf.org/2007/ops}type='page-list']//x:a", XHTML_NS)
+    markers = [
+        el
+        for doc in content_documents(epub).values()
+        for el in doc.iter()
+        if "pagebreak" in (el.get(EPUB_TYPE) or "").split()
+    ]
+    if listed and markers:
+        features |= {"pageBreakMarkers", "pageNavigation", "printPageNumbers"}
     expected |= {("schema:accessibilityFeature", f) for f in features}
     if not ace_rules(epub):
         expected |= {
