@@ -48,9 +48,11 @@ _BLOCKS = frozenset({
     "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
 })  # fmt: skip
 # A marker may not be a child of these (HTML content models): it goes inside the item.
-_NO_PHRASING = frozenset({"ol", "ul", "dl", "table", "thead", "tbody", "tfoot", "tr", "html"})
+_NO_PHRASING = frozenset({
+    "ol", "ul", "dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup", "hgroup", "html",
+})  # fmt: skip
 # A marker inside these would become part of their accessible name.
-_NAMED = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption", "dt"})
+_NAMED = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6"})
 # How far ahead a text box's text is looked for when it is not where expected
 # (text hidden in print, or a letter the layout split off): characters.
 _WINDOW = 4000
@@ -365,7 +367,7 @@ def _insert(
             named = el
         if _local(el.tag) in _BLOCKS and _local(el.tag) not in _NAMED:
             break
-    if named is not None:
+    if named is not None and _local(named.getparent().tag) not in _NO_PHRASING:
         span.tail, named.tail = named.tail, None
         named.addnext(span)
         return

@@ -234,6 +234,36 @@ def test_a_marker_never_enters_a_headings_name(sample_book) -> None:  # type: ig
     assert (first.get("id"), second.get("id")) == ("page-5", "page-6")
 
 
+def test_markers_stay_where_html_allows_a_span() -> None:
+    """In lists, tables and definition lists a marker goes inside the item, never between."""
+    xhtml = (
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+        "<dl><dt>Rating</dt><dd>General</dd></dl>"
+        "<table><caption>Tides</caption><tr><td>High</td><td>Low water</td></tr></table>"
+        '<ol><li><a href="#x">A long title</a> and more</li></ol>'
+        "<hgroup><h2>Part <em>two</em></h2><p>of three</p></hgroup></body></html>"
+    )
+    root = etree.fromstring(xhtml.encode())
+    text = pagelist.stream(root).text
+    offsets = [
+        0,
+        3,
+        len("RatingGeneral"),
+        text.index("Low"),
+        text.index("title"),
+        text.index("two"),
+    ]
+    marked, _ = pagelist._marked(xhtml, [(str(n), o) for n, o in enumerate(offsets, 1)])
+    root = etree.fromstring(marked.encode())
+    assert (
+        "".join(root.itertext())
+        == "RatingGeneralTidesHighLow waterA long title and morePart twoof three"
+    )
+    for marker in root.iterfind(f".//*[@{EPUB_TYPE}='pagebreak']"):
+        parent = etree.QName(marker.getparent()).localname
+        assert parent not in {"dl", "table", "tr", "ol", "hgroup"}, (marker.get("id"), parent)
+
+
 @given(data=st.data())
 def test_markers_add_and_remove_no_word(sample_book, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
     part = _story(sample_book)
