@@ -26,6 +26,7 @@ import bisect
 import dataclasses
 import functools
 import itertools
+import re
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -60,16 +61,18 @@ _WINDOW = 4000
 
 def significant(text: str) -> str:
     """The characters of ``text`` that the stream counts."""
-    return text.translate(_uncounted())
+    return _format_characters().sub("", "".join(text.split()))
 
 
 @functools.cache
-def _uncounted() -> dict[int, None]:
-    """White space and format characters (Unicode category Cf): found once, when needed."""
-    table: dict[int, None] = {c: None for c in range(0x3001) if chr(c).isspace()}  # to U+3000
-    category = unicodedata.category
-    table.update((c, None) for c in range(sys.maxunicode + 1) if category(chr(c)) == "Cf")
-    return table
+def _format_characters() -> re.Pattern[str]:
+    """Unicode's format characters (category Cf), as ranges: found once, when needed."""
+    codes = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    ranges = []
+    for _, run in itertools.groupby(enumerate(codes), lambda pair: pair[1] - pair[0]):
+        found = [code for _, code in run]
+        ranges.append(f"{re.escape(chr(found[0]))}-{re.escape(chr(found[-1]))}")
+    return re.compile(f"[{''.join(ranges)}]+")
 
 
 def _counts(ch: str) -> bool:
@@ -118,13 +121,18 @@ class Stream:
 
     def _find(self, offset: int) -> tuple[_Segment, int]:
         seg = self.segments[bisect.bisect_right(self._starts, offset) - 1]
-        seen = offset - seg.start
-        for i, ch in enumerate(seg.raw):
-            if _counts(ch):
-                if seen == 0:
-                    return seg, i
-                seen -= 1
-        raise ValueError(offset)  # offsets come from this stream: cannot happen
+        # The shortest prefix of the text that holds offset - start + 1 counted characters.
+        wanted = offset - seg.start + 1
+        low, high = 0, len(seg.raw)
+        while low < high:
+            middle = (low + high) // 2
+            if len(significant(seg.raw[: middle + 1])) >= wanted:
+                high = middle
+            else:
+                low = middle + 1
+        if low >= len(seg.raw):
+            raise ValueError(offset)  # offsets come from this stream: cannot happen
+        return seg, low
 
     @functools.cached_property
     def _starts(self) -> list[int]:
