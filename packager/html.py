@@ -167,6 +167,8 @@ def sanitize(raw_html: str) -> str:
     found = depth(cleaned)
     if found > MAX_DEPTH:
         raise TooDeep(found)
+    if _misnested(cleaned):
+        cleaned = _serialize(_renest(_parse(cleaned)))
     if "<a" not in cleaned and "<img" not in cleaned:
         # ammonia's output is well-formed HTML with quoted attributes: only void
         # elements and &nbsp; differ from XHTML. No need to parse it again.
@@ -179,6 +181,104 @@ def sanitize(raw_html: str) -> str:
     for img in root.iter("img"):
         img.set("alt", img.get("alt", ""))
     return _serialize(root)
+
+
+# Elements whose content may only be phrasing (text and inline elements);
+# <a>, <del> and <ins> are transparent and may hold blocks where their parent may.
+_PHRASING = frozenset({"span", "em", "strong", "i", "b", "u", "s", "small", "mark", "cite", "q",
+                       "abbr", "dfn", "kbd", "samp", "var", "bdi", "bdo", "sub", "sup", "code",
+                       "p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt"})  # fmt: skip
+_FLOW = frozenset({"p", "div", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5",
+                   "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "figure",
+                   "figcaption"})  # fmt: skip
+_ITEMS = {"ul": ("li",), "ol": ("li",), "dl": ("dt", "dd", "div")}
+
+
+def _misnested(fragment: str) -> bool:
+    """Whether the parsed HTML breaks XHTML's content models as browsers' parsing allows.
+
+    An unclosed ``<em>`` before a paragraph leaves, after HTML parsing, an
+    ``<em>`` holding paragraphs and lists; a stray tag or text inside a
+    ``<ul>`` stays there. Both are well-formed but invalid in an EPUB.
+    """
+    stack: list[str] = []
+    inline = 0  # phrasing-only elements open
+    for match in _TOKEN.finditer(fragment):
+        name = match.group("name")
+        token = match.group(0)
+        parent = stack[-1] if stack else ""
+        if name is None:
+            if parent in _ITEMS and token.strip():
+                return True
+            continue
+        name = name.lower()
+        if token.startswith("</"):
+            if stack:
+                inline -= stack.pop() in _PHRASING
+            continue
+        if (inline and name in _FLOW) or (parent in _ITEMS and name not in _ITEMS[parent]):
+            return True
+        if not token.endswith("/>") and name not in _VOID_NAMES:
+            stack.append(name)
+            inline += name in _PHRASING
+    return False
+
+
+def _renest(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """Mend what _misnested finds, keeping every word and the order of the text.
+
+    A phrasing element that holds blocks gives up its tag (the emphasis an
+    unclosed tag began cannot be placed); text and stray elements inside a
+    list become an item of it, or go when they are only white space.
+    """
+    for el in reversed(list(root.iter())):
+        if not isinstance(el.tag, str):
+            continue
+        name = el.tag.lower()
+        if name in _PHRASING and any(
+            isinstance(d.tag, str) and d.tag.lower() in _FLOW for d in el.iterdescendants()
+        ):
+            if el.getparent() is not None:
+                el.drop_tag()
+        elif name in _ITEMS:
+            _gather_items(el, _ITEMS[name])
+    return root
+
+
+def _gather_items(container: lxml.html.HtmlElement, allowed: tuple[str, ...]) -> None:
+    """Put the container's stray text and elements into items of their own.
+
+    Stray runs of white space, or of elements holding nothing but white space,
+    are removed: no word is in them.
+    """
+    item_tag = "dd" if container.tag.lower() == "dl" else "li"
+    text, container.text = container.text or "", None
+    run: list[lxml.html.HtmlElement] = []
+
+    def flush(before: lxml.html.HtmlElement | None) -> None:
+        nonlocal text, run
+        content = text + "".join("".join(el.itertext()) + (el.tail or "") for el in run)
+        pictures = any(el.tag == "img" or el.find(".//img") is not None for el in run)
+        if content.strip() or pictures:
+            item = lxml.html.Element(item_tag)
+            item.text = text
+            if before is None:
+                container.append(item)
+            else:
+                before.addprevious(item)
+            item.extend(run)  # each keeps its tail, inside the item
+        else:
+            for el in run:
+                container.remove(el)
+        text, run = "", []
+
+    for child in list(container):
+        if isinstance(child.tag, str) and child.tag.lower() in allowed:
+            flush(child)
+            text, child.tail = child.tail or "", None
+        else:
+            run.append(child)
+    flush(None)
 
 
 def normalize(fragment: str) -> str:

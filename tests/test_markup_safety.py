@@ -7,7 +7,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import copy_samples, write_story
-from helpers import Epub, assert_epubcheck_clean, pdf_pages
+from helpers import Epub, assert_epubcheck_clean, normalize, pdf_pages
 from typer.testing import CliRunner
 
 from packager.build import BuildResult, build
@@ -81,3 +81,59 @@ def test_editor_templates_run_sandboxed(tmp_path: Path, runner: CliRunner) -> No
     assert "templates/colophon.xhtml: template: access to attribute '__init__'" in result.output
     assert "uid=" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+# HTML parsing, as browsers do it, leaves an unclosed <em> holding the
+# paragraphs and lists after it, and text typed inside a <ul> where it is:
+# well-formed, but not valid XHTML. Found by the fuzz tests.
+MISNESTED_MD = """# Misnested
+
+First words of the story <em>opened and never closed
+
+Second paragraph of text.
+
+- an item of a list
+- another item
+
+> a quoted line
+
+Last words of the story.
+"""
+MISNESTED_HTML = """<html><body>
+<p>Before the list.</p>
+<ul>stray text in the list<li>proper item</li><em>
+</em>more stray words<li>second item</li></ul>
+<dl>loose term text<dt>Term</dt><dd>Definition words</dd></dl>
+<p><b>bold <blockquote>quoted inside bold</blockquote> tail words</b></p>
+</body></html>
+"""
+
+
+def test_misnested_markup_is_mended_and_keeps_every_word(tmp_path: Path) -> None:
+    source = tmp_path / "stories"
+    write_story(source, "01-misnested.md", MISNESTED_MD)
+    write_story(source, "02-misnested.html", MISNESTED_HTML)
+    result = build(source, tmp_path / "out", formats=["epub"], env={})
+    epub = result.outputs[0].path
+    assert_epubcheck_clean(epub)
+    text = Epub.open(epub).text()  # normalized: letters and digits, folded
+    for phrase in (
+        "First words of the story opened and never closed",
+        "Second paragraph of text.",
+        "an item of a list",
+        "a quoted line",
+        "Last words of the story.",
+        "stray text in the list",
+        "proper item",
+        "more stray words",
+        "second item",
+        "loose term text",
+        "Definition words",
+        "bold",
+        "quoted inside bold",
+        "tail words",
+    ):
+        assert normalize(phrase) in text, phrase
+    order = ["stray text in the list", "proper item", "more stray words", "second item"]
+    places = [text.index(normalize(p)) for p in order]
+    assert places == sorted(places)
