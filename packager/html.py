@@ -218,6 +218,8 @@ def _misnested(fragment: str) -> bool:
             continue
         if (inline and name in _FLOW) or (parent in _ITEMS and name not in _ITEMS[parent]):
             return True
+        if _stray_item(name, parent, stack[-2] if len(stack) > 1 else ""):
+            return True
         if not token.endswith("/>") and name not in _VOID_NAMES:
             stack.append(name)
             inline += name in _PHRASING
@@ -242,7 +244,40 @@ def _renest(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
                 el.drop_tag()
         elif name in _ITEMS:
             _gather_items(el, _ITEMS[name])
+    for el in list(root.iter()):
+        parent = el.getparent()
+        if (
+            isinstance(el.tag, str)
+            and parent is not None
+            and _stray_item(el.tag, parent.tag, _tag(parent.getparent()))
+        ):
+            _into_list(el)
     return root
+
+
+def _stray_item(name: str, parent: str, grandparent: str) -> bool:
+    """A list item outside a list, or a term or definition outside a definition list."""
+    if name == "li":
+        return parent not in ("ul", "ol")
+    if name in ("dt", "dd"):
+        return parent != "dl" and not (parent == "div" and grandparent == "dl")
+    return False
+
+
+def _tag(el: lxml.html.HtmlElement | None) -> str:
+    return el.tag if el is not None and isinstance(el.tag, str) else ""
+
+
+def _into_list(item: lxml.html.HtmlElement) -> None:
+    """Put a stray item into the list made for the item before it, or into a new one."""
+    kind = "ul" if item.tag == "li" else "dl"
+    holder = item.getprevious()
+    if holder is None or holder.tag != kind or (holder.tail or "").strip():
+        holder = lxml.html.Element(kind)
+        item.addprevious(holder)
+    # The text after the item follows the list (white space between two items goes).
+    holder.tail, item.tail = item.tail, None
+    holder.append(item)
 
 
 def _gather_items(container: lxml.html.HtmlElement, allowed: tuple[str, ...]) -> None:

@@ -105,6 +105,8 @@ MISNESTED_HTML = """<html><body>
 </em>more stray words<li>second item</li></ul>
 <dl>loose term text<dt>Term</dt><dd>Definition words</dd></dl>
 <p><b>bold <blockquote>quoted inside bold</blockquote> tail words</b></p>
+<blockquote><li>item without a list</li> <li>its neighbour</li>after the items</blockquote>
+<div><dt>lone term</dt><dd>lone definition</dd></div>
 </body></html>
 """
 
@@ -132,6 +134,11 @@ def test_misnested_markup_is_mended_and_keeps_every_word(tmp_path: Path) -> None
         "bold",
         "quoted inside bold",
         "tail words",
+        "item without a list",
+        "its neighbour",
+        "after the items",
+        "lone term",
+        "lone definition",
     ):
         assert normalize(phrase) in text, phrase
     order = ["stray text in the list", "proper item", "more stray words", "second item"]
