@@ -67,6 +67,7 @@ class Output:
     laid_out: tuple[str, ...] = ()  # PDF: stories laid out afresh (not from the cache)
     sha256: str = ""
     checked: bool = False  # EPUB: EPUBCheck ran on it and found nothing wrong
+    page_list: int = 0  # EPUB, KEPUB: the PDF's pages it lists and marks
 
 
 @dataclass(frozen=True)
@@ -248,11 +249,12 @@ def build(
                 diagnostics.extend(found)
                 _fail_if_strict(found, strict)
                 checked = not found
-            outputs.append(Output("epub", path, len(files[path]), checked=checked))
+            size, marked = len(files[path]), len(book.pages)
+            outputs.append(Output("epub", path, size, checked=checked, page_list=marked))
         if "kepub" in formats:
             path = out / f"{stem}.kepub.epub"
             files[path] = write_kepub(epub)
-            outputs.append(Output("kepub", path, len(files[path])))
+            outputs.append(Output("kepub", path, len(files[path]), page_list=len(book.pages)))
     if pdf is not None:
         path = out / f"{stem}.pdf"
         files[path] = pdf.data

@@ -64,6 +64,7 @@ def build_report(result: BuildResult, seconds: float) -> dict[str, Any]:
                 "sha256": o.sha256,
                 "pages": o.pages,
                 "epubcheck": o.checked if o.format == "epub" else None,
+                "page_list": o.page_list if o.format != "pdf" else None,
             }
             for o in result.outputs
         ],

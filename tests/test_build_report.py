@@ -44,6 +44,9 @@ def test_json_outputs_match_the_files(reported: tuple[Path, dict[str, object]]) 
         assert o["sha256"] == hashlib.sha256(data).hexdigest()
         if o["format"] == "pdf":
             assert o["pages"] == len(pypdf.PdfReader(Path(o["path"])).pages)
+    # Built with the PDF, the EPUB lists and marks every one of its pages.
+    pdf, epub = (next(o for o in outputs if o["format"] == f) for f in ("pdf", "epub"))
+    assert epub["page_list"] == pdf["pages"] and pdf["page_list"] is None
 
 
 def test_json_stories_and_warnings(reported: tuple[Path, dict[str, object]]) -> None:
