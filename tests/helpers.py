@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import unicodedata
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,3 +158,23 @@ def pdf_pages(data: bytes) -> list[PdfPage]:
             foot = page.crop((0, h - FOOT_BAND, page.width, h)).extract_text() or ""
             pages.append(PdfPage(i, head.strip(), body, foot.strip()))
     return pages
+
+
+@contextlib.contextmanager
+def running(
+    command: list[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    stdout: int | None = subprocess.DEVNULL,
+    stderr: int | None = None,
+) -> Iterator[subprocess.Popen[str]]:
+    """A process in a process group of its own, SIGKILLed with its children on leaving."""
+    proc = subprocess.Popen(
+        command, env=env, start_new_session=True, text=True, stdout=stdout, stderr=stderr
+    )
+    try:
+        yield proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()

@@ -20,11 +20,11 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import write_story
+from helpers import running
 
 from packager.preview import Site, server
 
@@ -48,18 +48,9 @@ def _folder(tmp_path: Path) -> Path:
     return source
 
 
-@contextlib.contextmanager
-def _running(args: list[str]) -> Iterator[subprocess.Popen[str]]:
+def _running(args: list[str]) -> contextlib.AbstractContextManager[subprocess.Popen[str]]:
     command = [sys.executable, "-m", "packager", *args]
-    proc = subprocess.Popen(
-        command, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        yield proc
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+    return running(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
 def _wait_for_line(proc: subprocess.Popen[str], pattern: str) -> re.Match[str]:

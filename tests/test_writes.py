@@ -16,12 +16,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import copy_samples
+from helpers import running
 from typer.testing import CliRunner
 
 from packager.build import build
@@ -113,17 +114,11 @@ def _with_old_book(out: Path, books: Books) -> None:
         (out / name).write_bytes(data)
 
 
-@contextlib.contextmanager
-def _running(command: list[str], stderr: int | None = None) -> Iterator[subprocess.Popen[str]]:
+def _running(
+    command: list[str], stderr: int | None = None
+) -> contextlib.AbstractContextManager[subprocess.Popen[str]]:
     """A build in a process group of its own, SIGKILLed (with its workers) on leaving."""
-    proc = subprocess.Popen(command, env=ENV, start_new_session=True, text=True,
-                            stdout=subprocess.DEVNULL, stderr=stderr)  # fmt: skip
-    try:
-        yield proc
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+    return running(command, env=ENV, stderr=stderr)
 
 
 def _state(out: Path, books: Books, formats: Sequence[str]) -> str:
