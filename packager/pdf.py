@@ -26,7 +26,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from packager import pagelist
+from packager import textstream
 from packager.model import Resource
 
 # Resources are addressed under a host that can never resolve (RFC 2606).
@@ -173,7 +173,9 @@ class Renderer:
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts, stylesheets=sheets)
             data = rendered.write_pdf(pdf_variant=self.variant)
-        starts = pagelist.align(pagelist.stream_text(document.etree_element), _page_texts(rendered))
+        starts = textstream.align(
+            textstream.stream_text(document.etree_element), _page_texts(rendered)
+        )
         # WeasyPrint logs each refusal too ("Failed to load image at ..."): once is enough.
         kept = [m for m in messages if _NOT_IN_BOOK not in m]
         asked = dict.fromkeys(self.fetcher.refused[refused_before:])

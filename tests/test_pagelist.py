@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from packager import pagelist
+from packager import pagelist, textstream
 from packager.build import build, load_book
 from packager.pagelist import PageStart
 
@@ -171,16 +171,16 @@ def test_the_page_list_comes_from_the_cache_unchanged(tmp_path: Path) -> None:
 def test_align_finds_each_pages_first_character() -> None:
     text = "Theendofonepage.Andthe" + "hyphenatedword" + "continues"
     pages = [["The end of one page.", "And the hy\u2010"], ["phenated word", "continues"]]
-    assert pagelist.align(text, pages) == (0, text.index("phenated"))
+    assert textstream.align(text, pages) == (0, text.index("phenated"))
 
 
 def test_align_ignores_case_and_skips_text_left_out() -> None:
     text = "OpeningHIDDENINPRINTrest"
-    assert pagelist.align(text, [["OPENING"], [], ["rest"]]) == (0, 20, 20)
+    assert textstream.align(text, [["OPENING"], [], ["rest"]]) == (0, 20, 20)
 
 
 def test_a_blank_last_page_starts_at_the_end() -> None:
-    assert pagelist.align("Words", [["Words"], []]) == (0, 5)
+    assert textstream.align("Words", [["Words"], []]) == (0, 5)
 
 
 def test_roman_numerals_match_css_lower_roman() -> None:
@@ -206,7 +206,7 @@ def _body_text(xhtml: str) -> str:
 
 def test_a_marker_at_a_hyphenated_turn_follows_the_word(sample_book) -> None:  # type: ignore[no-untyped-def]
     part = _story(sample_book)
-    text = pagelist.stream(etree.fromstring(part.xhtml.encode("utf-8"))).text
+    text = textstream.stream(etree.fromstring(part.xhtml.encode("utf-8"))).text
     word = "Hollis"
     inside = text.index(word) + 3  # the page turns after "Hol-"
     marked = pagelist.mark(sample_book, [PageStart("7", part.id, inside)])
@@ -244,7 +244,7 @@ def test_markers_stay_where_html_allows_a_span() -> None:
         "<hgroup><h2>Part <em>two</em></h2><p>of three</p></hgroup></body></html>"
     )
     root = etree.fromstring(xhtml.encode())
-    text = pagelist.stream(root).text
+    text = textstream.stream(root).text
     offsets = [
         0,
         3,
@@ -267,7 +267,7 @@ def test_markers_stay_where_html_allows_a_span() -> None:
 @given(data=st.data())
 def test_markers_add_and_remove_no_word(sample_book, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
     part = _story(sample_book)
-    length = len(pagelist.stream(etree.fromstring(part.xhtml.encode("utf-8"))).text)
+    length = len(textstream.stream(etree.fromstring(part.xhtml.encode("utf-8"))).text)
     offsets = sorted(data.draw(st.lists(st.integers(0, length + 5), max_size=8)))
     starts = [PageStart(str(n), part.id, o) for n, o in enumerate(offsets, start=1)]
     marked = next(p for p in pagelist.mark(sample_book, starts).parts if p.id == part.id)

@@ -1,0 +1,222 @@
+"""A document's text stream: its body's text without white space or format characters.
+
+Both renderings of a part (the EPUB's XHTML and the PDF's HTML) come from
+the same templates, so their streams are the same characters, and an offset
+into one is the same place in the other. packager.pdf finds where each laid-out
+page begins with ``align``; packager.pagelist marks those places in the EPUB.
+Format characters (Unicode Cf: soft hyphens, the U+200B break opportunities
+packager adds to long words in print, bidi controls) do not count. Works on
+lxml and ElementTree trees (WeasyPrint parses with html5lib). Pure.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Elements whose text is not laid out as text (or not at all).
+_SKIP = frozenset({"head", "script", "style", "svg", "math", "template", "title"})
+# Elements that start and end a line of their own: a word cannot run across them.
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "div", "dl",
+    "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+})  # fmt: skip
+# How far ahead a text box's text is looked for when it is not where expected
+# (text hidden in print, or a letter the layout split off): characters.
+_WINDOW = 4000
+
+
+def significant(text: str) -> str:
+    """The characters of ``text`` that the stream counts."""
+    return _format_characters().sub("", "".join(text.split()))
+
+
+@functools.cache
+def _format_characters() -> re.Pattern[str]:
+    """Unicode's format characters (category Cf), as ranges: found once, when needed."""
+    codes = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    ranges = []
+    for _, run in itertools.groupby(enumerate(codes), lambda pair: pair[1] - pair[0]):
+        found = [code for _, code in run]
+        ranges.append(f"{re.escape(chr(found[0]))}-{re.escape(chr(found[-1]))}")
+    return re.compile(f"[{''.join(ranges)}]+")
+
+
+def _counts(ch: str) -> bool:
+    return not ch.isspace() and unicodedata.category(ch) != "Cf"
+
+
+def local_name(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+@dataclass(frozen=True)
+class _Segment:
+    start: int  # offset in the stream of the segment's first counted character
+    owner: Any  # the element whose .text (or, with tail, .tail) this is
+    tail: bool
+    raw: str
+    apart: bool  # white space or a block edge lies between this text and the counted one before
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A document's text stream, and where its characters live."""
+
+    text: str
+    segments: tuple[_Segment, ...]  # text nodes with counted characters, in order
+
+    def word_start(self, offset: int) -> int:
+        """``offset`` if a word begins there, else where the next word begins."""
+        while offset < len(self.text) and not self._begins_word(offset):
+            offset += 1
+        return offset
+
+    def _begins_word(self, offset: int) -> bool:
+        seg, index = self._find(offset)
+        for ch in reversed(seg.raw[:index]):
+            if ch.isspace():
+                return True
+            if _counts(ch):
+                return False
+        return seg.apart
+
+    def locate(self, offset: int) -> tuple[Any, bool, int]:
+        """(owner, tail?, index in that string) of the counted character at ``offset``."""
+        seg, index = self._find(offset)
+        return seg.owner, seg.tail, index
+
+    def _find(self, offset: int) -> tuple[_Segment, int]:
+        seg = self.segments[bisect.bisect_right(self._starts, offset) - 1]
+        # The shortest prefix of the text that holds offset - start + 1 counted characters.
+        wanted = offset - seg.start + 1
+        low, high = 0, len(seg.raw)
+        while low < high:
+            middle = (low + high) // 2
+            if len(significant(seg.raw[: middle + 1])) >= wanted:
+                high = middle
+            else:
+                low = middle + 1
+        if low >= len(seg.raw):
+            raise ValueError(offset)  # offsets come from this stream: cannot happen
+        return seg, low
+
+    @functools.cached_property
+    def _starts(self) -> list[int]:
+        return [s.start for s in self.segments]
+
+
+def texts(root: Any) -> Iterator[tuple[Any, bool, str | None, bool]]:
+    """(owner, tail?, text, a block edge before it) for each text node of the body, in order.
+
+    Works on lxml and ElementTree trees alike (WeasyPrint parses with html5lib).
+    """
+    body = next((el for el in root.iter() if local_name(el.tag) == "body"), root)
+    edge = True
+
+    def walk(el: Any) -> Iterator[tuple[Any, bool, str | None, bool]]:
+        nonlocal edge
+        name = local_name(el.tag)
+        if name in _SKIP or not isinstance(el.tag, str):
+            return
+        block = name in BLOCKS
+        edge = edge or block
+        yield el, False, el.text, edge
+        edge = edge and not (el.text and significant(el.text))
+        for child in el:
+            yield from walk(child)
+            yield child, True, child.tail, edge
+            edge = edge and not (child.tail and significant(child.tail))
+        edge = edge or block
+
+    yield from walk(body)
+
+
+def stream_text(root: Any) -> str:
+    """The text stream of a document: what ``align`` matches the laid-out pages against."""
+    return "".join(significant(text) for _, _, text, _ in texts(root) if text)
+
+
+def stream(root: Any) -> Stream:
+    """The text stream of an lxml document, with its text nodes."""
+    parts: list[str] = []
+    segments: list[_Segment] = []
+    length = 0
+    apart = True  # white space or a block edge since the last counted character
+    for owner, tail, text, edge in texts(root):
+        if not text:
+            continue
+        apart = apart or edge
+        counted = significant(text)
+        if counted:
+            segments.append(_Segment(length, owner, tail, text, apart))
+            parts.append(counted)
+            length += len(counted)
+            last = len(text.rstrip()) - 1
+            while not _counts(text[last]):
+                last -= 1
+            apart = text[last + 1 :] != significant(text[last + 1 :])
+        else:
+            apart = apart or any(c.isspace() for c in text)
+    return Stream("".join(parts), tuple(segments))
+
+
+def _fold(text: str) -> str:
+    """Lower case, one character for one (text-transform changes case, not places)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
+def align(text: str, pages: Sequence[Sequence[str]]) -> tuple[int, ...]:
+    """For each page, the stream offset of the first character laid out on it.
+
+    ``pages`` holds, for each page in order, the text of its text boxes in
+    layout order (without margin boxes and generated content). A box's text is
+    the stream's, save for case (text-transform) and a hyphen the layout added
+    at a line's end; text the layout leaves out (hidden in print) is skipped.
+    A page without text starts where the next text begins.
+    """
+    folded = _fold(text)
+    pos = 0
+    firsts: list[int | None] = []
+    for boxes in pages:
+        first = None
+        for raw in boxes:
+            chunk = _fold(significant(raw))
+            found = _match(folded, pos, chunk)
+            if found is None:
+                continue
+            start, pos = found
+            first = start if first is None else first
+        firsts.append(first)
+    starts: list[int] = []
+    following = len(text)
+    for first in reversed(firsts):
+        following = following if first is None else first
+        starts.append(following)
+    return tuple(reversed(starts))
+
+
+def _match(folded: str, pos: int, chunk: str) -> tuple[int, int] | None:
+    """Where ``chunk`` lies at or after ``pos``: (start, end), or None."""
+    if not chunk:
+        return None
+    candidates = [chunk, chunk[:-1]] if len(chunk) > 1 else [chunk]  # the added hyphen
+    for candidate in candidates:
+        if folded.startswith(candidate, pos):
+            return pos, pos + len(candidate)
+    for candidate in candidates:
+        at = folded.find(candidate, pos, pos + _WINDOW + len(candidate))
+        if at >= 0:
+            return at, at + len(candidate)
+    return None
