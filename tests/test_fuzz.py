@@ -208,8 +208,13 @@ _COUNTERS = File(name="03-story.txt", text=":\nChapter 1\n", data=b":\nChapter 1
 _LEADING_COMMENT = "<!-- first words\n\n\nmore words --> aa\n"
 
 
+# Found by CI: CR line ends and a NEL after one; the report was a line short.
+_NEL_AFTER_CR = "aa\n\n\x85( aa\n\naa &amp; aa\n"
+
+
 @given(ANTHOLOGY)
 @example((File(name="01-story.md", text="\n", data=b"\n"), _COUNTERS))
+@example((File("02-story.txt", _NEL_AFTER_CR, _NEL_AFTER_CR.replace("\n", "\r").encode()),))
 @example((File("01-story.html", _LEADING_COMMENT, _LEADING_COMMENT.encode()),))
 def test_any_anthology_builds_or_fails_cleanly(files: tuple[File, ...]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -47,6 +47,16 @@ def test_next_line_is_a_line_break_but_mojibake_is_still_mended() -> None:
     assert mended.text.startswith("Ångström")
 
 
+def test_a_next_line_after_a_carriage_return_is_a_line_of_its_own() -> None:
+    """CR line ends, then a NEL: two line breaks (found by the fuzz tests: reports were a line
+    short, the NEL read as the second half of a CRLF)."""
+    found = decode("one\r\u0085two\rthree\x00\r".encode(), "s.txt")
+    assert found.text == "one\n\ntwo\nthree\n"
+    assert [d.line for d in found.diagnostics] == [4]
+    mended = decode("one\rcafÃ©\r".encode(), "s.txt")  # mojibake on line 2 of a CR file
+    assert [(c.line, c.text) for c in mended.changes] == [(2, "cafÃ©")]
+
+
 @pytest.fixture
 def hostile(tmp_path: Path) -> Path:
     source = tmp_path / "src"

@@ -59,6 +59,8 @@ def decode(data: bytes, file: str) -> SourceText:
         changes.append(Change(file, 1, "repaired", "decoded as", encoding))
     if guessed:
         notes.append(warning(f"encoding guessed as {encoding}; check the accented letters", file))
+    # Line ends first: a NEL after a CR is a line break of its own, not half of a CRLF.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, mended = _mend_mojibake(_NEL.sub("\n", text), file)
     cleaned = clean_text(text, file)
     return SourceText(
