@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from packager.model import Book, PageTarget, Part
-from packager.textstream import BLOCKS, Stream, local_name, stream
+from packager.textstream import BLOCKS, Stream, body_of, local_name, stream
 
 _XHTML = "http://www.w3.org/1999/xhtml"
 _EPUB = "http://www.idpf.org/2007/ops"
@@ -83,18 +83,6 @@ def mark(book: Book, pages: Sequence[PageStart]) -> Book:
     return dataclasses.replace(book, parts=tuple(parts), pages=tuple(targets))
 
 
-def roman(number: int) -> str:
-    """``number`` in lower-case roman numerals, as CSS's lower-roman counter style writes it."""
-    out = []
-    for value, letters in (
-        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
-    ):  # fmt: skip
-        count, number = divmod(number, value)
-        out.append(letters * count)
-    return "".join(out)
-
-
 def page_id(label: str) -> str:
     return "page-" + "".join(c if c.isalnum() else "-" for c in label)
 
@@ -146,8 +134,7 @@ def _insert(
 ) -> None:
     """Put ``span`` before the counted character at ``offset`` (see the module's rules)."""
     if offset >= len(found.text):
-        body = next((el for el in root.iter() if local_name(el.tag) == "body"), root)
-        body.append(span)
+        body_of(root).append(span)
         return
     owner, tail, index = found.locate(offset)
     holder = owner.getparent() if tail else owner

@@ -449,6 +449,23 @@ def _boxes(book: pikepdf.Pdf, bleed: float) -> None:
         page.obj.BleedBox = Array([round(v, 3) for v in box])
 
 
+def page_label(index: int, front: int) -> str:
+    """The label of page ``index`` (from 0) of a book whose first ``front`` pages are roman."""
+    return roman(index + 1) if index < front else str(index - front + 1)
+
+
+def roman(number: int) -> str:
+    """``number`` in lower-case roman numerals, as CSS's lower-roman counter style writes it."""
+    out = []
+    for value, letters in (
+        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    ):  # fmt: skip
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
 def _page_labels(book: pikepdf.Pdf, front: int) -> None:
     """Page labels that match the printed folios: roman front matter, then 1, 2, 3..."""
     numbers: list[object] = []

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from packager import __version__, cache, pagelist, pdf, pdfbook
+from packager import __version__, cache, pdf, pdfbook
 from packager.cache import Cache
 from packager.errors import warning
 from packager.model import Book, Diagnostic, Part, Resource
@@ -168,8 +168,7 @@ def _page_starts(
     for piece in [*front, *body]:
         starts = piece.part.starts
         for page in range(piece.part.pages):
-            number = len(found) + 1
-            label = pagelist.roman(number) if number <= roman else str(number - roman)
+            label = pdfbook.page_label(len(found), roman)
             offset = starts[page] if page < len(starts) else 0
             found.append(PageStart(label, piece.id or None, offset))
     return tuple(found)

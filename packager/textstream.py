@@ -114,12 +114,17 @@ class Stream:
         return [s.start for s in self.segments]
 
 
+def body_of(root: Any) -> Any:
+    """The document's ``<body>`` (the root itself when there is none)."""
+    return next((el for el in root.iter() if local_name(el.tag) == "body"), root)
+
+
 def texts(root: Any) -> Iterator[tuple[Any, bool, str | None, bool]]:
     """(owner, tail?, text, a block edge before it) for each text node of the body, in order.
 
     Works on lxml and ElementTree trees alike (WeasyPrint parses with html5lib).
     """
-    body = next((el for el in root.iter() if local_name(el.tag) == "body"), root)
+    body = body_of(root)
     edge = True
 
     def walk(el: Any) -> Iterator[tuple[Any, bool, str | None, bool]]:
