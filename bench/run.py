@@ -119,8 +119,8 @@ from pathlib import Path
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from packager.build import load_stories, _render
-from packager.collection import assemble
-from packager.pdf import BASE_URL, BookFetcher
+from packager.book.collection import assemble
+from packager.pdf.weasy import BASE_URL, BookFetcher
 loaded = load_stories(Path(sys.argv[1]), env={})
 book = _render(loaded.config, assemble(loaded.config, loaded.stories))
 fetcher, fonts = BookFetcher(book.resources), FontConfiguration()

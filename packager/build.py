@@ -22,21 +22,22 @@ from typing import Any
 
 import jinja2
 
-from packager import assets, contributors, pagelist, render, themes, validate
-from packager.cache import Cache
-from packager.cleanup import clean
-from packager.collection import assemble, discover
-from packager.config import Config, display_path, load_config
-from packager.epub import write_epub
+from packager.book import assets, contributors, render, themes
+from packager.book.collection import assemble, discover
+from packager.book.config import Config, display_path, load_config
+from packager.book.stylesheets import user_styles
+from packager.epub import epubcheck, pagelist
+from packager.epub.kepub import write_kepub
+from packager.epub.writer import write_epub
 from packager.errors import ConfigError, OutputError, PackagerError, StoryError, error
-from packager.kepub import write_kepub
-from packager.languages import kindle_accepts
 from packager.model import Book, Collection, Diagnostic, Settings, Severity, Story
 from packager.parallel import default_jobs, pmap
+from packager.pdf.cache import Cache
 from packager.progress import Progress, Silent
-from packager.readers import read_story
-from packager.readers.meta import apply, meta_updates
-from packager.stylesheets import user_styles
+from packager.read import read_story
+from packager.read.meta import apply, meta_updates
+from packager.text.cleanup import clean
+from packager.text.languages import kindle_accepts
 
 if sys.platform != "win32":
     import fcntl
@@ -226,7 +227,7 @@ def build(
     pdf = None
     if "pdf" in formats:
         # The PDF first: the EPUB marks where each of its pages begins (packager.pagelist).
-        from packager.printing import write_pdf  # WeasyPrint takes a second to import
+        from packager.pdf.writer import write_pdf  # WeasyPrint takes a second to import
 
         store = Cache(cache_dir or source / CACHE_NAME) if use_cache else None
         pdf = write_pdf(book, jobs=jobs, store=store, progress=progress, variant=pdf_variant)
@@ -242,7 +243,7 @@ def build(
             files[path] = epub
             checked = False
             if check:
-                found = validate.check_epub(files[path], display_path(path))
+                found = epubcheck.check_epub(files[path], display_path(path))
                 errors = [d for d in found if d.severity is Severity.ERROR]
                 if errors:
                     raise OutputError(errors)

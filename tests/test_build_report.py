@@ -87,7 +87,7 @@ def test_check_stops_a_book_epubcheck_rejects(tmp_path: Path) -> None:
     (out / "one.epub").write_bytes(b"the old book")
     # An editor's template with an element XHTML does not have.
     (source / "templates").mkdir()
-    template = Path(__file__).parent.parent / "packager" / "templates" / "story.xhtml"
+    template = Path(__file__).parent.parent / "packager" / "book" / "templates" / "story.xhtml"
     text = template.read_text(encoding="utf-8").replace(
         '<div class="story-text">', '<div class="story-text"><marquee>hi</marquee>'
     )

@@ -12,7 +12,7 @@ from conftest import SAMPLES, copy_samples, write_story
 from typer.testing import CliRunner
 
 from packager import __version__
-from packager.cli import app
+from packager.cli.commands import app
 
 
 def test_version(runner: CliRunner) -> None:
@@ -176,7 +176,7 @@ def test_a_bug_exits_3_with_a_short_message_not_a_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something packager did not expect")
 
-    monkeypatch.setattr("packager.cli.build", broken)
+    monkeypatch.setattr("packager.cli.commands.build", broken)
     monkeypatch.delenv("PACKAGER_DEBUG", raising=False)
     result = runner.invoke(app, ["build", str(SAMPLES), "-o", str(tmp_path / "out")])
     assert result.exit_code == 3

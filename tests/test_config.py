@@ -8,8 +8,8 @@ import pytest
 from conftest import write_story
 from typer.testing import CliRunner
 
-from packager.cli import app
-from packager.config import load_config
+from packager.book.config import load_config
+from packager.cli.commands import app
 from packager.errors import ConfigError
 
 

@@ -15,11 +15,11 @@ from helpers import OPF_NS, assert_epubcheck_clean
 from PIL import Image
 from typer.testing import CliRunner
 
-from packager import themes
+from packager.book import themes
+from packager.book.cover import HEIGHT, WIDTH, make_cover
+from packager.book.themes import CoverLook
 from packager.build import build
-from packager.cli import app
-from packager.cover import HEIGHT, WIDTH, make_cover
-from packager.themes import CoverLook
+from packager.cli.commands import app
 
 FONTS = Path(font_source_serif_pro.__file__).parent / "files"
 STYLE = CoverLook(FONTS / "SourceSerifPro-Semibold.otf", FONTS / "SourceSerifPro-It.otf",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from packager.errors import StoryError
-from packager.frontmatter import split_front_matter
+from packager.read.frontmatter import split_front_matter
 
 
 def test_scalars_stay_strings() -> None:

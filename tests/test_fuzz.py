@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from packager.build import load_stories
-from packager.cli import app
+from packager.cli.commands import app
 
 # Characters that stress readers: controls, separators, bidi, invisibles,
 # combining marks, emoji, quotes, markup and template syntax.

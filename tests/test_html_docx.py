@@ -12,9 +12,9 @@ from helpers import OPF_NS, XHTML_NS, Epub, assert_epubcheck_clean, unwrap_initi
 from lxml import etree
 
 from packager.build import build
-from packager.cleanup import clean
 from packager.model import Story
-from packager.readers import read_story
+from packager.read import read_story
+from packager.text.cleanup import clean
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -9,10 +9,10 @@ import pytest
 from conftest import write_story
 from helpers import Epub, assert_epubcheck_clean, pdf_pages
 
-from packager import hygiene
 from packager.build import build
 from packager.errors import ConfigError
-from packager.readers.source import decode
+from packager.read.source import decode
+from packager.text import hygiene
 
 RLO, PDF_, ZWSP, LRI, PDI = "\u202e", "\u202c", "\u200b", "\u2066", "\u2069"
 

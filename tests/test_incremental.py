@@ -141,7 +141,7 @@ def test_no_cache_writes_no_cache(source: Path, tmp_path: Path) -> None:
 
 def test_a_story_template_override_invalidates_every_story(source: Path, tmp_path: Path) -> None:
     build(source, tmp_path / "a", formats=["pdf"], env=ENV)
-    shipped = Path(__file__).parent.parent / "packager" / "templates" / "story.xhtml"
+    shipped = Path(__file__).parent.parent / "packager" / "book" / "templates" / "story.xhtml"
     (source / "templates").mkdir()
     (source / "templates" / "story.xhtml").write_text(
         shipped.read_text(encoding="utf-8").replace(
@@ -158,6 +158,6 @@ def test_a_new_packager_version_invalidates_every_story(
     source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build(source, tmp_path / "a", formats=["pdf"], env=ENV)
-    monkeypatch.setattr("packager.printing.__version__", "99.0.0")
+    monkeypatch.setattr("packager.pdf.writer.__version__", "99.0.0")
     upgraded = build(source, tmp_path / "b", formats=["pdf"], env=ENV)
     assert len(laid_out(upgraded)) == 4

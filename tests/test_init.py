@@ -17,8 +17,8 @@ from packaging.requirements import Requirement
 from PIL import Image
 from typer.testing import CliRunner
 
-from packager.cli import app
-from packager.config import _CollectionFile, load_config
+from packager.book.config import _CollectionFile, load_config
+from packager.cli.commands import app
 
 
 def _init(tmp_path: Path, *args: str) -> Path:

@@ -28,7 +28,7 @@ from PIL import Image
 
 from packager.build import BuildResult, build
 from packager.model import Resource, Severity
-from packager.pdf import BookFetcher
+from packager.pdf.weasy import BookFetcher
 
 PASSWD = Path("/etc/passwd")
 SECRET_TEXT = "OUTSIDE-SECRET-TEXT"
@@ -248,7 +248,7 @@ def test_pdf_refusals_are_reported_once(tmp_path: Path, listener: Listener) -> N
     source = tmp_path / "src"
     for name in ("1-one.md", "2-two.md", "3-three.md"):
         write_story(source, name, f"# {name[2:-3].title()}\n\nA short story.\n")
-    document = Path(__file__).parent.parent / "packager" / "templates" / "document.xhtml"
+    document = Path(__file__).parent.parent / "packager" / "book" / "templates" / "document.xhtml"
     (source / "templates").mkdir()
     (source / "templates" / "document.xhtml").write_text(
         document.read_text(encoding="utf-8").replace(

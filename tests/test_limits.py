@@ -11,12 +11,12 @@ import pytest
 from conftest import write_story
 from helpers import Epub, assert_epubcheck_clean, normalize, pdf_pages
 
-from packager import html
 from packager.build import build
 from packager.errors import StoryError
-from packager.frontmatter import MAX_FRONT_MATTER, split_front_matter
-from packager.readers.docx import MAX_UNPACKED_BYTES
-from packager.readers.source import MAX_STORY_BYTES
+from packager.read.docx import MAX_UNPACKED_BYTES
+from packager.read.frontmatter import MAX_FRONT_MATTER, split_front_matter
+from packager.read.source import MAX_STORY_BYTES
+from packager.text import html
 
 
 def problems_of(source: Path, tmp_path: Path) -> list[tuple[str, int | None, str]]:

@@ -11,7 +11,7 @@ from helpers import Epub, assert_epubcheck_clean, normalize, pdf_pages
 from typer.testing import CliRunner
 
 from packager.build import BuildResult, build
-from packager.cli import app
+from packager.cli.commands import app
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -69,7 +69,7 @@ def test_editor_templates_run_sandboxed(tmp_path: Path, runner: CliRunner) -> No
     source = tmp_path / "src"
     copy_samples(source)
     (source / "templates").mkdir()
-    shipped = Path(__file__).parent.parent / "packager" / "templates" / "colophon.xhtml"
+    shipped = Path(__file__).parent.parent / "packager" / "book" / "templates" / "colophon.xhtml"
     (source / "templates" / "colophon.xhtml").write_text(
         shipped.read_text(encoding="utf-8").replace(
             "</section>", '{{ cycler.__init__.__globals__.os.popen("id").read() }}</section>', 1

@@ -16,10 +16,10 @@ import pytest
 from conftest import write_story
 from helpers import XHTML_NS, Epub, PdfPage, assert_epubcheck_clean, pdf_pages
 
+from packager.book.render import SHORT_DISCLAIMER
 from packager.build import BuildResult, build, load_stories
 from packager.errors import ConfigError
 from packager.model import Severity
-from packager.render import SHORT_DISCLAIMER
 
 EPUB_NS = {**XHTML_NS, "epub": "http://www.idpf.org/2007/ops"}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"

@@ -13,9 +13,9 @@ from conftest import write_story
 from helpers import OPF_NS, XHTML_NS, Epub, assert_epubcheck_clean, pdf_pages
 from PIL import Image
 
+from packager.book.collection import discover
+from packager.book.config import load_config
 from packager.build import BuildResult, build
-from packager.collection import discover
-from packager.config import load_config
 from packager.model import Severity
 
 STORY_A = """---

@@ -21,9 +21,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from packager import pagelist, pdfbook, textstream
 from packager.build import build, load_book
-from packager.pagelist import PageStart
+from packager.epub import pagelist
+from packager.epub.pagelist import PageStart
+from packager.pdf import join, textstream
 
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 SENTINEL = "\ue000"
@@ -184,7 +185,7 @@ def test_a_blank_last_page_starts_at_the_end() -> None:
 
 
 def test_roman_numerals_match_css_lower_roman() -> None:
-    assert [pdfbook.roman(n) for n in (1, 4, 9, 14, 40, 1999)] == [
+    assert [join.roman(n) for n in (1, 4, 9, 14, 40, 1999)] == [
         "i", "iv", "ix", "xiv", "xl", "mcmxcix",
     ]  # fmt: skip
 

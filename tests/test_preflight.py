@@ -13,8 +13,8 @@ from conftest import copy_samples
 from helpers import assert_epubcheck_clean
 from typer.testing import CliRunner
 
-from packager.cli import app
-from packager.preflight import RULES, preflight
+from packager.cli.commands import app
+from packager.epub.preflight import RULES, preflight
 
 CONTAINER = """<?xml version="1.0" encoding="utf-8"?>
 <container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0">

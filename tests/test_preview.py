@@ -26,7 +26,7 @@ import pytest
 from conftest import write_story
 from helpers import running
 
-from packager.preview import Site, server
+from packager.cli.preview import Site, server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [

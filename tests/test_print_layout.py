@@ -22,13 +22,13 @@ from conftest import write_story
 from helpers import MM, assert_epubcheck_clean
 from typer.testing import CliRunner
 
-from packager import trim
+from packager.book.collection import assemble
 from packager.build import _render, build, load_stories
-from packager.cli import app
-from packager.collection import assemble
+from packager.cli.commands import app
 from packager.model import Resource
-from packager.pdf import Renderer
-from packager.printing import write_pdf
+from packager.pdf import trim
+from packager.pdf.weasy import Renderer
+from packager.pdf.writer import write_pdf
 
 IN = 72.0
 

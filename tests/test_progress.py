@@ -14,7 +14,7 @@ import pytest
 from conftest import copy_samples, write_story
 
 from packager.build import build
-from packager.cli import LARGE
+from packager.cli.commands import LARGE
 
 
 class Recorder:

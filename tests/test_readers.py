@@ -6,9 +6,9 @@ from pathlib import Path
 
 from conftest import write_story
 
-from packager.cleanup import clean
 from packager.model import Severity, Story
-from packager.readers import read_story, title_from_name
+from packager.read import read_story, title_from_name
+from packager.text.cleanup import clean
 
 
 def read(tmp_path: Path, name: str, text: str) -> Story:

@@ -19,10 +19,10 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from packager.build import BuildResult, build, load_book
-from packager.cli import app
-from packager.epub import write_epub
+from packager.cli.commands import app
+from packager.epub.preflight import preflight
+from packager.epub.writer import write_epub
 from packager.model import Severity, TocEntry
-from packager.preflight import preflight
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 NCX_NS = {"n": "http://www.daisy.org/z3986/2005/ncx/"}

@@ -19,9 +19,9 @@ import pytest
 from helpers import assert_epubcheck_clean, words
 
 from packager.build import build
-from packager.cleanup import clean
 from packager.model import Severity, Story
-from packager.readers import read_story
+from packager.read import read_story
+from packager.text.cleanup import clean
 
 PROSE = "The tide went out, and the boats sat down in the mud like tired dogs."
 

@@ -12,7 +12,7 @@ from conftest import write_story
 from helpers import OPF_NS, XHTML_NS, assert_epubcheck_clean
 from typer.testing import CliRunner
 
-from packager.cli import app
+from packager.cli.commands import app
 
 CHANGES = """# 1.2
 

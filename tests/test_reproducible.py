@@ -24,9 +24,9 @@ import pytest
 from conftest import SAMPLES, copy_samples
 from typer.testing import CliRunner
 
+from packager.book.config import MAX_SOURCE_DATE_EPOCH, load_config
 from packager.build import build
-from packager.cli import app
-from packager.config import MAX_SOURCE_DATE_EPOCH, load_config
+from packager.cli.commands import app
 
 SLUG = "lanterns-at-low-tide"
 FAKE_HOST = "packager-repro-host"

@@ -23,7 +23,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from packager.build import BuildResult, build
-from packager.cli import app
+from packager.cli.commands import app
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not present")
 

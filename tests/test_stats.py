@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import write_story
 from typer.testing import CliRunner
 
-from packager.cli import app
+from packager.cli.commands import app
 
 
 def _words(n: int, seed: str) -> str:

@@ -15,12 +15,13 @@ from helpers import XHTML_NS, Epub, assert_epubcheck_clean, source_blocks, words
 from lxml import etree
 from typer.testing import CliRunner
 
-from packager import html, themes
+from packager.book import themes
 from packager.build import build
-from packager.cli import app
+from packager.cli.commands import app
+from packager.epub.preflight import preflight
 from packager.errors import ConfigError
 from packager.model import Severity
-from packager.preflight import preflight
+from packager.text import html
 
 THEMES = ("classic", "modern", "fanzine")
 STORY_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".md", ".txt"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from packager import html
-from packager.typography import smarten, smarten_blocks, smarten_text
+from packager.text import html
+from packager.text.typography import smarten, smarten_blocks, smarten_text
 
 CASES = [
     ('"Hello," she said.', "\u201cHello,\u201d she said."),

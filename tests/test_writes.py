@@ -26,7 +26,7 @@ from helpers import running
 from typer.testing import CliRunner
 
 from packager.build import build
-from packager.cli import app
+from packager.cli.commands import app
 from packager.errors import OutputError
 
 SLUG = "lanterns-at-low-tide"

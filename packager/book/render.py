@@ -1,0 +1,302 @@
+"""The render stage: Collection + theme templates -> Book of XHTML documents.
+
+Each part of the book is rendered twice from the same templates: once as an
+EPUB content document (links between files, the EPUB stylesheets), once as an
+HTML document for the PDF (links within one book, print stylesheets added).
+Pure apart from loading template files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateRuntimeError,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from packager import __version__
+from packager.book.config import display_path
+from packager.book.contributors import join_names
+from packager.book.themes import BUILTIN_TEMPLATES
+from packager.errors import PackagerError, error
+from packager.model import Book, Collection, Part, PlacedStory, Resource
+from packager.text import html
+from packager.text.cleanup import count_words
+
+_FACTS = (
+    ("Rating", "rating"),
+    ("Warnings", "warnings"),
+    ("Fandoms", "fandoms"),
+    ("Relationships", "relationships"),
+    ("Characters", "characters"),
+    ("Tags", "tags"),
+    ("Source", "source_url"),
+)
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The stylesheets of the book, as hrefs inside it, in cascade order."""
+
+    epub: tuple[str, ...]  # theme, then the editor's CSS
+    pdf: tuple[str, ...]  # theme, print, page size, then the editor's CSS
+
+
+class _ContainedLoader(FileSystemLoader):
+    """FileSystemLoader that refuses a template file linking out of its folder.
+
+    An editor's templates/ folder travels with the stories; a file in it that
+    is a symlink to /etc/passwd would otherwise be read and printed.
+    """
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        text, filename, uptodate = super().get_source(environment, template)
+        if not any(
+            Path(filename).resolve().is_relative_to(Path(d).resolve()) for d in self.searchpath
+        ):
+            where = (Path(display_path(Path(filename).parent)) / Path(filename).name).as_posix()
+            raise PackagerError([error("template links outside its folder; refused", where)])
+        return text, filename, uptodate
+
+
+def environment(template_dirs: Sequence[Path]) -> Environment:
+    """Templates render in Jinja's immutable sandbox.
+
+    An editor's own templates (SOURCE/templates/) come with story folders that
+    are shared and downloaded; in the sandbox they can lay out the book but
+    not reach Python (``cycler.__init__.__globals__``) or change its data.
+    """
+    env = ImmutableSandboxedEnvironment(
+        loader=_ContainedLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["join_names"] = join_names
+    return env
+
+
+# A disclaimer of up to this many words is printed on the imprint (copyright)
+# page, as books print their legal notices; a longer one keeps a page of its own.
+SHORT_DISCLAIMER = 60
+
+
+def render_book(
+    collection: Collection,
+    env: Environment,
+    styles: Styles,
+    resources: Sequence[Resource],
+    cover_href: str = "",
+) -> Book:
+    """Render every part of the book from its template, for both outputs."""
+    settings = collection.settings
+    common: dict[str, Any] = {
+        # Fields named *_html are sanitized fragments: Markup so autoescape keeps them.
+        "book": dataclasses.replace(
+            settings,
+            disclaimer_html=Markup(settings.disclaimer_html),
+            dedication_html=Markup(settings.dedication_html),
+            changelog_html=Markup(settings.changelog_html),
+        ),
+        "version": __version__,
+        "words": collection.words,
+        "story_count": len(collection.stories),
+        "cover_href": cover_href,
+        "identifier": shown_identifier(settings.identifier),
+    }
+    # The disclaimer's text (the editor's, or the default notice), measured
+    # once; an editor's own disclaimer page template keeps its page.
+    disclaimer = Markup(_render(env, "disclaimer-text.xhtml", _page(common, "disclaimer")))
+    short = count_words(html.text_of(disclaimer)) <= SHORT_DISCLAIMER
+    on_imprint = short and not _replaced(env, "disclaimer.xhtml")
+    common.update(disclaimer=disclaimer, disclaimer_on_imprint=on_imprint)
+    about = "About the Authors" if len(collection.contributors) > 1 else "About the Author"
+
+    def part(
+        kind: str,
+        pid: str,
+        title: str,
+        matter: str,
+        recto: bool = True,
+        in_epub: bool = True,
+        **extra: Any,
+    ) -> Part:
+        def page(flavor: str) -> str:
+            link: Callable[[str, str], str] = _epub_link if flavor == "epub" else _pdf_link
+            listed = kind in ("contents", "contributors")  # the others need no list
+            stories = [_story_view(s, link) for s in collection.stories] if listed else []
+            context = {
+                **_page(common, kind, title, matter),
+                **extra,
+                "stylesheets": styles.epub if flavor == "epub" else styles.pdf,
+                "stories": stories if kind == "contents" else [],
+                "back": _back_entries(collection, about, link) if kind == "contents" else [],
+                "contributors": _contributors(collection, stories)
+                if kind == "contributors"
+                else [],
+            }
+            if "placed" in extra:
+                context["story"] = _story_view(extra["placed"], link)
+            return _render(env, f"{kind}.xhtml", context)
+
+        author = join_names(extra["placed"].story.meta.authors) if "placed" in extra else ""
+        return Part(
+            id=pid,
+            href=f"{pid}.xhtml",
+            kind=kind,
+            title=title,
+            xhtml=page("epub") if in_epub else "",
+            print_html=html.breakable(page("pdf")),
+            matter=matter,
+            recto=recto,
+            author=author,
+            in_epub=in_epub,
+        )
+
+    # The order of a printed book: half-title (i), title (iii), imprint on its
+    # back (iv), dedication, disclaimer, contents, the stories, back matter.
+    parts: list[Part] = []
+    if cover_href:
+        parts.append(part("cover", "cover", "Cover", "front"))
+    # E-books skip the half-title (Standard Ebooks, Vellum's EPUBs): it is a
+    # print convention, a page to protect the title page.
+    parts.append(part("halftitle", "halftitle", settings.title, "front", in_epub=False))
+    parts.append(part("title", "titlepage", settings.title, "front"))
+    parts.append(part("imprint", "imprint", "Copyright", "front", recto=False))
+    if settings.dedication_html:
+        parts.append(part("dedication", "dedication", "Dedication", "front"))
+    if not on_imprint:
+        parts.append(part("disclaimer", "disclaimer", "Disclaimer", "front", recto=False))
+    parts.append(part("contents", "contents", "Contents", "front"))
+    for placed in collection.stories:
+        parts.append(part("story", placed.id, placed.story.meta.title, "body", placed=placed))
+    if collection.contributors:
+        parts.append(part("contributors", "contributors", about, "back"))
+    if settings.changelog_html:
+        parts.append(part("whatsnew", "whatsnew", WHATS_NEW, "back"))
+    parts.append(part("colophon", "colophon", "Colophon", "back"))
+    return Book(
+        settings=settings,
+        parts=tuple(parts),
+        resources=tuple(resources),
+        toc=collection.toc,
+        pdf_css=styles.pdf,
+        cover_href=cover_href,
+        words=collection.words,
+        story_count=len(collection.stories),
+    )
+
+
+def _page(
+    common: dict[str, Any], kind: str, title: str = "", matter: str = "front"
+) -> dict[str, Any]:
+    return {**common, "title": title, "kind": kind, "matter": matter}
+
+
+def _render(env: Environment, name: str, context: dict[str, Any]) -> str:
+    template = env.get_template(name)
+    try:
+        return template.render(context)
+    except TemplateRuntimeError as exc:  # e.g. the sandbox refused an attribute
+        where = display_path(Path(template.filename or template.name or name))
+        raise PackagerError([error(f"template: {exc}", where)]) from None
+
+
+def _replaced(env: Environment, name: str) -> bool:
+    """Whether the editor or the theme gives its own template of this name."""
+    found = env.get_template(name).filename
+    return found is not None and Path(found).resolve().parent != BUILTIN_TEMPLATES
+
+
+def shown_identifier(identifier: str) -> str:
+    """The identifier as a copyright page prints it: 'ISBN 978-...' for an ISBN URN."""
+    for prefix in ("urn:isbn:", "isbn:"):
+        if identifier.lower().startswith(prefix):
+            return "ISBN " + identifier[len(prefix) :]
+    return identifier
+
+
+def _back_entries(
+    collection: Collection, about: str, link: Callable[[str, str], str]
+) -> list[dict[str, str]]:
+    """Contents lines after the stories: the contributors and What's New pages, if any."""
+    entries = []
+    if collection.contributors:
+        entries.append(
+            {"id": "contributors", "title": about, "link": link("contributors.xhtml", "")}
+        )
+    if collection.settings.changelog_html:
+        entries.append({"id": "whatsnew", "title": WHATS_NEW, "link": link("whatsnew.xhtml", "")})
+    return entries
+
+
+WHATS_NEW = "What\u2019s New"
+
+
+def _contributors(
+    collection: Collection, stories: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    by_id = {s["id"]: s for s in stories}
+    return [
+        {
+            "name": c.name,
+            "bio": Markup(c.bio_html),
+            "stories": [by_id[sid] for sid in c.stories],
+        }
+        for c in collection.contributors
+    ]
+
+
+def _epub_link(href: str, anchor: str = "") -> str:
+    return f"{href}#{anchor}" if anchor else href
+
+
+def _pdf_link(href: str, anchor: str = "") -> str:
+    # One PDF is one document: every target is an anchor; a file's anchor is its id.
+    return "#" + (anchor or href.removesuffix(".xhtml"))
+
+
+def _story_view(placed: PlacedStory, link: Callable[[str, str], str]) -> dict[str, Any]:
+    story, meta = placed.story, placed.story.meta
+    facts = []
+    for label, name in _FACTS:
+        value = getattr(meta, name)
+        if isinstance(value, tuple):
+            value = ", ".join(value)
+        if value:
+            facts.append((label, value))
+    facts.append(("Words", f"{story.words:,}"))
+    return {
+        "id": placed.id,
+        "link": link(placed.href, placed.id),
+        "language": meta.language,
+        "disclaimer": Markup(meta.disclaimer_html),
+        "title": meta.title,
+        "authors": meta.authors,
+        "facts": facts,
+        "summary": Markup(meta.summary_html),
+        "notes": Markup(meta.notes_html),
+        "end_notes": Markup(meta.end_notes_html),
+        "chapters": [
+            {
+                "id": cid,
+                "title": c.title,
+                # The first paragraph carries the opener's initial and lead-in.
+                "html": Markup(html.mark_initial(c.html) if i == 0 else c.html),
+                "notes": Markup(c.notes_html),
+                "end_notes": Markup(c.end_notes_html),
+            }
+            for i, (c, cid) in enumerate(zip(story.chapters, placed.chapter_ids, strict=True))
+        ],
+    }

@@ -1,0 +1,268 @@
+"""Render one part of the book to PDF with WeasyPrint: the only module that imports it.
+
+A part is one HTML document (a story, the contents, the title page). Stories
+are rendered without folios, so that a rendered story does not depend on the
+page it will start on: it can be laid out in any process, in any order, and
+reused from the cache when it has not changed. packager.pdfbook joins the
+parts and writes the folios with the real numbers.
+
+WeasyPrint may only read the book's own resources: the URL fetcher serves
+files from Book.resources (collected from SOURCE and the theme) and refuses
+everything else, so no network request and no other local file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import weasyprint
+import weasyprint.pdf.fonts
+from weasyprint import CSS, HTML, Document
+from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from packager.model import Resource
+from packager.pdf import textstream
+
+# Resources are addressed under a host that can never resolve (RFC 2606).
+BASE_URL = "https://book.invalid/"
+PX = 0.75  # CSS pixels to PDF points
+
+
+def _empty_margin_boxes(edge: str) -> CSS:
+    """A stylesheet that empties every margin box along the top or bottom edge."""
+    boxes = ("left-corner", "left", "center", "right", "right-corner")
+    rules = " ".join(f"@{edge}-{box} {{ content: none !important }}" for box in boxes)
+    return CSS(string=f"@page {{ {rules} }}")
+
+
+# Stories are drawn without folios: the contract with themes is that folios
+# live in the bottom margin boxes and running heads in the top ones.
+_NO_FOLIOS = _empty_margin_boxes("bottom")
+_NO_HEADS = _empty_margin_boxes("top")
+# The first page is a left-hand one (CSS Paged Media 3, 4.1: the root's
+# break-before decides; WeasyPrint's layout.initialize_page_maker reads it).
+_LEFT_FIRST = CSS(string="html { break-before: left }")
+
+# WeasyPrint's notes about the machine rather than the book: without the system
+# HarfBuzz-Subset library it would subset fonts with fontTools (not used here:
+# fonts are subset once for the whole book), and a link that points into
+# another part is resolved when the parts are joined.
+_NOT_PROBLEMS = ("Using fontTools instead of HarfBuzz-Subset", "No anchor #")
+_NOT_IN_BOOK = "is not part of the book"
+
+VERSION = weasyprint.__version__
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    level: int
+    label: str
+    page: int  # 0-based, within the part
+    x: float  # PDF points from the bottom-left corner
+    y: float
+
+
+@dataclass(frozen=True)
+class Anchor:
+    name: str
+    page: int
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Link:
+    page: int
+    rect: tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points
+    anchor: str
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    """A part laid out and written as a PDF of its own, with what joining it needs."""
+
+    pdf: bytes
+    pages: int
+    bookmarks: tuple[Bookmark, ...] = ()
+    anchors: tuple[Anchor, ...] = ()
+    links: tuple[Link, ...] = ()  # internal links, to be resolved across parts
+    messages: tuple[str, ...] = ()
+    starts: tuple[int, ...] = ()  # per page: where it begins in the part's text (pagelist)
+
+
+class BookFetcher(URLFetcher):  # type: ignore[misc]
+    """Serve the book's resources from memory; refuse every other URL."""
+
+    def __init__(self, resources: Sequence[Resource]) -> None:
+        super().__init__(allowed_protocols=())
+        self._files = {BASE_URL + r.href: r for r in resources}
+        self._origins: dict[str, str] | None = None
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        resource = self._files.get(url.split("#", 1)[0])
+        if resource is None:
+            self.refused.append(url)
+            raise ValueError(f"{_shown(url)} {_NOT_IN_BOOK}")
+        return URLFetcherResponse(url, resource.data, {"Content-Type": resource.media_type})
+
+    def refusal(self, url: str) -> str:
+        """The warning for a refused address, naming the stylesheet that asked for it."""
+        if self._origins is None:
+            self._origins = self._find_origins()
+        origin = self._origins.get(url.split("#", 1)[0])
+        return f"refused to load {_shown(url)}" + (f" (from {origin})" if origin else "")
+
+    def _find_origins(self) -> dict[str, str]:
+        """Every address the book's stylesheets name, resolved as WeasyPrint resolves it."""
+        from packager.book.stylesheets import references  # only needed when something is refused
+
+        origins: dict[str, str] = {}
+        for href, resource in self._files.items():
+            if resource.media_type == "text/css":
+                css = resource.data.decode("utf-8", "replace")
+                for address, line in references(css):
+                    target = urljoin(href, address.strip()).split("#", 1)[0]
+                    origins.setdefault(target, f"{resource.href}, line {line}")
+        return origins
+
+
+def _shown(url: str) -> str:
+    return "a data: URL" if url.lower().startswith("data:") else url
+
+
+class Renderer:
+    """Lays out parts of one book; one per process (fonts are loaded once)."""
+
+    def __init__(self, resources: Sequence[Resource], variant: str | None = None) -> None:
+        self.fetcher = BookFetcher(resources)
+        self.fonts = FontConfiguration()
+        self.variant = variant  # e.g. "pdf/ua-1": WeasyPrint tags the part's structure
+
+    def render(
+        self,
+        html: str,
+        href: str,
+        *,
+        first_number: int | None = None,
+        folios: bool = True,
+        heads: bool = True,
+        left: bool = False,
+    ) -> RenderedPart:
+        """Lay out and write one part. ``first_number`` sets its first folio.
+
+        ``left``: the part starts on a left-hand page (else on a right-hand one).
+        """
+        sheets = []
+        if first_number is not None:
+            sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_number} }}"))
+        if not folios:
+            sheets.append(_NO_FOLIOS)
+        if not heads:
+            sheets.append(_NO_HEADS)
+        if left:
+            sheets.append(_LEFT_FIRST)
+        refused_before = len(self.fetcher.refused)
+        with _messages() as messages, _full_fonts():
+            document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
+            rendered = document.render(font_config=self.fonts, stylesheets=sheets)
+            data = rendered.write_pdf(pdf_variant=self.variant)
+        starts = textstream.align(
+            textstream.stream_text(document.etree_element), _page_texts(rendered)
+        )
+        # WeasyPrint logs each refusal too ("Failed to load image at ..."): once is enough.
+        kept = [m for m in messages if _NOT_IN_BOOK not in m]
+        asked = dict.fromkeys(self.fetcher.refused[refused_before:])
+        refused = [self.fetcher.refusal(url) for url in asked]
+        return _describe(rendered, data, tuple(dict.fromkeys([*kept, *refused])), starts)
+
+
+def _describe(
+    document: Document, data: bytes, messages: tuple[str, ...], starts: tuple[int, ...]
+) -> RenderedPart:
+    bookmarks: list[Bookmark] = []
+    anchors: list[Anchor] = []
+    links: list[Link] = []
+    for number, page in enumerate(document.pages):
+        height = page.height * PX
+        for level, label, (x, y), _ in page.bookmarks:
+            bookmarks.append(Bookmark(level, label, number, x * PX, height - y * PX))
+        for name, (x, y, *_) in page.anchors.items():
+            anchors.append(Anchor(name, number, x * PX, height - y * PX))
+        for kind, target, (x, y, w, h), _ in page.links:
+            if kind == "internal":
+                rect = (x * PX, height - (y + h) * PX, (x + w) * PX, height - y * PX)
+                links.append(Link(number, rect, target))
+    return RenderedPart(
+        data, len(document.pages), tuple(bookmarks), tuple(anchors), tuple(links), messages, starts
+    )
+
+
+@contextmanager
+def _full_fonts() -> Iterator[None]:
+    """Embed whole font programs, listing only the glyphs used.
+
+    Subsetting each part's fonts separately is most of the cost of writing it
+    (fontTools, when the system has no HarfBuzz-Subset) and would embed one
+    subset per part; pdfbook subsets each font once, for the whole book.
+    """
+    font_class = weasyprint.pdf.fonts.Font
+    saved = font_class.subset
+    font_class.subset = lambda self, to_unicode, hinting: None
+    try:
+        yield
+    finally:
+        font_class.subset = saved
+
+
+@contextmanager
+def _messages() -> Iterator[list[str]]:
+    """Collect WeasyPrint's warnings and errors instead of letting them print."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            text = record.getMessage()
+            if not text.startswith(_NOT_PROBLEMS):
+                messages.append(text)
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collect(level=logging.WARNING)
+    saved = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = saved
+
+
+def _page_texts(document: Document) -> list[list[str]]:
+    """The text of each page's text boxes in layout order, without margin boxes and
+    generated content (``::before``, ``::marker``...): the document's own text.
+
+    Reads ``Page._page_box``, the laid-out box tree, which WeasyPrint 70 keeps
+    on each page but does not document.
+    """
+    pages = []
+    for page in document.pages:
+        texts: list[str] = []
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.MarginBox):
+                continue
+            if isinstance(box, boxes.TextBox):
+                if "::" not in (box.element_tag or ""):
+                    texts.append(box.text)
+            elif isinstance(box, boxes.ParentBox):
+                stack.extend(reversed(box.children))
+        pages.append(texts)
+    return pages

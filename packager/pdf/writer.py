@@ -1,0 +1,413 @@
+"""The PDF of a book: stories laid out in parallel (or taken from the cache), then joined.
+
+    stories ──pmap(render, no folios)──▶ story PDFs ──┐      (cached by content)
+    front matter, back matter, blank page ─render────┤      (numbers known: in order)
+    calibration (the theme's folios) ─render──────────┤
+                                                       └─join.assemble─▶ book PDF
+
+A story's page count depends only on the side it starts on, and every story
+starts on a right-hand page, so once all stories are laid out their first
+page numbers follow in order; the contents page is laid out last, with them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from packager import __version__
+from packager.epub.pagelist import PageStart
+from packager.errors import warning
+from packager.model import Book, Diagnostic, Part, Resource
+from packager.parallel import pmap
+from packager.pdf import cache, join, weasy
+from packager.pdf.cache import Cache
+from packager.pdf.weasy import RenderedPart, Renderer
+from packager.progress import Progress, Silent
+
+_TARGET = re.compile(r'data-target="([^"]+)"')
+_IMAGE = re.compile(r'src="(images/[^"]+)"')
+
+
+@dataclass(frozen=True)
+class PdfOutput:
+    data: bytes
+    pages: int
+    story_pages: dict[str, int]  # story id -> printed number of its first page
+    diagnostics: tuple[Diagnostic, ...]
+    laid_out: tuple[str, ...] = ()  # the stories laid out this time (the others were cached)
+    page_starts: tuple[PageStart, ...] = ()  # every page: its label, part and first character
+
+
+# What a cache entry holds; entries written before page starts were kept have another key.
+_CACHE_FORMAT = "part+starts"
+
+VARIANTS = ("pdf/ua-1",)  # WeasyPrint's variants that survive the join (tags are merged)
+
+
+def write_pdf(
+    book: Book,
+    *,
+    jobs: int = 1,
+    store: Cache | None = None,
+    progress: Progress | None = None,
+    variant: str | None = None,
+) -> PdfOutput:
+    """The book as one PDF; stories laid out on ``jobs`` processes, reused from ``store``.
+
+    ``variant`` "pdf/ua-1" makes a tagged, accessible PDF: each part is tagged by
+    WeasyPrint and pdfbook joins their structure trees into the book's.
+    """
+    progress = progress or Silent()
+    renderer = Renderer(book.resources, variant)
+    known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if _is_font(r.href)}
+    programs: dict[str, bytes] = dict(known)
+    problems: list[Diagnostic] = []
+    reported: set[str] = set()  # each message once per book, not once per part
+    screen = book.settings.pdf == "screen"
+    stories = [p for p in book.parts if p.kind == "story"]
+    progress.stage("pdf", len(stories))
+    laid_out, fresh = _all_stories(book, stories, jobs, store, known, programs, progress, variant)
+
+    def render(
+        html: str,
+        href: str,
+        first_number: int | None = None,
+        heads: bool = True,
+        left: bool = False,
+    ) -> RenderedPart:
+        """A part laid out here, in order (its numbers are known), or taken from the cache."""
+        how = f"in order, first={first_number}, heads={heads}, {_side(left)}, {book.settings.pdf}"
+        how += f", variant={variant}" if variant else ""
+        name = _part_key(book, html, how)
+        found = _from_cache(store, name, programs) if store else None
+        if found is not None:
+            return found
+        part = renderer.render(html, href, first_number=first_number, heads=heads, left=left)
+        detached, used = join.detach_fonts(part.pdf)
+        programs.update(used)
+        done = dataclasses.replace(part, pdf=detached)
+        if store is not None:
+            _to_cache(store, name, done, tuple(sorted(used)), programs)
+        return done
+
+    links = "".join(f'<link rel="stylesheet" href="{h}"/>' for h in book.pdf_css)
+    lang = f' lang="{book.settings.language}"' if variant else ""  # PDF/UA: every part has one
+    blank = render(
+        f"<html{lang}><head>{links}</head><body class='blank'></body></html>", "blank.html"
+    )
+
+    def sequence(parts: Sequence[Part], front: bool, starts: dict[str, int]) -> list[join.Piece]:
+        pieces: list[join.Piece] = []
+        number = 1
+        for part in parts:
+            if part.recto and number % 2 == 0 and not screen:
+                pieces.append(join.Piece(blank, front=front))
+                number += 1
+            starts[part.id] = number
+            left = number % 2 == 0  # laid out as a left-hand page: margins, running heads
+            if part.kind == "story":
+                rendered = laid_out.get((part.id, left))
+                if rendered is None:  # a side _all_stories did not foresee: lay it out now
+                    progress.more(1)
+                    more, again = _stories(
+                        book, [(part, left)], 1, store, known, programs, progress
+                    )
+                    rendered = more[part.id, left]
+                    fresh.extend(again)
+                pieces.append(join.Piece(rendered, part.id, folio=number, front=front))
+            else:
+                html = part.print_html
+                if part.kind == "contents":
+                    html = _fill_contents(html, story_starts)
+                rendered = render(html, part.href, first_number=number, left=left)
+                pieces.append(join.Piece(rendered, part.id, front=front))
+            problems.extend(_problems(part, rendered, reported))
+            number += rendered.pages
+        if front and number % 2 == 0 and not screen:
+            pieces.append(join.Piece(blank, front=True))  # the first story opens on a right page
+        return pieces
+
+    story_starts: dict[str, int] = {}
+    printed = [p for p in book.parts if p.in_pdf]
+    body = sequence([p for p in printed if p.matter != "front"], False, story_starts)
+    front = sequence([p for p in printed if p.matter == "front"], True, {})
+    folios = _calibrate(render, links, book.settings.language)
+    bleed = 0.0 if screen else book.settings.bleed
+    data = join.assemble(
+        [*front, *body],
+        programs,
+        folios,
+        _metadata(book),
+        bleed=bleed,
+        tagged=variant is not None,
+    )
+    pages = sum(piece.part.pages for piece in [*front, *body])
+    if store is not None:
+        problems.extend(store.diagnostics)
+    numbers = {k: v for k, v in story_starts.items() if k.startswith("story-")}
+    return PdfOutput(
+        data,
+        pages,
+        numbers,
+        tuple(problems),
+        tuple(dict.fromkeys(fresh)),
+        _page_starts(front, body),
+    )
+
+
+def _page_starts(front: Sequence[join.Piece], body: Sequence[join.Piece]) -> tuple[PageStart, ...]:
+    """Each page's label (as pdfbook labels it: roman front matter, then 1, 2...) and start."""
+    roman = sum(piece.part.pages for piece in front)
+    found: list[PageStart] = []
+    for piece in [*front, *body]:
+        starts = piece.part.starts
+        for page in range(piece.part.pages):
+            label = join.page_label(len(found), roman)
+            offset = starts[page] if page < len(starts) else 0
+            found.append(PageStart(label, piece.id or None, offset))
+    return tuple(found)
+
+
+def _side(left: bool) -> str:
+    return "left" if left else "right"
+
+
+# -- stories, in worker processes ----------------------------------------------------
+
+_worker: Renderer | None = None
+_known: frozenset[str] = frozenset()
+_sent: set[str] = set()
+
+
+def _start_worker(
+    resources: tuple[Resource, ...], known: frozenset[str], variant: str | None = None
+) -> None:
+    global _worker, _known, _sent
+    _worker = Renderer(resources, variant)
+    _known = known
+    _sent = set()
+
+
+_Laid = tuple[RenderedPart, tuple[str, ...], dict[str, bytes]]
+
+
+def _render_story(task: tuple[str, str, bool]) -> _Laid:
+    """Lay out one story without folios: the part, its fonts' hashes, fonts not sent yet."""
+    assert _worker is not None
+    html, href, left = task
+    part = _worker.render(html, href, folios=False, left=left)
+    detached, programs = join.detach_fonts(part.pdf)
+    new = {sha: data for sha, data in programs.items() if sha not in _known and sha not in _sent}
+    _sent.update(new)
+    return dataclasses.replace(part, pdf=detached), tuple(sorted(programs)), new
+
+
+_Side = tuple[str, bool]  # a story's id, and whether it starts on a left-hand page
+
+
+def _all_stories(
+    book: Book,
+    stories: Sequence[Part],
+    jobs: int,
+    store: Cache | None,
+    known: Mapping[str, bytes],
+    programs: dict[str, bytes],
+    progress: Progress,
+    variant: str | None = None,
+) -> tuple[dict[_Side, RenderedPart], list[str]]:
+    """Every story laid out on the side it starts on.
+
+    In print every story starts on a right-hand page. On screen there are no
+    blank pages, so a story starts on the side the pages before it leave:
+    all are laid out as right-hand starts first, then those that fall on a
+    left-hand page again (their running heads and margins differ), until
+    the sides agree with the page counts.
+    """
+    laid: dict[_Side, RenderedPart] = {}
+    fresh: list[str] = []
+    wanted = [(p, False) for p in stories]
+    while wanted:
+        done, again = _stories(book, wanted, jobs, store, known, programs, progress, variant)
+        laid.update(done)
+        fresh += again
+        if book.settings.pdf != "screen":
+            break
+        wanted, number = [], 1
+        for part in stories:
+            left = number % 2 == 0
+            found = laid.get((part.id, left))
+            if found is None:
+                wanted.append((part, left))
+                progress.more(1)
+                found = laid[part.id, not left]  # the same text: most likely as many pages
+            number += found.pages
+    return laid, fresh
+
+
+def _stories(
+    book: Book,
+    wanted: Sequence[tuple[Part, bool]],
+    jobs: int,
+    store: Cache | None,
+    known: Mapping[str, bytes],
+    programs: dict[str, bytes],
+    progress: Progress,
+    variant: str | None = None,
+) -> tuple[dict[_Side, RenderedPart], tuple[str, ...]]:
+    """The stories laid out on the given sides, in worker processes or from ``store``."""
+    mode = book.settings.pdf + (f", variant={variant}" if variant else "")
+    keys = {
+        (p.id, left): _part_key(book, p.print_html, f"story, no folios, {_side(left)}, {mode}")
+        for p, left in wanted
+    }
+    done: dict[_Side, RenderedPart] = {}
+    for part, left in wanted:
+        found = _from_cache(store, keys[part.id, left], programs) if store else None
+        if found is not None:
+            done[part.id, left] = found
+    progress.advance(len(done))
+    todo = [(p, left) for p, left in wanted if (p.id, left) not in done]
+    results = pmap(
+        _render_story,
+        [(p.print_html, p.href, left) for p, left in todo],
+        jobs,
+        initializer=_start_worker,
+        initargs=(tuple(book.resources), frozenset(known), variant),
+        done=progress.advance,
+    )
+    for (part, left), (rendered, used, fonts) in zip(todo, results, strict=True):
+        programs.update(fonts)
+        done[part.id, left] = rendered
+        if store is not None:
+            _to_cache(store, keys[part.id, left], rendered, used, programs)
+    return done, tuple(p.id for p, _ in todo)
+
+
+def _part_key(book: Book, html: str, how: str) -> str:
+    """What a part's layout depends on: its HTML, the print stylesheets, fonts and images."""
+    inputs: list[bytes | str] = [__version__, _CACHE_FORMAT, weasy.VERSION, how, html]
+    images = set(_IMAGE.findall(html))
+    for resource in book.resources:
+        if resource.href.startswith("css/") or _is_font(resource.href) or resource.href in images:
+            inputs += [resource.href, resource.data]
+    return cache.key(*inputs)
+
+
+def _from_cache(store: Cache, name: str, programs: dict[str, bytes]) -> RenderedPart | None:
+    found = store.get_part(name)
+    if found is None:
+        return None
+    meta, data = found
+    try:
+        fonts = [str(s) for s in meta["fonts"]]
+        for sha in fonts:
+            if sha not in programs:
+                program = store.get_font(sha)
+                if program is None:
+                    return None
+                programs[sha] = program
+        return RenderedPart(
+            data,
+            int(meta["pages"]),
+            tuple(weasy.Bookmark(*b) for b in meta["bookmarks"]),
+            tuple(weasy.Anchor(*a) for a in meta["anchors"]),
+            tuple(weasy.Link(n, (r[0], r[1], r[2], r[3]), a) for n, r, a in meta["links"]),
+            tuple(str(m) for m in meta["messages"]),
+            tuple(int(n) for n in meta["starts"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        store.diagnostics.append(warning("cache entry is damaged; ignored and rebuilt", name))
+        return None
+
+
+def _to_cache(
+    store: Cache,
+    name: str,
+    part: RenderedPart,
+    used: Sequence[str],
+    programs: Mapping[str, bytes],
+) -> None:
+    for sha in used:
+        store.put_font(sha, programs[sha])
+    meta = {
+        "pages": part.pages,
+        "fonts": list(used),
+        "bookmarks": [dataclasses.astuple(b) for b in part.bookmarks],
+        "anchors": [dataclasses.astuple(a) for a in part.anchors],
+        "links": [[link.page, list(link.rect), link.anchor] for link in part.links],
+        "messages": list(part.messages),
+        "starts": list(part.starts),
+    }
+    store.put_part(name, meta, part.pdf)
+
+
+# -- the rest of the book, in order ---------------------------------------------------
+
+
+def _calibrate(render: Callable[..., RenderedPart], links: str, language: str) -> join.FolioStyle:
+    """Render three pages twice (numbered 1 and 1234567890) to learn the theme's folios.
+
+    A one-page render starting on a left-hand page gives the folio of a
+    story that opens on the left (on screen, where there are no blanks).
+    """
+
+    def html(count: int) -> str:
+        pages = "".join(
+            '<p style="break-after: page">&#160;</p>' if i < count - 1 else "<p>&#160;</p>"
+            for i in range(count)
+        )
+        return (
+            f'<html lang="{language}"><head>{links}</head>'
+            f'<body class="bodymatter story"><section class="story">{pages}</section></body></html>'
+        )
+
+    def both(count: int, left: bool) -> tuple[bytes, bytes]:
+        pages = html(count)
+        numbers = (1, join.LONG_NUMBER)
+        short, long = (
+            render(pages, "calibration.html", first_number=n, heads=False, left=left)
+            for n in numbers
+        )
+        return short.pdf, long.pdf
+
+    return join.calibrate(*both(3, False), *both(1, True))
+
+
+def _fill_contents(html: str, starts: Mapping[str, int]) -> str:
+    """Give each contents entry the printed number of the page its story starts on."""
+
+    def number(match: re.Match[str]) -> str:
+        page = starts.get(match.group(1))
+        return match.group(0) + (f' data-page="{page}"' if page else "")
+
+    return _TARGET.sub(number, html)
+
+
+def _problems(part: Part, rendered: RenderedPart, seen: set[str]) -> list[Diagnostic]:
+    """The part's messages not reported yet: every part reads the same stylesheets."""
+    where = f" ({part.title})" if part.kind == "story" else ""
+    new = [m for m in rendered.messages if m not in seen]
+    seen.update(new)
+    return [warning(f"PDF{where}: {m}") for m in new]
+
+
+def _metadata(book: Book) -> join.Metadata:
+    settings = book.settings
+    moment = dt.datetime.strptime(settings.modified, "%Y-%m-%dT%H:%M:%SZ")
+    return join.Metadata(
+        title=settings.title,
+        authors=settings.editors,
+        description=settings.description,
+        language=settings.language,
+        date=moment.strftime("D:%Y%m%d%H%M%SZ"),
+        producer=f"packager {__version__} (WeasyPrint {weasy.VERSION})",
+    )
+
+
+def _is_font(href: str) -> bool:
+    return href.startswith("fonts/")

@@ -1,0 +1,91 @@
+"""Local images that stories refer to: kept when inside the source folder."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from packager.errors import warning
+from packager.model import Chapter, Diagnostic, Image
+from packager.text import html
+
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+}
+
+# The sanitizer empties data: addresses, and Word pictures arrive with none.
+_EMBEDDED = (
+    "an embedded image (a data: URL or a picture inside the file) is not a file "
+    "in the source folder; left out"
+)
+
+
+def outside(path: Path, root: Path) -> str | None:
+    """Why ``path`` may not go into the book (it lies outside ``root``), or None.
+
+    The path is resolved first, so a symlink that leads out of the folder is
+    caught as well as a ``../`` path; the two get different reasons because
+    the editor fixes them differently.
+    """
+    real_root = root.resolve()
+    if path.resolve().is_relative_to(real_root):
+        return None
+    plain = Path(os.path.normpath(path.absolute()))
+    if plain.is_relative_to(real_root) or plain.is_relative_to(os.path.normpath(root.absolute())):
+        return "links outside the source folder"
+    return "is outside the source folder"
+
+
+def _book_href(target: Path, root: Path) -> str:
+    """Where an image of the source folder goes inside the book: one name per file."""
+    rel = target.relative_to(root).as_posix()
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", target.stem).strip("-") or "image"
+    digest = hashlib.sha1(rel.encode()).hexdigest()[:8]
+    return f"images/{stem}-{digest}{target.suffix.lower()}"
+
+
+def resolve_images(
+    chapters: tuple[Chapter, ...], story: Path, root: Path, file: str
+) -> tuple[tuple[Chapter, ...], tuple[Image, ...], tuple[Diagnostic, ...]]:
+    """Point each ``<img>`` at its copy inside the book, or replace it by its alt text."""
+    images: dict[str, Image] = {}
+    problems: list[Diagnostic] = []
+    real_root = root.resolve()
+
+    def resolve(src: str) -> str | None:
+        if not src.strip() or src.lstrip().lower().startswith("data:"):
+            problems.append(warning(_EMBEDDED, file))
+            return None
+        if urlsplit(src).scheme or src.startswith("//"):
+            problems.append(warning(f"image '{src}' is not a local file; left out", file))
+            return None
+        path = story.parent / unquote(src.split("#")[0])
+        reason = outside(path, root)
+        if reason is not None:
+            problems.append(warning(f"image '{src}' {reason}; left out", file))
+            return None
+        target = path.resolve()
+        media_type = MEDIA_TYPES.get(target.suffix.lower())
+        if media_type is None:
+            kinds = ", ".join(sorted(MEDIA_TYPES))
+            problems.append(warning(f"image '{src}' is not one of {kinds}; left out", file))
+            return None
+        if not target.is_file():
+            problems.append(warning(f"image '{src}' does not exist; left out", file))
+            return None
+        href = _book_href(target, real_root)
+        images.setdefault(href, Image(target, href, media_type))
+        return href
+
+    fixed = tuple(
+        dataclasses.replace(c, html=html.map_images(c.html, resolve)) if "<img" in c.html else c
+        for c in chapters
+    )
+    return fixed, tuple(images.values()), tuple(problems)

@@ -1,0 +1,186 @@
+"""Story files to Story objects: one reader per format, chosen by extension."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from packager.errors import StoryError, error, warning
+from packager.model import Change, Chapter, Diagnostic, Severity, Story, StoryMeta
+from packager.read import markdown, txt
+from packager.read.body import Body
+from packager.read.docx import read_docx
+from packager.read.frontmatter import FrontMatter, split_front_matter
+from packager.read.images import resolve_images
+from packager.read.meta import apply, meta_updates
+from packager.read.paragraphs import inline
+from packager.read.source import MAX_STORY_BYTES, SourceText, decode
+from packager.read.webpage import read_html
+from packager.text import html, hygiene
+from packager.text.languages import language_tag
+
+FORMATS = {
+    ".md": "Markdown",
+    ".markdown": "Markdown",
+    ".txt": "plain text",
+    ".html": "HTML",
+    ".htm": "HTML",
+    ".docx": "Word",
+}
+_HTML = (".html", ".htm")
+# Files that often sit beside stories but are not stories.
+NOT_STORIES = frozenset({"readme", "license", "licence", "changelog", "contributing"})
+
+
+def is_story_file(path: Path) -> bool:
+    return (
+        path.suffix.lower() in FORMATS
+        and path.stem.lower() not in NOT_STORIES
+        and not path.name.startswith((".", "_"))
+    )
+
+
+def read_story(path: Path, root: Path, file: str) -> Story:
+    """Read one story file; raise StoryError listing every problem with file:line."""
+    try:
+        return _read_story(path, root, file)
+    except html.TooDeep as exc:
+        raise StoryError([error(str(exc), file, exc.line)]) from None
+
+
+def _read_story(path: Path, root: Path, file: str) -> Story:
+    try:
+        if path.stat().st_size > MAX_STORY_BYTES:  # refused before it is read
+            raise StoryError([error(f"file is larger than {MAX_STORY_BYTES // 2**20} MiB", file)])
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StoryError([f"{file}: cannot read ({exc.strerror})"]) from None
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        source = SourceText("", "docx", (), ())
+        front = FrontMatter()
+    else:
+        source = decode(data, file)
+        front = split_front_matter(source.text, file) if suffix not in _HTML else FrontMatter()
+    updates, problems = meta_updates(front.fields, file, front.lines)
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise StoryError(problems)
+    meta = apply(StoryMeta(), updates)
+    changes: list[Change] = list(source.changes)
+    found: list[Diagnostic] = []
+    if suffix in (".txt", ".docx", *_HTML):
+        if suffix == ".txt":
+            body = txt.read_body(front.body, file, front.body_line, meta.title)
+        elif suffix == ".docx":
+            body = read_docx(data, file, meta.title)
+        else:
+            body = read_html(source.text, file, meta.title)
+        detected, chapters = body.title, body.chapters
+        meta = _with_detected(meta, body)
+        changes.extend(body.changes)
+        found.extend(body.diagnostics)
+    else:
+        md = markdown.MarkdownBody(front.body, file, front.body_line, meta.title)
+        detected, chapters = md.title, md.chapters
+        changes.extend(md.changes)
+        found.extend(md.diagnostics)
+    if not meta.title:
+        title = detected or title_from_name(path)
+        if not detected and title == UNTITLED:
+            found.append(
+                warning(
+                    f"no title found; called '{UNTITLED}' (set one in the file or "
+                    f'with [stories."{path.name}"] in collection.toml)',
+                    file,
+                )
+            )
+        meta = apply(meta, {"title": title})
+    too_long = [(c.line, n) for c in chapters if (n := html.longest_word(c.html))]
+    if too_long:
+        raise StoryError(
+            [
+                error(f"a 'word' of {n:,} characters with no space; the limit is "
+                      f"{html.MAX_WORD:,} (is it data pasted as text?)", file, line)
+                for line, n in too_long
+            ]
+        )  # fmt: skip
+    meta, chapters, tidied = _tidy_labels(meta, chapters, file)
+    found.extend(tidied)
+    chapters, images, image_problems = resolve_images(chapters, path, root, file)
+    return Story(
+        path=path,
+        name=path.name,
+        meta=meta,
+        chapters=chapters,
+        encoding=source.encoding,
+        images=images,
+        changes=tuple(changes),
+        diagnostics=(*source.diagnostics, *problems, *found, *image_problems),
+    )
+
+
+def _tidy_labels(
+    meta: StoryMeta, chapters: Sequence[Chapter], file: str
+) -> tuple[StoryMeta, tuple[Chapter, ...], list[Diagnostic]]:
+    """Titles and names as the contents and bookmarks show them (see packager.hygiene)."""
+    found: list[Diagnostic] = []
+    title, notes = hygiene.label(meta.title)
+    found += [warning(f"title: {n}", file) for n in notes]
+    authors: list[str] = []
+    for name in meta.authors:
+        name, notes = hygiene.label(name)
+        found += [warning(f"author: {n}", file) for n in notes]
+        authors += [name] if name else []
+    tidied: list[Chapter] = []
+    for chapter in chapters:
+        if chapter.title:
+            heading, notes = hygiene.label(chapter.title)
+            found += [warning(f"chapter title: {n}", file, chapter.line) for n in notes]
+            chapter = dataclasses.replace(chapter, title=heading or None)
+        tidied.append(chapter)
+    updates = {"title": title or UNTITLED, "authors": tuple(authors)}
+    return apply(meta, updates), tuple(tidied), found
+
+
+def _with_detected(meta: StoryMeta, body: Body) -> StoryMeta:
+    """Add what the plain-text reader found; the front matter, if any, wins."""
+    given = dataclasses.asdict(meta)
+    updates: dict[str, object] = {}
+    for key, value in body.meta.items():
+        if key == "author":
+            key, value = "authors", tuple(value) if isinstance(value, list) else (str(value),)
+        elif key == "summary":
+            key, value = "summary_html", f"<p>{inline(str(value))}</p>"
+        elif key == "language":
+            value = language_tag(str(value)) or ""
+        elif isinstance(value, list):
+            value = tuple(v for v in value if v)
+        if key in given and not given[key]:
+            updates[key] = value
+    for key, found in (
+        ("notes_html", body.notes_html),
+        ("end_notes_html", body.end_notes_html),
+        ("disclaimer_html", body.disclaimer_html),
+    ):
+        if found:
+            updates[key] = given[key] + found
+    return apply(meta, updates)
+
+
+UNTITLED = "Untitled"
+
+
+def title_from_name(path: Path) -> str:
+    """A readable title from a file name: '03-the-night-ferry.md' -> 'The Night Ferry'.
+
+    A name that is only an archive's id ('004_1f319cfad394e1be.txt') gives "Untitled".
+    """
+    stem = re.sub(r"^\d+[\s._-]+", "", path.stem) or path.stem
+    if re.fullmatch(r"[0-9a-fA-F]{8,}", stem) and any(c.isdigit() for c in stem):
+        return UNTITLED
+    words = [w for w in re.split(r"[\s_-]+", stem) if w]
+    if all(w.islower() for w in words):
+        words = [w[:1].upper() + w[1:] for w in words]
+    return " ".join(words) or path.stem

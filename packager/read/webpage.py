@@ -1,0 +1,396 @@
+"""HTML stories: an archive's work download, or a story page saved from a site.
+
+An archive download (the layout of the Archive of Our Own's "Download HTML":
+a preface with the title, byline, tag list, summary and notes; chapters with
+their own notes; an afterword with the end notes) is read by its structure,
+and every field goes to its place. Any other page is reduced to its
+paragraphs, with emphasis kept, and read like a plain-text story (title,
+byline, notes, debris, chapters). Nothing from the page is trusted: scripts,
+styles, forms and remote resources never reach the book.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import lxml.etree as etree
+import lxml.html
+
+from packager.errors import StoryError, error, warning
+from packager.model import Change, Chapter
+from packager.read import recognize
+from packager.read.body import Body
+from packager.read.paragraphs import (
+    EM_CLOSE,
+    EM_OPEN,
+    HEADING,
+    STRONG_CLOSE,
+    STRONG_OPEN,
+    Para,
+    tidy,
+)
+from packager.read.txt import read_paragraphs
+from packager.text import html
+
+# Elements that are never story text.
+_DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math")
+_CODE = frozenset({"script", "style"})
+# Page furniture around a story: removed, and reported when it held words.
+_CHROME = ("nav", "header", "footer", "form", "button", "select", "textarea", "aside")
+_BLOCKS = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre", "hr", "table",
+     "ul", "ol", "dl", "dt", "dd", "section", "article", "main", "center", "figure", "tr",
+     "td", "th"}
+)  # fmt: skip
+_TAGS = {
+    "rating": "rating",
+    "ratings": "rating",
+    "archive warning": "warnings",
+    "archive warnings": "warnings",
+    "category": "tags",
+    "categories": "tags",
+    "fandom": "fandoms",
+    "fandoms": "fandoms",
+    "relationship": "relationships",
+    "relationships": "relationships",
+    "character": "characters",
+    "characters": "characters",
+    "additional tags": "tags",
+    "freeform": "tags",
+    "language": "language",
+}
+_LIST_FIELDS = {"warnings", "fandoms", "relationships", "characters", "tags"}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_EM, _STRONG = (EM_OPEN, EM_CLOSE), (STRONG_OPEN, STRONG_CLOSE)
+_MARKS = {"em": _EM, "i": _EM, "cite": _EM, "strong": _STRONG, "b": _STRONG}
+
+
+def read_html(text: str, file: str, known_title: str) -> Body:
+    """Read a story from the text of an HTML file."""
+    html.check_depth(text)  # before lxml, which drops what lies deeper than 256
+    try:
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text) or "<p></p>")
+    except (etree.ParserError, ValueError) as exc:
+        raise StoryError([error(f"cannot read this HTML ({exc})", file)]) from None
+    body = Body()
+    _remove_unsafe(root, file, body)
+    if root.xpath("//div[@id='preface']") and root.xpath("//div[@id='chapters']"):
+        return _ArchiveDownload(root, file, body).read()
+    return read_page(root, file, known_title, body)
+
+
+def read_page(root: lxml.html.HtmlElement, file: str, known_title: str, found: Body) -> Body:
+    """Any page: its paragraphs, read like plain text (title, byline, notes, debris)."""
+    container = _story_container(root)
+    title_el = None if known_title else _title_heading(container)
+    paras = list(_paragraphs(container, title_el))
+    title = tidy(title_el.text_content()) if title_el is not None else ""
+    if not title and not known_title:
+        title = _page_title(root)
+    body = read_paragraphs(paras, file, known_title or title)
+    body.changes[:0] = found.changes
+    body.diagnostics[:0] = found.diagnostics
+    if title and not body.title:
+        body.title = title
+        line = title_el.sourceline if title_el is not None else 1
+        body.changes.insert(0, Change(file, line or 1, "metadata", "title", title))
+    body.changes.sort(key=lambda c: c.line)
+    return body
+
+
+class _ArchiveDownload:
+    """A work as downloaded from an archive: structure says where everything goes."""
+
+    def __init__(self, root: lxml.html.HtmlElement, file: str, body: Body) -> None:
+        self.root = root
+        self.file = file
+        self.body = body
+
+    def read(self) -> Body:
+        preface = self.root.xpath("//div[@id='preface']")[0]
+        heading = preface.find(".//h1")
+        if heading is not None:
+            self.body.title = tidy(heading.text_content())
+        byline = preface.xpath(".//*[contains(concat(' ', @class, ' '), ' byline ')]")
+        if byline:
+            names = [tidy(a.text_content()) for a in byline[0].iter("a")]
+            text = tidy(byline[0].text_content())
+            self.body.meta["author"] = ", ".join(names) if names else re.sub(r"^by\s+", "", text)
+        self._tags(preface)
+        self._labelled_blocks(preface, {"summary": "summary_html", "notes": "notes_html"})
+        for link in preface.xpath(".//p[@class='message']//a/@href"):
+            if "/works/" in str(link):
+                self.body.meta["source_url"] = str(link)
+        chapters = self.root.xpath("//div[@id='chapters']")[0]
+        self.body.chapters = tuple(self._chapters(chapters))
+        afterword = self.root.xpath("//div[@id='afterword']")
+        if afterword:
+            self._labelled_blocks(afterword[0], {"end notes": "end_notes_html"})
+            for message in afterword[0].xpath(".//p[@class='message']"):
+                self.body.changes.append(
+                    Change(
+                        self.file,
+                        message.sourceline or 1,
+                        "removed",
+                        "site message",
+                        tidy(message.text_content()),
+                    )
+                )
+        self.body.notes_html = self.body.meta.pop("notes_html", "")
+        self.body.end_notes_html = self.body.meta.pop("end_notes_html", "")
+        self.body.changes.sort(key=lambda c: c.line)
+        return self.body
+
+    def _tags(self, preface: lxml.html.HtmlElement) -> None:
+        for dl in preface.xpath(".//dl[contains(concat(' ', @class, ' '), ' tags ')]"):
+            for dt in dl.iter("dt"):
+                dd = _next_element(dt)
+                if dd is None or dd.tag != "dd":
+                    continue
+                label = tidy(dt.text_content()).rstrip(":").casefold()
+                field = _TAGS.get(label)
+                if field is None:
+                    continue
+                links = [tidy(a.text_content()) for a in dd.iter("a")]
+                values = links or [v.strip() for v in tidy(dd.text_content()).split(",")]
+                values = [v for v in values if v]
+                if field in _LIST_FIELDS:
+                    self.body.meta[field] = [*self.body.meta.get(field, []), *values]
+                else:
+                    self.body.meta[field] = ", ".join(values)
+
+    def _labelled_blocks(self, scope: lxml.html.HtmlElement, fields: dict[str, str]) -> None:
+        """<p>Summary</p><blockquote>…</blockquote>: the quote goes to the labelled field."""
+        for label in scope.iter("p"):
+            key = tidy(label.text_content()).rstrip(":").casefold()
+            quote = _next_element(label)
+            if key in fields and quote is not None and quote.tag == "blockquote":
+                self.body.meta[fields[key]] = self.body.meta.get(fields[key], "") + _inner(quote)
+
+    def _chapters(self, container: lxml.html.HtmlElement) -> Iterator[Chapter]:
+        groups = container.xpath(
+            "./div[contains(concat(' ', @class, ' '), ' meta ')]"
+            "[contains(concat(' ', @class, ' '), ' group ')]"
+        )
+        if not groups:
+            content = container.xpath("./div[contains(concat(' ', @class, ' '), ' userstuff ')]")
+            fragment = "".join(_inner(c) for c in content) or _inner(container)
+            yield Chapter(None, _scene_breaks(fragment), container.sourceline or 1)
+            return
+        for group in groups:
+            heading = group.find(".//h2")
+            title = tidy(heading.text_content()) if heading is not None else None
+            notes = self._chapter_notes(group, ("chapter summary", "chapter notes"))
+            content = _next_element(group)
+            while content is not None and "userstuff" not in (content.get("class") or ""):
+                content = _next_element(content)
+            text = _inner(content) if content is not None else ""
+            end = _next_element(content) if content is not None else None
+            end_notes = ""
+            if end is not None and (end.get("id") or "").startswith("endnotes"):
+                end_notes = self._chapter_notes(end, ("chapter end notes",))
+            yield Chapter(title, _scene_breaks(text), group.sourceline or 1, notes, end_notes)
+
+    def _chapter_notes(self, scope: lxml.html.HtmlElement, labels: tuple[str, ...]) -> str:
+        parts = []
+        for label in scope.iter("p"):
+            key = tidy(label.text_content()).rstrip(":").casefold()
+            quote = _next_element(label)
+            if key in labels and quote is not None and quote.tag == "blockquote":
+                parts.append(_inner(quote))
+        return "".join(parts)
+
+
+def _next_element(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The next sibling element, past comments ("<!--chapter content-->")."""
+    nxt = el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    return nxt
+
+
+def _remove_unsafe(root: lxml.html.HtmlElement, file: str, body: Body) -> None:
+    # A comment before or after the root element (the first thing in a file)
+    # sits outside it: never in the book, so it is reported like the others.
+    outside = [
+        c
+        for c in (*root.itersiblings(preceding=True), *root.itersiblings())
+        if c.tag is etree.Comment
+    ]
+    for comment in [*outside, *root.iter(etree.Comment)]:
+        # Hidden in a browser, so not story text; reported line by line.
+        content = comment.text or ""
+        first = (comment.sourceline or 1) - content.count("\n")  # libxml2 gives the last line
+        for i, text in enumerate(content.split("\n")):
+            if text.strip():
+                line = max(1, first + i)
+                body.changes.append(
+                    Change(file, line, "removed", "HTML comment", text.strip()[:80])
+                )
+        _drop(comment)
+    for el in list(root.iter(*_DROP)):
+        if el.tag in _CODE:  # one report per script or style sheet: code, not text
+            lines = (el.text_content() or "").strip("\n").count("\n") + 1
+            if el.text_content().strip():
+                start = el.sourceline or 1
+                text = f"code, {lines} line{'s' if lines > 1 else ''}"
+                body.changes.append(Change(file, start, "removed", f"page <{el.tag}>", text))
+        else:
+            _report_removed(el, file, body)
+        _drop(el)
+    for el in list(root.iter(*_CHROME)):
+        _report_removed(el, file, body)
+        _drop(el)
+    for el in list(root.iter("img")):
+        alt = (el.get("alt") or "").strip()
+        body.diagnostics.append(
+            warning("images in HTML stories are not included; alt text kept", file, el.sourceline)
+        )
+        _replace(el, f"[{alt}]" if alt else "")
+
+
+def _report_removed(el: lxml.html.HtmlElement, file: str, body: Body) -> None:
+    """One 'removed' change per line of text an element held, from the line it starts on."""
+    for i, text in enumerate(el.text_content().split("\n")):
+        words = tidy(text)
+        if words:
+            line = (el.sourceline or 1) + i
+            body.changes.append(Change(file, line, "removed", f"page <{el.tag}>", words[:80]))
+
+
+def _story_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The element holding the story: the one with the most paragraphs of its own."""
+    body = root.find("body")
+    scope = body if body is not None else root
+    best, count = scope, len(scope.findall("p"))
+    for el in scope.iter("div", "article", "main", "section", "td"):
+        n = len(el.findall("p"))
+        if n > count:
+            best, count = el, n
+    return best
+
+
+def _paragraphs(
+    container: lxml.html.HtmlElement, skip: lxml.html.HtmlElement | None
+) -> Iterator[Para]:
+    for el, indent in _blocks(container, 0):
+        if el is skip:
+            continue
+        line = el.sourceline or 1
+        if el.tag == "hr":
+            yield Para(line, ("* * *",))
+            continue
+        text = _marked_text(el).strip()
+        if not text.strip(" \u2028\u00a0"):
+            continue
+        prefix = HEADING if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") else ""
+        yield Para(line, (" " * indent + prefix + text,))
+
+
+def _blocks(el: lxml.html.HtmlElement, indent: int) -> Iterator[tuple[lxml.html.HtmlElement, int]]:
+    """Leaf block elements in document order, with the indentation of their quotes."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if el.tag == "hr" or not any(c.tag in _BLOCKS for c in children):
+        yield el, indent
+        return
+    if (el.text or "").strip():
+        yield _loose(el.text, el), indent
+    inner = indent + 4 if el.tag == "blockquote" else indent
+    for child in children:
+        if child.tag in _BLOCKS:
+            yield from _blocks(child, inner)
+        else:
+            yield child, inner
+        if (child.tail or "").strip():
+            yield _loose(child.tail, child), inner
+
+
+def _loose(text: str, near: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """Text between blocks, as a paragraph of its own."""
+    para = lxml.html.Element("p")
+    para.text = text
+    para.sourceline = near.sourceline
+    return para
+
+
+def _marked_text(el: lxml.html.HtmlElement) -> str:
+    """An element's text with emphasis as marker characters and <br> as a line break."""
+    parts: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        marks = _MARKS.get(tag)
+        if tag == "br":
+            parts.append("\u2028")
+        if marks:
+            parts.append(marks[0])
+        if node.text and tag:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if marks:
+            parts.append(marks[1])
+
+    walk(el)
+    return re.sub(r"[ \t\r\n]+", " ", "".join(parts))
+
+
+def _title_heading(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The story's title heading: marked as a title, or a first heading above all others."""
+    headings = list(container.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+    if not headings:
+        return None
+    first = headings[0]
+    if "title" in (first.get("class") or "").split():
+        return first
+    others = [int(h.tag[1]) for h in headings[1:]]
+    if all(level > int(first.tag[1]) for level in others):
+        return first  # a lone top heading, with chapters (if any) below it
+    return None
+
+
+def _page_title(root: lxml.html.HtmlElement) -> str:
+    title = root.find(".//title")
+    if title is None:
+        return ""
+    text = tidy(title.text_content())
+    # "Story Title - Chapter 1 - Author - Site" -> "Story Title"
+    return re.split(r"\s+[|\-–—]\s+", text)[0] if text else ""
+
+
+def _inner(el: lxml.html.HtmlElement) -> str:
+    """The sanitized markup inside an element."""
+    raw = (el.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in el
+    )
+    return html.sanitize(raw)
+
+
+def _scene_breaks(fragment: str) -> str:
+    """Paragraphs that are only a scene-break line ("* * *", "oOo") become <hr/>."""
+
+    def swap(match: re.Match[str]) -> str:
+        return "<hr/>" if recognize.is_scene_break(html.text_of(match.group(1))) else match.group(0)
+
+    return re.sub(r"<p>((?:(?!</?p[ >]).){1,80}?)</p>", swap, fragment, flags=re.S)
+
+
+def _drop(el: lxml.html.HtmlElement) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()  # keeps the text that follows the element
+
+
+def _replace(el: lxml.html.HtmlElement, text: str) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    prev = el.getprevious()
+    joined = text + (el.tail or "")
+    if prev is not None:
+        prev.tail = (prev.tail or "") + joined
+    else:
+        parent.text = (parent.text or "") + joined
+    parent.remove(el)
