@@ -15,7 +15,7 @@ from packager.read import FORMATS, is_story_file
 
 # Formats people put in a story folder that packager does not read (yet):
 # named in a warning rather than skipped in silence.
-_OTHER_DOCUMENTS = frozenset({".doc", ".odt", ".rtf", ".pdf", ".epub", ".mobi", ".azw3"})
+_OTHER_DOCUMENTS = frozenset({".doc", ".odt", ".rtf", ".pdf", ".mobi", ".azw3", ".kepub"})
 
 
 def natural_key(name: str) -> list[tuple[int, int | str]]:

@@ -32,6 +32,7 @@ _FACTS = (
     ("Relationships", "relationships"),
     ("Characters", "characters"),
     ("Tags", "tags"),
+    ("Series", "series"),
     ("Source", "source_url"),
 )
 

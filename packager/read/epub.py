@@ -1,0 +1,255 @@
+"""EPUB files as stories: an archive's download, a FanFicFare book, or any EPUB.
+
+The container is read within bounds (packager.read.container), the package
+document gives the metadata and the reading order, and each document of the
+spine is read for what it is:
+
+* an archive's work (the Archive of Our Own's preface, chapters, afterword):
+  its fields, notes and chapters by their labels (packager.read.archivework);
+* a title page of "Label: value" entries (FanFicFare's) fills the fields,
+  its log page is left out (packager.read.titlepage);
+* navigation, contents, cover and title pages are left out; every other
+  document is story text, in chapters where its headings say.
+
+Whatever is left out is reported with the file and the entry it came from
+("stories/work.epub/OEBPS/title_page.xhtml:3"). An EPUB that holds several
+works is one story unless ``split`` asks for one story per work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import lxml.etree as etree
+
+from packager.errors import warning
+from packager.model import Change, Chapter
+from packager.read import titlepage
+from packager.read.archivework import ArchiveWork, is_archive_preface
+from packager.read.blocks import Block, blocks, body_of, epub_types, fragment, plain, without_code
+from packager.read.body import Body
+from packager.read.container import Container, open_container
+from packager.read.package import Package, read_package
+from packager.text import sanitize
+
+_LEFT_OUT = {
+    "nav": "navigation",
+    "contents": "contents page",
+    "cover": "cover page",
+    "title": "title page",
+    "log": "log page",
+}
+_TITLE_PAGE_WORDS = 80  # a "title page" with more words than this is story text
+_CHAPTER_LEVEL = 3  # headings at this level or above may start chapters
+
+
+@dataclass
+class _Doc:
+    entry: str
+    body: etree._Element
+    blocks: list[Block]
+    kind: str  # text, preface, fields, log, nav, contents, cover, title
+    code: list[tuple[int, str, str]]
+
+
+def read_epub(data: bytes, file: str, split: bool = False) -> list[Body]:
+    """The story (or with ``split``, each work) of an EPUB file."""
+    box = open_container(data, file)
+    package = read_package(box)
+    docs = [_document(box, package, entry, i) for i, entry in enumerate(package.spine)]
+    works = _works(docs)
+    if split and len(works) > 1:
+        return [_read_work(w, box, package, alone=False) for w in works]
+    body = _read_work(docs, box, package, alone=True)
+    if split:
+        body.diagnostics.append(warning("split = true, but the EPUB holds one work", file))
+    elif len(works) > 1:
+        body.diagnostics.append(
+            warning(
+                f"the EPUB seems to hold {len(works)} works, read as one story; "
+                f'split = true under [stories."{file.rsplit("/", 1)[-1]}"] makes each a story',
+                file,
+            )
+        )
+    return [body]
+
+
+def _document(box: Container, package: Package, entry: str, index: int) -> _Doc:
+    root = box.xml(entry)
+    body = body_of(root)
+    if body is None:
+        raise box.refuse("damaged EPUB: a document of its spine has no <body>", entry)
+    code = without_code(body)
+    run = blocks(body, entry)
+    return _Doc(entry, body, run, _kind(package, entry, body, run, index), code)
+
+
+def _kind(package: Package, entry: str, body: etree._Element, run: list[Block], index: int) -> str:
+    types = set().union(*(epub_types(el) for el in body.iter("body", "section", "nav", "div")))
+    words = sum(len(b.text.split()) for b in run)
+    if entry == package.nav or (types & {"toc"} and words < 2000):
+        return "nav"
+    if package.guide.get("toc") == entry:
+        return "contents"
+    pictured = not words and run and index == 0  # a picture before anything else
+    if "cover" in types or package.guide.get("cover") == entry or pictured:
+        return "cover"
+    if is_archive_preface(run):
+        return "preface"
+    if titlepage.is_log_page(body):
+        return "log"
+    if titlepage.is_title_page(body):
+        return "fields"
+    title_page = "titlepage" in types or entry in (
+        package.guide.get("title-page"),
+        package.guide.get("titlepage"),
+    )
+    if title_page and words <= _TITLE_PAGE_WORDS:
+        return "title"
+    if _is_contents(body, words):
+        return "contents"
+    return "text"
+
+
+def _is_contents(body: etree._Element, words: int) -> bool:
+    """A page of links to the book's own documents: an inline table of contents."""
+    links = [a for a in body.iter("a") if (a.get("href") or "").split("#")[0]]
+    inside = [a for a in links if not re.match(r"[a-z]+:", a.get("href") or "")]
+    linked = sum(len(plain(a).split()) for a in inside)
+    return len(inside) >= 3 and words > 0 and linked >= 0.8 * words
+
+
+def _works(docs: Sequence[_Doc]) -> list[list[_Doc]]:
+    """Docs grouped by work: each archive preface or title page starts one."""
+    works: list[list[_Doc]] = [[]]
+    seen_text = False
+    for doc in docs:
+        start = doc.kind in ("preface", "fields") or (doc.kind == "title" and seen_text)
+        if start and any(d.kind in ("text", "preface", "fields") for d in works[-1]):
+            works.append([])
+        seen_text = seen_text or doc.kind == "text"
+        works[-1].append(doc)
+    return [w for w in works if w]
+
+
+def _read_work(docs: Sequence[_Doc], box: Container, package: Package, alone: bool) -> Body:
+    archive = any(d.kind == "preface" for d in docs)
+    out = Body()
+    left_out: list[Change] = []
+    text: list[_Doc] = []
+    for doc in docs:
+        where = box.where(doc.entry)
+        left_out.extend(
+            Change(where, line, "removed", f"<{tag}>", "" if what == "code" else what)
+            for line, tag, what in doc.code
+        )
+        if doc.kind == "fields":
+            titlepage.read_title_page(doc.body, where, out)
+        elif doc.kind in _LEFT_OUT and not (archive and doc.kind == "title"):
+            left_out.extend(titlepage.report_page(doc.body, where, _LEFT_OUT[doc.kind]))
+        else:
+            text.append(doc)
+    if archive:
+        work = ArchiveWork([b for d in text for b in d.blocks], box.where)
+        found = work.read()
+        pictures = work.pictures
+        found.changes[:0] = out.changes
+        found.meta = {**out.meta, **found.meta}
+        found.title = found.title or out.title
+        out = found
+    else:
+        out.chapters, pictures = _chapters(text, box, out)
+    out.changes.extend(left_out)
+    out.diagnostics.extend(
+        warning("pictures inside EPUB stories are not included yet; alt text kept",
+                box.where(p.entry), p.line)
+        for p in pictures
+    )  # fmt: skip
+    if alone:
+        _with_package(
+            out, package, generic=not archive and not any(d.kind == "fields" for d in docs)
+        )
+    elif package.language:
+        out.meta.setdefault("language", package.language)
+    _title_heading(out)
+    order = {box.where(entry): i for i, entry in enumerate(package.spine)}
+    out.changes.sort(key=lambda c: (order.get(c.file, -1), c.line))  # in reading order
+    return out
+
+
+def _chapters(
+    docs: Sequence[_Doc], box: Container, out: Body
+) -> tuple[tuple[Chapter, ...], list[Block]]:
+    """Chapters where the documents' headings begin them; the pictures left out."""
+    found: list[tuple[str | None, int, list[Block]]] = []
+    level = 0
+    for doc in docs:
+        since_heading = False  # story text after the chapter's heading, in this document
+        for k, block in enumerate(doc.blocks):
+            heading = 0 < block.level <= _CHAPTER_LEVEL
+            if heading and (k == 0 or (since_heading and block.level <= level)):
+                level = min(level or block.level, block.level)
+                found.append((block.text, block.line, []))
+                out.changes.append(
+                    Change(box.where(doc.entry), block.line, "structure", "chapter", block.text)
+                )
+                since_heading = False
+                continue
+            if not found:
+                found.append((None, block.line, []))
+            found[-1][2].append(block)
+            since_heading = True
+    chapters: list[Chapter] = []
+    pictures: list[Block] = []
+    for title, line, run in found:
+        html, lost = fragment(run)
+        pictures.extend(lost)
+        chapters.append(Chapter(title, html, line))
+    return tuple(chapters), pictures
+
+
+def _with_package(out: Body, package: Package, generic: bool) -> None:
+    """The OPF's metadata where the documents said nothing (its title and authors win)."""
+    out.title = package.title or out.title
+    if package.authors:
+        out.meta["author"] = list(package.authors)
+    for key, value in (
+        ("language", package.language),
+        ("date", package.date),
+        ("source_url", package.source_url),
+        ("series", package.series),
+    ):
+        if value and not out.meta.get(key):
+            out.meta[key] = value
+    if package.description and not out.meta.get("summary_html"):
+        out.meta["summary_html"] = _description(package.description)
+    if generic and package.subjects and not out.meta.get("tags"):
+        out.meta["tags"] = list(package.subjects)
+
+
+def _description(text: str) -> str:
+    """The OPF's description: HTML (as calibre writes it) or plain paragraphs."""
+    if re.search(r"<(?:p|div|br|em|i|b|strong)\b", text, re.IGNORECASE):
+        return sanitize.sanitize(text)
+    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return sanitize.sanitize("".join(f"<p>{_escape(p)}</p>" for p in paras if p))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _title_heading(out: Body) -> None:
+    """A first chapter headed by the story's own title: that heading is the title."""
+    if not out.chapters or not out.title:
+        return
+    first = out.chapters[0]
+    if first.title and first.title.casefold() == out.title.casefold():
+        out.chapters = (Chapter(None, first.html, first.line, first.notes_html,
+                                first.end_notes_html), *out.chapters[1:])  # fmt: skip
+        for i, change in enumerate(out.changes):
+            if change.action == "chapter" and change.line == first.line:
+                out.changes[i] = Change(change.file, change.line, "metadata", "title", change.text)
+                break
