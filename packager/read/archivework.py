@@ -139,7 +139,7 @@ class ArchiveWork:
             text = f"{plain(dt)} {value}"
             where = self.where(dl.entry)
             if not field or (field == "stats" and not first_date(value)):
-                self.body.changes.append(Change(where, line, "removed", "archive stats", text))
+                self.body.changes.append(Change(where, line, "removed", "archive facts", text))
                 continue
             self.body.changes.append(Change(where, line, "metadata", field, text))
             if field == "stats":

@@ -16,6 +16,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -73,7 +74,14 @@ class Container:
                     out.write(chunk)
                     if out.tell() > min(limit, info.file_size):
                         raise self.refuse("unpacks to more than it declares; refused", entry)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
+        ) as exc:
             raise self.refuse(f"damaged EPUB: cannot unpack this entry ({exc})", entry) from None
         return out.getvalue()
 

@@ -211,9 +211,13 @@ def _chapters(
 
 
 def _with_package(out: Body, package: Package, generic: bool) -> None:
-    """The OPF's metadata where the documents said nothing (its title and authors win)."""
-    out.title = package.title or out.title
-    if package.authors:
+    """The OPF's metadata where the documents said nothing.
+
+    An archive's preface wins: calibre's OPF holds its authors as one name
+    ("A, B": otwarchive's DownloadWriter passes them so) and all its tags as subjects.
+    """
+    out.title = out.title or package.title
+    if package.authors and not out.meta.get("author"):
         out.meta["author"] = list(package.authors)
     for key, value in (
         ("language", package.language),
