@@ -99,6 +99,9 @@ def _title_line(heading: etree._Element, where: str, out: Body) -> None:
 
 
 def report_page(body: etree._Element, where: str, action: str) -> list[Change]:
-    """A page left out of the book: each of its lines, reported as removed."""
+    """A page left out of the book: each of its lines (and pictures), reported as removed."""
     changes = [Change(where, n, "removed", action, t) for n, t in text_lines(body)]
-    return changes or [Change(where, line_of(body, 1), "removed", action, "")]
+    for img in body.iter("img"):
+        alt = " ".join((img.get("alt") or "").split())
+        changes.append(Change(where, line_of(img), "removed", action, f"[{alt}]" if alt else ""))
+    return changes or [Change(where, line_of(body), "removed", action, "")]

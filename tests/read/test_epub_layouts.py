@@ -1,0 +1,122 @@
+"""EPUB layouts written by hand: what is left out (cover, contents, title pages), where
+chapters begin, and an EPUB of several works split into stories by collection.toml."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from epubs import accounted_words, source_words, write_epub, xhtml
+from typer.testing import CliRunner
+
+from packager.build import build
+from packager.cli import app
+from packager.options import BuildOptions
+from packager.read.story import read_stories
+
+FIELDS_PAGE = """<h3><a href="https://fics.example.net/s/{n}">{title}</a> by <a href="https://fics.example.net/u/{n}">{author}</a></h3>
+<div>
+<b>Category:</b> Original Work<br />
+<b>Rating:</b> {rating}<br />
+<b>Status:</b> Completed<br />
+<b>Published:</b> 2023-0{n}-01<br />
+<b>Words:</b> 1,234<br />
+<b>Summary:</b> {summary}<br />
+</div>"""
+
+
+def test_generic_epub_leaves_out_cover_contents_and_title_page(tmp_path: Path) -> None:
+    docs = {
+        "cover.xhtml": xhtml('<div><img src="cover.png" alt="Cover"/></div>'),
+        "title.xhtml": xhtml(
+            '<section epub:type="titlepage"><h1>Harbour Lights</h1><p>Ines Mar</p></section>'
+        ),
+        "toc.xhtml": xhtml(
+            '<h2>Contents</h2><p><a href="c1.xhtml">The Pier</a></p>'
+            '<p><a href="c2.xhtml">The Boat</a></p><p><a href="c3.xhtml">The Light</a></p>'
+        ),
+        "c1.xhtml": xhtml("<h2>The Pier</h2><p>The pier was longer at night.</p>"),
+        "c1b.xhtml": xhtml("<p>It went on past the last lamp, and she followed it.</p>"),
+        "c2.xhtml": xhtml(
+            "<h2>The Boat</h2><h3>Tuesday</h3><p>A boat waited.</p>"
+            "<h2>The Light</h2><p>Then the light came on.</p>"
+        ),
+    }
+    metadata = "<dc:title>Harbour Lights</dc:title><dc:creator>Ines Mar</dc:creator>"
+    path = write_epub(tmp_path / "lights.epub", docs, metadata)
+    (story,) = read_stories(path, tmp_path, "lights.epub")
+    assert story.meta.title == "Harbour Lights" and story.meta.authors == ("Ines Mar",)
+    assert [c.title for c in story.chapters] == ["The Pier", "The Boat", "The Light"]
+    pier, boat, _ = story.chapters
+    assert "past the last lamp" in pier.html  # a document without a heading continues
+    assert "<h3>Tuesday</h3>" in boat.html  # a heading right under the chapter's stays
+    left_out = {(c.file.split("/")[-1], c.action) for c in story.changes if c.kind == "removed"}
+    assert {
+        ("cover.xhtml", "cover page"),
+        ("title.xhtml", "title page"),
+        ("toc.xhtml", "contents page"),
+    } <= left_out
+    assert accounted_words([story]) == source_words(path)
+
+
+def test_a_first_heading_that_is_the_title_is_the_title(tmp_path: Path) -> None:
+    docs = {"a.xhtml": xhtml("<h1>Moth Season</h1><p>The moths came early that year.</p>")}
+    path = write_epub(tmp_path / "moth.epub", docs, "<dc:title>Moth Season</dc:title>")
+    (story,) = read_stories(path, tmp_path, "moth.epub")
+    assert [c.title for c in story.chapters] == [None]
+    assert [(c.kind, c.action) for c in story.changes] == [("metadata", "title")]
+
+
+def anthology(path: Path) -> Path:
+    """Two works as a merging tool leaves them: each behind its own title page."""
+    docs = {}
+    for n, (title, author, rating) in enumerate(
+        [("Salt Marsh", "Ada Reed", "General"), ("Night Ferry", "Tom Vale", "Teen")], start=1
+    ):
+        summary = f"The {'first' if n == 1 else 'second'} story."
+        docs[f"t{n}.xhtml"] = xhtml(
+            FIELDS_PAGE.format(n=n, title=title, author=author, rating=rating, summary=summary)
+        )
+        docs[f"w{n}c1.xhtml"] = xhtml(f"<h2>Chapter 1</h2><p>{title} begins here.</p>")
+        docs[f"w{n}c2.xhtml"] = xhtml(f"<h2>Chapter 2</h2><p>{title} ends here.</p>")
+    return write_epub(path, docs, "<dc:title>Merged Anthology</dc:title>")
+
+
+def test_several_works_are_one_story_unless_split(tmp_path: Path) -> None:
+    path = anthology(tmp_path / "merged.epub")
+    (one,) = read_stories(path, tmp_path, "merged.epub")
+    assert len(one.chapters) == 4
+    assert any("seems to hold 2 works" in d.message and "split = true" in d.message
+               for d in one.diagnostics)  # fmt: skip
+    first, second = read_stories(path, tmp_path, "merged.epub", split=True)
+    assert (first.name, second.name) == ("merged.epub#1", "merged.epub#2")
+    assert (first.meta.title, first.meta.authors, first.meta.rating) == (
+        "Salt Marsh",
+        ("Ada Reed",),
+        "General",
+    )
+    assert (second.meta.title, second.meta.authors, second.meta.rating) == (
+        "Night Ferry",
+        ("Tom Vale",),
+        "Teen",
+    )
+    assert second.meta.date == "2023-02-01" and "second story" in second.meta.summary_html
+    assert [c.title for c in second.chapters] == ["Chapter 1", "Chapter 2"]
+    assert "Night Ferry ends here." in second.chapters[1].html
+    assert accounted_words([first, second]) == source_words(path)
+
+
+def test_split_key_in_collection_toml(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    anthology(source / "merged.epub")
+    (source / "collection.toml").write_text(
+        'title = "Two Crossings"\n\n[stories."merged.epub"]\nsplit = true\nfandoms = "Original"\n\n'
+        '[stories."merged.epub#2"]\ntitle = "The Night Ferry"\n',
+        encoding="utf-8",
+    )
+    checked = CliRunner().invoke(app, ["check", str(source), "--json"])
+    assert checked.exit_code == 0, checked.output
+    stories = json.loads(checked.stdout)["stories"]
+    assert [s["title"] for s in stories] == ["Salt Marsh", "The Night Ferry"]
+    result = build(source, tmp_path / "out", BuildOptions(formats=("epub",), env={}))
+    assert result.stories == 2
