@@ -26,6 +26,7 @@ from packager.read.blocks import Block, blocks, fragment, plain
 from packager.read.body import Body
 from packager.read.container import line_of
 from packager.read.sitelabels import ARCHIVE_LABELS, first_date
+from packager.read.sitetext import strip_blocks
 
 _POSTED = re.compile(r"\bposted originally on the\b", re.IGNORECASE)
 _SEE_END = re.compile(r"^see the end of the (?:work|chapter) for (?:more )?notes\.?$", re.I)
@@ -163,7 +164,9 @@ class ArchiveWork:
 
         def close() -> None:
             if text or title is not None or notes or end_notes:
-                self.chapters.append(Chapter(title, self._html(text), line, notes, end_notes))
+                run, cut = strip_blocks(text, self.where)
+                self.body.changes.extend(cut)
+                self.chapters.append(Chapter(title, self._html(run), line, notes, end_notes))
 
         while i < len(run):
             block, label = run[i], _label(run[i].text)

@@ -32,6 +32,7 @@ from packager.read.blocks import Block, blocks, body_of, epub_types, fragment, p
 from packager.read.body import Body
 from packager.read.container import Container, open_container
 from packager.read.package import Package, read_package
+from packager.read.sitetext import strip_blocks
 from packager.text import sanitize
 
 _LEFT_OUT = {
@@ -204,6 +205,8 @@ def _chapters(
     chapters: list[Chapter] = []
     pictures: list[Block] = []
     for title, line, run in found:
+        run, cut = strip_blocks(run, box.where)
+        out.changes.extend(cut)
         html, lost = fragment(run)
         pictures.extend(lost)
         chapters.append(Chapter(title, html, line))

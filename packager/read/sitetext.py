@@ -10,11 +10,16 @@ nothing else.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from packager.model import Change
 from packager.read import boilerplate
+from packager.read.blocks import Block
+from packager.read.body import Body
+from packager.read.container import line_of
 from packager.read.paragraphs import MARKERS, Para
 
 _NO_MARKERS = str.maketrans("", "", MARKERS)
@@ -38,6 +43,19 @@ class SiteText:
         if found.author and self.author is None:
             self.author = (at, found.author)
         self.url = self.url or found.url
+
+    def fill(self, body: Body, known_title: str) -> None:
+        """A title, author or address only the site's own text gave: the story's."""
+        used = -1
+        if self.title and not body.title and not known_title:
+            used, body.title = self.title
+            taken_as(body.changes, used, "title")
+        if self.author and "author" not in body.meta:
+            body.meta["author"] = self.author[1]
+            if self.author[0] != used:
+                taken_as(body.changes, self.author[0], "author")
+        if self.url and "source_url" not in body.meta:
+            body.meta["source_url"] = self.url
 
 
 def strip_site_text(paras: list[Para], file: str) -> SiteText:
@@ -84,3 +102,34 @@ def _strip(para: Para, file: str, out: SiteText) -> None:
 def taken_as(changes: list[Change], at: int, field_name: str) -> None:
     """The change whose line gave the story a field: metadata, not a removal."""
     changes[at] = dataclasses.replace(changes[at], kind="metadata", action=field_name)
+
+
+def strip_blocks(run: list[Block], where: Callable[[str], str]) -> tuple[list[Block], list[Change]]:
+    """An EPUB's blocks without site text: a block that is site text goes, a site
+    sentence inside a block's text is cut out of it (``where`` names an entry)."""
+    kept: list[Block] = []
+    changes: list[Change] = []
+    for block in run:
+        whole = boilerplate.whole_line(block.text)
+        if whole is not None:
+            changes.append(
+                Change(where(block.entry), block.line, "removed", whole.action, block.text)
+            )
+            continue
+        if not boilerplate.in_line(block.text):
+            kept.append(block)
+            continue
+        el = copy.deepcopy(block.el)
+        for node in el.iter():
+            named = isinstance(node.tag, str)  # a comment's text is not story text
+            for attr in ("text", "tail") if node is not el else ("text",):
+                value = getattr(node, attr) if named or attr == "tail" else None
+                found = boilerplate.in_line(value) if value else []
+                for f in found:
+                    line = line_of(node, block.line)
+                    text = value[f.start : f.end].strip()  # type: ignore[index]
+                    changes.append(Change(where(block.entry), line, "removed", f.action, text))
+                if found:
+                    setattr(node, attr, boilerplate.cut(value, found))  # type: ignore[arg-type]
+        kept.append(Block(block.entry, el, block.line))
+    return kept, changes

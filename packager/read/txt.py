@@ -32,7 +32,7 @@ from packager.read.paragraphs import (
     inline,
     paragraphs,
 )
-from packager.read.sitetext import SiteText, strip_site_text, taken_as
+from packager.read.sitetext import strip_site_text
 from packager.text import html
 
 TOP_WINDOW = 12  # paragraphs searched for header material
@@ -229,7 +229,7 @@ class _Reader:
         self.out.changes.extend(site.changes)
         self.strip_footer()
         start = self.read_top()
-        self._site_fields(site)
+        site.fill(self.out, self.known_title)
         end = self.read_end(start)
         body = self.paras[start:end]
         quotes = shapes.quote_blocks(body, self.wrapped)
@@ -277,19 +277,6 @@ class _Reader:
         self.out.changes.sort(key=lambda c: c.line)
         self._notes()
         return self.out
-
-    def _site_fields(self, site: SiteText) -> None:
-        """A title, author or address that only the site's own text gave: taken from it."""
-        used = -1
-        if site.title and not self.out.title and not self.known_title:
-            used, self.out.title = site.title
-            taken_as(self.out.changes, used, "title")
-        if site.author and "author" not in self.out.meta:
-            self.out.meta["author"] = site.author[1]
-            if site.author[0] != used:
-                taken_as(self.out.changes, site.author[0], "author")
-        if site.url and "source_url" not in self.out.meta:
-            self.out.meta["source_url"] = site.url
 
     def _para_html(self, para: Para, in_quote: bool = False) -> str:
         text = para.plain

@@ -19,7 +19,7 @@ import lxml.html
 
 from packager.errors import StoryError, error, warning
 from packager.model import Change
-from packager.read import archive
+from packager.read import archive, boilerplate
 from packager.read.body import Body
 from packager.read.paragraphs import (
     EM_CLOSE,
@@ -228,6 +228,9 @@ def _page_title(root: lxml.html.HtmlElement) -> str:
     if title is None:
         return ""
     text = tidy(title.text_content())
+    site = boilerplate.whole_line(text)  # a site's own page title: "STORY - PART - Wattpad"
+    if site is not None and site.title:
+        return site.title
     # "Story Title - Chapter 1 - Author - Site" -> "Story Title"
     return re.split(r"\s+[|\-–—]\s+", text)[0] if text else ""
 

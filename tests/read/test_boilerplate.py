@@ -136,3 +136,12 @@ def test_story_lines_like_site_text_stay(tmp_path: Path, line: str) -> None:
     story = read(tmp_path, "story.txt", f"Harbour\n\n{A}\n\n{line}\n\n{B}\n")
     assert line in book_text(story).replace("\u2014", "-")
     assert not [c for c in story.changes if c.kind == "removed"]
+
+
+def test_a_saved_page_takes_its_title_from_the_sites_page_title(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>The Night Ferry - Chapter 3 - Wattpad</title></head><body>"
+        f"<p>{A}</p><p>{B}</p><p>{C}</p></body></html>"
+    )
+    story = read(tmp_path, "004_1f319cfad394e1be.html", page)
+    assert story.meta.title == "The Night Ferry"

@@ -120,3 +120,27 @@ def test_split_key_in_collection_toml(tmp_path: Path) -> None:
     assert [s["title"] for s in stories] == ["Salt Marsh", "The Night Ferry"]
     result = build(source, tmp_path / "out", BuildOptions(formats=("epub",), env={}))
     assert result.stories == 2
+
+
+def test_site_text_inside_an_epubs_chapters_is_cut_and_reported(tmp_path: Path) -> None:
+    watermark = (
+        "Find authorized novels in Webnovel, faster updates, better experience, "
+        "Please click www.webnovel.com for visiting."
+    )
+    docs = {
+        "c1.xhtml": xhtml(
+            f"<h2>Chapter 1</h2><p>The lamp was <em>lit</em>.{watermark}The door was not.</p>"
+            "<p>Like it ? Add to library!</p><p>She waited.</p>"
+        )
+    }
+    path = write_epub(tmp_path / "scraped.epub", docs, "<dc:title>Lamps</dc:title>")
+    (story,) = read_stories(path, tmp_path, "scraped.epub")
+    text = story.chapters[0].html
+    assert "The lamp was <em>lit</em>. The door was not." in text and "Webnovel" not in text
+    assert "Add to library" not in text and "She waited." in text
+    cut = [(c.file, c.action, c.text) for c in story.changes if c.kind == "removed"]
+    assert cut == [
+        ("scraped.epub/OEBPS/c1.xhtml", "site watermark", watermark),
+        ("scraped.epub/OEBPS/c1.xhtml", "vote prompt", "Like it ? Add to library!"),
+    ]
+    assert accounted_words([story]) == source_words(path)
