@@ -62,6 +62,8 @@ def read_package(box: Container) -> Package:
     by_id: dict[str, Item] = {}
     for item in root.iterfind(f"{_OPF}manifest/{_OPF}item"):
         href = item.get("href", "")
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+            continue  # a remote resource (EPUB 3 allows them): never fetched, never read
         target = resolve(entry, href)
         if target is None:
             raise box.refuse(
