@@ -106,7 +106,10 @@ def open_container(data: bytes, file: str) -> Container:
     total = 0
     for info in infos:
         if not safe_name(info.filename):
-            raise box.refuse(f"entry '{info.filename}' points outside the container; refused")
+            raise box.refuse(
+                f"entry '{info.filename}' points outside the container (a name with '..', "
+                "a leading '/', a '\\' or a drive letter); refused"
+            )
         total += info.file_size
         if total > MAX_UNPACKED_BYTES:
             raise box.refuse(f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB; refused")
@@ -138,7 +141,9 @@ def resolve(base: str, href: str) -> str | None:
     if parts.scheme or parts.netloc or not parts.path:
         return None
     path = unquote(parts.path)
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), path.lstrip("/")))
+    # An absolute path is from the container's root; any other, from the entry's folder.
+    here = "" if path.startswith("/") else posixpath.dirname(base)
+    joined = posixpath.normpath(posixpath.join(here, path.lstrip("/")))
     return joined if safe_name(joined) and joined != "." else None
 
 

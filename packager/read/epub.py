@@ -90,7 +90,8 @@ def _document(box: Container, package: Package, entry: str, index: int) -> _Doc:
 def _kind(package: Package, entry: str, body: etree._Element, run: list[Block], index: int) -> str:
     types = set().union(*(epub_types(el) for el in body.iter("body", "section", "nav", "div")))
     words = sum(len(b.text.split()) for b in run)
-    if entry == package.nav or (types & {"toc"} and words < 2000):
+    in_toc = sum(len(plain(el).split()) for el in body.iter("nav") if "toc" in epub_types(el))
+    if entry == package.nav or (in_toc and in_toc >= 0.8 * words):
         return "nav"
     if package.guide.get("toc") == entry:
         return "contents"

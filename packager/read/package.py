@@ -127,7 +127,7 @@ def _metadata(metadata: etree._Element) -> dict[str, Any]:
         "authors": tuple(authors),
         "language": next((_text(el) for el in metadata.iterfind(f"{_DC}language")), ""),
         "date": re.sub(r"T.*$", "", date),
-        "description": next((_text(el) for el in metadata.iterfind(f"{_DC}description")), ""),
+        "description": next((_raw(el) for el in metadata.iterfind(f"{_DC}description")), ""),
         "subjects": tuple(s for el in metadata.iterfind(f"{_DC}subject") if (s := _text(el))),
         "source_url": urls[0] if urls else "",
         "series": series,
@@ -143,6 +143,11 @@ def _refinements(metadata: etree._Element) -> dict[tuple[str, str], str]:
         if target.startswith("#"):
             found.setdefault((target[1:], meta.get("property", "")), _text(meta))
     return found
+
+
+def _raw(el: etree._Element) -> str:
+    """An element's text as written, line breaks kept (a description's paragraphs)."""
+    return "".join(str(t) for t in el.itertext()).strip()
 
 
 def _text(el: etree._Element) -> str:
