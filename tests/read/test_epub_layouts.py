@@ -144,3 +144,15 @@ def test_site_text_inside_an_epubs_chapters_is_cut_and_reported(tmp_path: Path) 
         ("scraped.epub/OEBPS/c1.xhtml", "vote prompt", "Like it ? Add to library!"),
     ]
     assert accounted_words([story]) == source_words(path)
+
+
+def test_a_book_built_into_its_own_folder_is_not_read_as_a_story(tmp_path: Path) -> None:
+    source = tmp_path / "zine"
+    source.mkdir()
+    (source / "a.md").write_text("# Gulls\n\nThe gulls came back.\n", encoding="utf-8")
+    options = BuildOptions(formats=("epub", "kepub"), env={})
+    first = build(source, source, options)
+    assert sorted(p.name for p in source.glob("*.epub")) == ["zine.epub", "zine.kepub.epub"]
+    again = build(source, source, options)
+    assert (first.stories, again.stories) == (1, 1)
+    assert any("own book" in d.message for d in again.diagnostics)
