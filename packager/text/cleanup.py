@@ -8,13 +8,13 @@ counts the words.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from packager.model import Story, StoryMeta
 from packager.text import html
 from packager.text.typography import smarten_text, smartener
+from packager.text.words import count_words
 
-_WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+__all__ = ["clean", "count_words"]
 
 
 def clean(story: Story, language: str = "en") -> Story:
@@ -37,11 +37,6 @@ def clean(story: Story, language: str = "en") -> Story:
     words = sum(count_words(html.text_of(c.html)) for c in chapters)
     meta = _clean_meta(story.meta, lang)
     return dataclasses.replace(story, meta=meta, chapters=chapters, words=words)
-
-
-def count_words(text: str) -> int:
-    """Words as a reader counts them: "don't" and "p-p-please" are one word each."""
-    return len(_WORD.findall(text))
 
 
 def _clean_meta(meta: StoryMeta, lang: str) -> StoryMeta:
