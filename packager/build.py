@@ -38,7 +38,6 @@ from packager.read import read_story
 from packager.read.meta import apply, meta_updates
 from packager.text.cleanup import clean
 from packager.text.languages import kindle_accepts
-from packager.text.typography import has_rules
 
 if sys.platform != "win32":
     import fcntl
@@ -131,8 +130,6 @@ def load_stories(
     if failed:
         raise kind(failed)
     problems.extend(contributors.problems(config.settings, stories, config.file))
-    if not has_rules(config.settings.language):
-        problems.append(_untypeset(config.settings.language, config.file or "collection.toml"))
     if css:
         problems.extend(user_styles(config.settings.extra_css, config.source).diagnostics)
     return Loaded(config, tuple(stories), tuple(problems))
@@ -166,18 +163,7 @@ def _read_and_clean(task: tuple[Path, Config]) -> tuple[Story | None, list[Diagn
     except StoryError as exc:
         return None, list(exc.problems)
     story, found = _override(story, config)
-    if story.meta.language and not has_rules(story.meta.language):
-        found.append(_untypeset(story.meta.language, display_path(path)))
     return clean(story, config.settings.language), [*found, *story.diagnostics]
-
-
-def _untypeset(language: str, where: str) -> Diagnostic:
-    """A language without a typography table: its quotes stay as the writer typed them."""
-    message = (
-        f"language '{language}': packager has no typography rules for it; "
-        "quotes and apostrophes are left as typed"
-    )
-    return Diagnostic(Severity.WARNING, message, where)
 
 
 def build(

@@ -350,6 +350,8 @@ def check_command(
     else:
         loaded = _guard(lambda: load_stories(source, theme=theme, css=True))
         _print_table(loaded)
+        for line in report.untypeset(loaded):
+            out.print(escape(line))
         _print_changes(loaded)
         _print_diagnostics(loaded.diagnostics)
     if strict and loaded.warnings():

@@ -72,7 +72,7 @@ def choose(data: bytes, candidates: Sequence[tuple[str, float, float]]) -> Readi
         except (UnicodeDecodeError, LookupError):
             continue
         family = FAMILY.get(codec)
-        if family is None or _looks_like(text, family):
+        if _mostly_lowercase(text) and (family is None or _looks_like(text, family)):
             plausible.append((chaos, coherence, codec, text))
     if not plausible:
         return None
@@ -107,6 +107,13 @@ def _name(data: bytes, codec: str, text: str) -> str:
         except UnicodeDecodeError:
             continue
     return _SHOWN.get(codec, codec.replace("_", "-"))
+
+
+def _mostly_lowercase(text: str) -> bool:
+    """Prose in a cased script (Cyrillic, Greek) is mostly small letters; a reading in
+    capitals is the wrong code page (Hebrew or cp1251 bytes read as KOI8-R)."""
+    cased = [c for c in text if ord(c) > 0x7F and c.lower() != c.upper()]
+    return sum(1 for c in cased if c.islower()) * 5 >= len(cased) * 3
 
 
 def _looks_like(text: str, family: str) -> bool:
