@@ -72,13 +72,13 @@ def _dashes_and_dots(text: str, rules: Rules) -> str:
     dash = rules.dash
     if "--" in text:
         if rules.dash_spaced:
-            text = _DASH_IN_WORDS.sub(f" {dash} ", text)
+            text = _DASH_IN_WORDS.sub(rules.spaced_dash, text)
         text = _DASH.sub(dash, text)
     if "-" in text and rules.spaced_hyphen:
         if rules.hanging_re is not None:
             text = rules.hanging_re.sub(dash, text)
-        text = (_SPACED if rules.as_typed else _SPACED_WIDE).sub(f" {dash} ", text)
-    if rules.nbsp_before_dash and f" {dash} " in text:
+        text = (_SPACED if rules.as_typed else _SPACED_WIDE).sub(rules.spaced_dash, text)
+    if rules.nbsp_before_dash and rules.spaced_dash in text:
         text = re.sub(rf"(?<=\S) (?={re.escape(dash)} )", "\u00a0", text)
     if ".." in text or ". ." in text or ".\u00a0." in text:
         if rules.ellipsis != "\u2026":

@@ -59,6 +59,8 @@ class Rules:
     spaced_hyphen: bool = True  # "the tide - it was high": a dash
     elision_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
     hanging_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    block_rules: bool = field(init=False, repr=False, compare=False)  # rules on a paragraph
+    spaced_dash: str = field(init=False, repr=False, compare=False)  # " — "
 
     def __post_init__(self) -> None:
         words = "|".join(re.escape(w) for w in self.elisions)
@@ -74,11 +76,9 @@ class Rules:
             unless = "|".join(re.escape(w) for w in self.hanging)
             hanging = re.compile(rf"- (?<=[^\W\d_]- )(?=[^\W\d_])(?!(?:{unless})\b)")
         object.__setattr__(self, "hanging_re", hanging)
-
-    @property
-    def block_rules(self) -> bool:
-        """Whether the language has rules that see a whole paragraph (dialogue, spacing)."""
-        return bool(self.dialogue or self.dash_attached or self.space_before or self.space_inside)
+        paragraph = self.dialogue or self.dash_attached or self.space_before or self.space_inside
+        object.__setattr__(self, "block_rules", bool(paragraph))
+        object.__setattr__(self, "spaced_dash", f" {self.dash} ")
 
 
 # A language packager has no table for: quotes stay as typed; only what every

@@ -10,6 +10,7 @@ where they were.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 
@@ -79,27 +80,39 @@ def _incisos(text: str, start: int) -> list[Edit]:
     return edits
 
 
+@functools.cache
+def _marks(marks: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(marks)}]")
+
+
+_AFTER_OPENING = re.compile(f"(?<=[«‹]){_SPACES}(?=\\S)")
+_BEFORE_CLOSING = re.compile(f"(?<=\\S){_SPACES}(?=[»›])")
+_SPACE_CHARS = frozenset(" \u00a0\u202f\u2009")
+
+
 def _french_spaces(text: str, rules: Rules) -> list[Edit]:
     edits: list[Edit] = []
     spaced = dict(rules.space_before)
-    if spaced:
-        marks = re.escape("".join(spaced))
-        for m in re.finditer(f"(?P<sp>{_SPACES})(?P<p>[{marks}])", text):
-            before = text[m.start() - 1] if m.start() > 0 else ""
+    if spaced and any(mark in text for mark in spaced):
+        for m in _marks("".join(spaced)).finditer(text):
+            start = m.start()
+            while start > 0 and text[start - 1] in _SPACE_CHARS:
+                start -= 1  # the spaces the writer typed before it
+            before = text[start - 1] if start > 0 else ""
             after = text[m.end()] if m.end() < len(text) else ""
             if not before or before.isspace() or before in spaced:
                 continue  # the start of a line, or "?!" (one space before the group)
             if after and not (after.isspace() or after in _AFTER_OK or after in spaced):
                 continue  # "10:30", "http://", "?id=": not punctuation of a sentence
-            space = spaced[m.group("p")]
-            if m.group("sp") != space:
-                edits.append((m.start("sp"), m.end("sp"), space, False))
-    if rules.space_inside:
+            space = spaced[m.group(0)]
+            if text[start : m.start()] != space:
+                edits.append((start, m.start(), space, False))
+    if rules.space_inside and ("«" in text or "‹" in text):
         inside = rules.space_inside
-        for m in re.finditer(f"(?<=[«‹]){_SPACES}(?=\\S)", text):
+        for m in _AFTER_OPENING.finditer(text):
             if m.group(0) != inside:
                 edits.append((m.start(), m.end(), inside, True))  # with the «
-        for m in re.finditer(f"(?<=\\S){_SPACES}(?=[»›])", text):
+        for m in _BEFORE_CLOSING.finditer(text):
             if m.group(0) != inside:
                 edits.append((m.start(), m.end(), inside, False))  # with the »
     return edits
