@@ -127,7 +127,7 @@ def _read_and_clean(task: tuple[Path, Config]) -> tuple[list[Story] | None, list
         for name in dict.fromkeys((path.name, story.name)):
             story, problems = _override(story, config, name)
             found.extend(problems if name == story.name or i == 0 else [])
-        cleaned.append(clean(story))
+        cleaned.append(clean(story, config.settings.language))
         found.extend(story.diagnostics)
     return cleaned, found
 
