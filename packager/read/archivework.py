@@ -231,6 +231,8 @@ class ArchiveWork:
             frame = copy.deepcopy(run[0].el)
             frame.tag = "div"
             run = blocks(frame, run[0].entry)
-        html, pictures = fragment(run)
-        self.pictures.extend(pictures)
-        return html
+        made = fragment(run)
+        self.pictures.extend(made.pictures)
+        for block in made.breaks:
+            self.change(block, "removed", "scene break marker, drawn as a break")
+        return made.html

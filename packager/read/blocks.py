@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import lxml.etree as etree
 
-from packager.read.archive import scene_breaks
 from packager.read.container import line_of
+from packager.read.recognize import is_scene_break
 from packager.text import sanitize
 
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -31,6 +31,7 @@ _LINE_ENDS = _BLOCKS | {"li", "dt", "dd", "tr", "td", "th", "caption", "figcapti
 _DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed",
                    "form", "button", "input", "select", "textarea", "head"})  # fmt: skip
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_PARAGRAPHS = _CONTAINERS | {"p"}  # a leaf container is a paragraph (Block.html)
 
 
 @dataclass(frozen=True)
@@ -222,10 +223,20 @@ def _append_text(para: etree._Element, text: str) -> None:
         para.text = (para.text or "") + text
 
 
-def fragment(run: Sequence[Block]) -> tuple[str, list[Block]]:
-    """The sanitized XHTML of a run of blocks (scene-break lines as <hr/>), and the
-    blocks whose pictures were left out, each replaced by its alt text in brackets."""
+@dataclass(frozen=True)
+class Fragment:
+    """A run of blocks as the book's XHTML, and what making it changed."""
+
+    html: str
+    pictures: tuple[Block, ...] = ()  # blocks whose pictures were left out (alt text kept)
+    breaks: tuple[Block, ...] = ()  # scene-break lines with letters ("-x-"), drawn as breaks
+
+
+def fragment(run: Sequence[Block]) -> Fragment:
+    """The sanitized XHTML of a run of blocks: a scene-break line is <hr/>, and each
+    picture is replaced by its alt text in brackets (pictures are not carried over yet)."""
     pictures: list[Block] = []
+    breaks: list[Block] = []
     parts: list[str] = []
     for block in run:
         images = list(block.el.iter("img"))
@@ -238,6 +249,10 @@ def fragment(run: Sequence[Block]) -> tuple[str, list[Block]]:
                 img.getparent().remove(img)  # type: ignore[union-attr]
             block = Block(block.entry, el, block.line)
             pictures.append(block)
-        if block.text or block.tag == "hr":
+        if block.tag in _PARAGRAPHS and is_scene_break(block.text):
+            parts.append("<hr/>")
+            if any(c.isalnum() for c in block.text):  # "-x-", "oOo": its letters go
+                breaks.append(block)
+        elif block.text or block.tag == "hr":
             parts.append(block.html())
-    return scene_breaks(sanitize.sanitize("".join(parts))), pictures
+    return Fragment(sanitize.sanitize("".join(parts)), tuple(pictures), tuple(breaks))

@@ -208,9 +208,19 @@ def _chapters(
     for title, line, run in found:
         run, cut = strip_blocks(run, box.where)
         out.changes.extend(cut)
-        html, lost = fragment(run)
-        pictures.extend(lost)
-        chapters.append(Chapter(title, html, line))
+        made = fragment(run)
+        pictures.extend(made.pictures)
+        out.changes.extend(
+            Change(
+                box.where(b.entry),
+                b.line,
+                "removed",
+                "scene break marker, drawn as a break",
+                b.text,
+            )
+            for b in made.breaks
+        )
+        chapters.append(Chapter(title, made.html, line))
     return tuple(chapters), pictures
 
 

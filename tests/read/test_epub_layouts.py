@@ -4,9 +4,12 @@ chapters begin, and an EPUB of several works split into stories by collection.to
 from __future__ import annotations
 
 import json
+from html import escape as html_escape
 from pathlib import Path
 
 from epubs import accounted_words, source_words, write_epub, xhtml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from packager.build import build
@@ -156,3 +159,35 @@ def test_a_book_built_into_its_own_folder_is_not_read_as_a_story(tmp_path: Path)
     again = build(source, source, options)
     assert (first.stories, again.stories) == (1, 1)
     assert any("own book" in d.message for d in again.diagnostics)
+
+
+PARAGRAPH = st.lists(
+    st.one_of(
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ", min_size=1, max_size=9),
+        st.sampled_from(["&", "<", ">", '"', "'", "...", "--", "*", "* * *", "Chapter 2"]),
+    ),
+    min_size=1,
+    max_size=12,
+).map(" ".join)
+DOCUMENT = st.lists(
+    st.tuples(st.sampled_from(["p", "p", "p", "h2", "h3", "blockquote", "loose"]), PARAGRAPH),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(DOCUMENT, min_size=1, max_size=4))
+def test_property_every_word_of_an_epub_is_in_the_story_or_the_report(
+    tmp_path: Path, documents: list[list[tuple[str, str]]]
+) -> None:
+    docs = {}
+    for n, blocks in enumerate(documents, start=1):
+        parts = []
+        for tag, text in blocks:
+            escaped = html_escape(text)
+            parts.append(escaped + "<br/><br/>" if tag == "loose" else f"<{tag}>{escaped}</{tag}>")
+        docs[f"c{n}.xhtml"] = xhtml(f"<div>{''.join(parts)}</div>")
+    path = write_epub(tmp_path / "prop.epub", docs)
+    (story,) = read_stories(path, tmp_path, "prop.epub")
+    assert accounted_words([story]) == source_words(path)
