@@ -33,6 +33,7 @@ _SEE_END = re.compile(r"^see the end of the (?:work|chapter) for (?:more )?notes
 _COMMENT = re.compile(r"^please drop by the archive and comment\b", re.IGNORECASE)
 _RELATED = re.compile(r"^(?:translation into|a translation of|inspired by|works inspired)", re.I)
 _WORK_URL = re.compile(r"https?://\S+/works/\d+")
+_SERIES_URL = re.compile(r"https?://\S+/series/\d+")
 _BYLINE = re.compile(r"^by\s+(?P<names>\S.*)$", re.IGNORECASE)
 # A heading at this level or above starts a chapter (the archive's are <h2>).
 _CHAPTER_LEVEL = 3
@@ -48,6 +49,16 @@ def is_archive_preface(run: Sequence[Block]) -> bool:
 
 def _labelled(block: Block) -> int:
     return sum(1 for dt in block.el.iter("dt") if _label(plain(dt)) in ARCHIVE_LABELS)
+
+
+def _work_message(block: Block) -> bool:
+    """ "Posted originally on the Archive of Our Own at" a work's address."""
+    return bool(_POSTED.search(block.text)) and not _SERIES_URL.search(_links(block))
+
+
+def _links(block: Block) -> str:
+    """A block's link targets and text: where the archive's addresses are."""
+    return " ".join(a.get("href", "") for a in block.el.iter("a")) + " " + block.text
 
 
 def _label(text: str) -> str:
@@ -87,12 +98,13 @@ class ArchiveWork:
         while i < len(run):
             block, label = run[i], _label(run[i].text)
             quoted = i + 1 < len(run) and run[i + 1].tag == "blockquote"
+            if _POSTED.search(block.text) and _SERIES_URL.search(_links(block)):
+                i = self._series_preface(i)
+                continue
             if block.level and label == "preface":
                 self.change(block, "removed", "archive heading")
             elif _POSTED.search(block.text):
-                found = _WORK_URL.search(
-                    " ".join(a.get("href", "") for a in block.el.iter("a")) + " " + block.text
-                )
+                found = _WORK_URL.search(_links(block))
                 if found:
                     self.body.meta["source_url"] = found.group(0).rstrip(".")
                 self.change(block, "metadata", "source URL")
@@ -123,6 +135,25 @@ class ArchiveWork:
                 self.change(block, "moved", "moved to notes")
             else:
                 return i
+            i += 1
+        return i
+
+    def _series_preface(self, i: int) -> int:
+        """A series download's own preface, before its first work's: its title is the
+        works' series (when they do not name it); the rest is reported, left out."""
+        run = self.run
+        while i < len(run):
+            block = run[i]
+            if _work_message(block):
+                break  # the first work's message
+            heading = block.level and _label(block.text) == "preface"
+            if heading and i + 1 < len(run) and _work_message(run[i + 1]):
+                break  # the first work's preface heading
+            if block.level == 1 and _label(block.text) != "preface":
+                self.body.meta.setdefault("series", block.text)
+                self.change(block, "metadata", "series")
+            else:
+                self.change(block, "removed", "series preface")
             i += 1
         return i
 

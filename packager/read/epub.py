@@ -133,7 +133,15 @@ def _works(docs: Sequence[_Doc]) -> list[list[_Doc]]:
             works.append([])
         seen_text = seen_text or doc.kind == "text"
         works[-1].append(doc)
-    return [w for w in works if w]
+    # A preface with no text after it (a series' own, before its first work's) goes
+    # with the work that follows it.
+    merged: list[list[_Doc]] = []
+    for work in (w for w in works if w):
+        if merged and not any(d.kind == "text" for d in merged[-1]):
+            merged[-1].extend(work)
+        else:
+            merged.append(work)
+    return merged
 
 
 def _read_work(docs: Sequence[_Doc], box: Container, package: Package, alone: bool) -> Body:

@@ -191,3 +191,48 @@ def test_property_every_word_of_an_epub_is_in_the_story_or_the_report(
     path = write_epub(tmp_path / "prop.epub", docs)
     (story,) = read_stories(path, tmp_path, "prop.epub")
     assert accounted_words([story]) == source_words(path)
+
+
+def _work_preface(n: int, title: str, rating: str) -> str:
+    url = f"https://archive.example.org/works/{n}"
+    return xhtml(
+        f'<div><h2>Preface</h2><p><b>{title}</b><br/>Posted originally on the <a href="https://'
+        f'archive.example.org/">Archive of Our Own</a> at <a href="{url}">{url}</a>.</p>'
+        f"<dl><dt>Rating:</dt><dd>{rating}</dd><dt>Series:</dt><dd>Part {n} of "
+        f'<a href="https://archive.example.org/series/77">The Lantern Years</a></dd>'
+        f"<dt>Stats:</dt><dd>Published: 2023-0{n}-01 Words: 9</dd></dl>"
+        f"<h1>{title}</h1><div>by <a>Marrow_and_Moth</a></div></div>"
+    )
+
+
+def test_an_archive_series_download_splits_into_its_works(tmp_path: Path) -> None:
+    series = "https://archive.example.org/series/77"
+    docs = {
+        "series.xhtml": xhtml(
+            f"<div><h1>Preface</h1><p><b>The Lantern Years</b><br/>Posted originally on the "
+            f'<a href="https://archive.example.org/">Archive of Our Own</a> at '
+            f'<a href="{series}">{series}</a>.</p><dl><dt>Language:</dt><dd>English</dd>'
+            "<dt>Stats:</dt><dd>Published: 2023-01-01 Works: 2 Words: 18</dd></dl>"
+            "<h1>The Lantern Years</h1><div>by <a>Marrow_and_Moth</a></div>"
+            "<p>Description</p><blockquote><p>Two stories of the light.</p></blockquote></div>"
+        ),
+        "w1.xhtml": _work_preface(1, "First Light", "General Audiences"),
+        "w1text.xhtml": xhtml("<p>The first lamp was lit on a Monday.</p>"),
+        "w2.xhtml": _work_preface(2, "Night Watch", "Teen And Up Audiences"),
+        "w2text.xhtml": xhtml("<p>The second keeper never slept.</p>"),
+        "after.xhtml": xhtml(
+            "<div><h2>Afterword</h2><p>Please drop by the Archive and comment to let the "
+            "creator know if you enjoyed their work!</p></div>"
+        ),
+    }
+    path = write_epub(tmp_path / "series.epub", docs, "<dc:title>The Lantern Years</dc:title>")
+    first, second = read_stories(path, tmp_path, "series.epub", split=True)
+    assert (first.meta.title, second.meta.title) == ("First Light", "Night Watch")
+    assert first.meta.series == "Part 1 of The Lantern Years"
+    assert (first.meta.rating, second.meta.rating) == ("General Audiences", "Teen And Up Audiences")
+    assert (first.meta.date, second.meta.date) == ("2023-01-01", "2023-02-01")
+    assert first.meta.source_url == "https://archive.example.org/works/1"
+    assert "first lamp" in first.chapters[0].html and "second keeper" in second.chapters[0].html
+    left_out = [c for c in first.changes if c.action == "series preface"]
+    assert any(c.text == "Two stories of the light." for c in left_out)
+    assert accounted_words([first, second]) == source_words(path)
