@@ -20,19 +20,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-
-import lxml.etree as etree
 
 from packager.errors import warning
 from packager.model import Change, Chapter
 from packager.read import titlepage
-from packager.read.archivework import ArchiveWork, is_archive_preface
-from packager.read.blocks import Block, blocks, body_of, epub_types, fragment, plain, without_code
+from packager.read.archivework import ArchiveWork
+from packager.read.blocks import Block, fragment
 from packager.read.body import Body
 from packager.read.container import Container, open_container
 from packager.read.package import Package, read_package
 from packager.read.sitetext import strip_blocks
+from packager.read.spine import Doc, document, works_of
 from packager.text import sanitize
 
 _LEFT_OUT = {
@@ -42,25 +40,15 @@ _LEFT_OUT = {
     "title": "title page",
     "log": "log page",
 }
-_TITLE_PAGE_WORDS = 80  # a "title page" with more words than this is story text
 _CHAPTER_LEVEL = 3  # headings at this level or above may start chapters
-
-
-@dataclass
-class _Doc:
-    entry: str
-    body: etree._Element
-    blocks: list[Block]
-    kind: str  # text, preface, fields, log, nav, contents, cover, title
-    code: list[tuple[int, str, str]]
 
 
 def read_epub(data: bytes, file: str, split: bool = False) -> list[Body]:
     """The story (or with ``split``, each work) of an EPUB file."""
     box = open_container(data, file)
     package = read_package(box)
-    docs = [_document(box, package, entry, i) for i, entry in enumerate(package.spine)]
-    works = _works(docs)
+    docs = [document(box, package, entry, i) for i, entry in enumerate(package.spine)]
+    works = works_of(docs)
     if split and len(works) > 1:
         return [_read_work(w, box, package, alone=False) for w in works]
     body = _read_work(docs, box, package, alone=True)
@@ -77,78 +65,11 @@ def read_epub(data: bytes, file: str, split: bool = False) -> list[Body]:
     return [body]
 
 
-def _document(box: Container, package: Package, entry: str, index: int) -> _Doc:
-    root = box.xml(entry)
-    body = body_of(root)
-    if body is None:
-        raise box.refuse("damaged EPUB: a document of its spine has no <body>", entry)
-    code = without_code(body)
-    run = blocks(body, entry)
-    return _Doc(entry, body, run, _kind(package, entry, body, run, index), code)
-
-
-def _kind(package: Package, entry: str, body: etree._Element, run: list[Block], index: int) -> str:
-    types = set().union(*(epub_types(el) for el in body.iter("body", "section", "nav", "div")))
-    words = sum(len(b.text.split()) for b in run)
-    in_toc = sum(len(plain(el).split()) for el in body.iter("nav") if "toc" in epub_types(el))
-    if entry == package.nav or (in_toc and in_toc >= 0.8 * words):
-        return "nav"
-    if package.guide.get("toc") == entry:
-        return "contents"
-    pictured = not words and run and index == 0  # a picture before anything else
-    if "cover" in types or package.guide.get("cover") == entry or pictured:
-        return "cover"
-    if is_archive_preface(run):
-        return "preface"
-    if titlepage.is_log_page(body):
-        return "log"
-    if titlepage.is_title_page(body):
-        return "fields"
-    title_page = "titlepage" in types or entry in (
-        package.guide.get("title-page"),
-        package.guide.get("titlepage"),
-    )
-    if title_page and words <= _TITLE_PAGE_WORDS:
-        return "title"
-    if _is_contents(body, words):
-        return "contents"
-    return "text"
-
-
-def _is_contents(body: etree._Element, words: int) -> bool:
-    """A page of links to the book's own documents: an inline table of contents."""
-    links = [a for a in body.iter("a") if (a.get("href") or "").split("#")[0]]
-    inside = [a for a in links if not re.match(r"[a-z]+:", a.get("href") or "")]
-    linked = sum(len(plain(a).split()) for a in inside)
-    return len(inside) >= 3 and words > 0 and linked >= 0.8 * words
-
-
-def _works(docs: Sequence[_Doc]) -> list[list[_Doc]]:
-    """Docs grouped by work: each archive preface or title page starts one."""
-    works: list[list[_Doc]] = [[]]
-    seen_text = False
-    for doc in docs:
-        start = doc.kind in ("preface", "fields") or (doc.kind == "title" and seen_text)
-        if start and any(d.kind in ("text", "preface", "fields") for d in works[-1]):
-            works.append([])
-        seen_text = seen_text or doc.kind == "text"
-        works[-1].append(doc)
-    # A preface with no text after it (a series' own, before its first work's) goes
-    # with the work that follows it.
-    merged: list[list[_Doc]] = []
-    for work in (w for w in works if w):
-        if merged and not any(d.kind == "text" for d in merged[-1]):
-            merged[-1].extend(work)
-        else:
-            merged.append(work)
-    return merged
-
-
-def _read_work(docs: Sequence[_Doc], box: Container, package: Package, alone: bool) -> Body:
+def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: bool) -> Body:
     archive = any(d.kind == "preface" for d in docs)
     out = Body()
     left_out: list[Change] = []
-    text: list[_Doc] = []
+    text: list[Doc] = []
     for doc in docs:
         where = box.where(doc.entry)
         left_out.extend(
@@ -190,7 +111,7 @@ def _read_work(docs: Sequence[_Doc], box: Container, package: Package, alone: bo
 
 
 def _chapters(
-    docs: Sequence[_Doc], box: Container, out: Body
+    docs: Sequence[Doc], box: Container, out: Body
 ) -> tuple[tuple[Chapter, ...], list[Block]]:
     """Chapters where the documents' headings begin them; the pictures left out."""
     found: list[tuple[str | None, int, list[Block]]] = []
