@@ -31,7 +31,7 @@ from packager.read.container import Container, open_container
 from packager.read.package import Package, read_package
 from packager.read.sitetext import strip_blocks
 from packager.read.spine import Doc, document, works_of
-from packager.text import sanitize
+from packager.text import hygiene, sanitize
 
 _LEFT_OUT = {
     "nav": "navigation",
@@ -105,6 +105,7 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
     elif package.language:
         out.meta.setdefault("language", package.language)
     _title_heading(out)
+    _tidy_fields(out, box.file)
     order = {box.where(entry): i for i, entry in enumerate(package.spine)}
     out.changes.sort(key=lambda c: (order.get(c.file, -1), c.line))  # in reading order
     return out
@@ -174,6 +175,21 @@ def _with_package(out: Body, package: Package, generic: bool) -> None:
         out.meta["summary_html"] = _description(package.description)
     if generic and package.subjects and not out.meta.get("tags"):
         out.meta["tags"] = list(package.subjects)
+
+
+def _tidy_fields(out: Body, file: str) -> None:
+    """Fields shown on the opener as the front matter's are: without control, invisible or
+    direction-changing characters (an EPUB's metadata is as untrusted as its text)."""
+    for key, value in list(out.meta.items()):
+        if key.endswith("_html"):
+            continue
+        items = value if isinstance(value, list) else [value]
+        tidied = []
+        for item in items:
+            text, notes = hygiene.label(str(item))
+            out.diagnostics.extend(warning(f"{key}: {note}", file) for note in notes)
+            tidied.append(text)
+        out.meta[key] = tidied if isinstance(value, list) else tidied[0]
 
 
 def _description(text: str) -> str:

@@ -236,3 +236,16 @@ def test_an_archive_series_download_splits_into_its_works(tmp_path: Path) -> Non
     left_out = [c for c in first.changes if c.action == "series preface"]
     assert any(c.text == "Two stories of the light." for c in left_out)
     assert accounted_words([first, second]) == source_words(path)
+
+
+def test_an_epubs_metadata_is_tidied_like_front_matter(tmp_path: Path) -> None:
+    metadata = (
+        "<dc:title>Tide\u202eline</dc:title><dc:creator>Ada\u200b Reed</dc:creator>"
+        "<dc:subject>sea\u2066 stories</dc:subject>"
+    )
+    docs = {"a.xhtml": xhtml("<p>The tide came in.</p>")}
+    path = write_epub(tmp_path / "meta.epub", docs, metadata)
+    (story,) = read_stories(path, tmp_path, "meta.epub")
+    assert story.meta.title == "Tideline" and story.meta.authors == ("Ada Reed",)
+    assert story.meta.tags == ("sea stories",)
+    assert any("direction-changing" in d.message for d in story.diagnostics)
