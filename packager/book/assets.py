@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.book import themes, trim
+from packager.book import fallbacks, themes, trim
 from packager.book.cover import make_cover
 from packager.book.ornament import ornament_resources
 from packager.book.render import Styles
@@ -51,6 +51,8 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         Resource("css/book.css", "text/css", _read(theme.book_css)),
         *ornament,
         Resource("css/fonts.css", "text/css", font_faces(theme).encode(), in_epub=embed),
+        # Filled once the book's text is known (packager.book.fallbacks).
+        Resource(fallbacks.CSS_HREF, "text/css", b"", in_epub=False),
         Resource("css/base-print.css", "text/css", _read(base_print), in_epub=False),
         Resource("css/print.css", "text/css", _read(theme.print_css), in_epub=False),
         Resource("css/page.css", "text/css", _page_css(settings).encode(), False),
@@ -82,7 +84,13 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         resources.append(Resource(cover_href, "image/jpeg", drawn_cover(settings, theme.cover)))
     drawn = tuple(r.href for r in ornament if r.media_type == "text/css")
     book_css = ("css/base.css", "css/book.css", *drawn)
-    print_css = ("css/fonts.css", "css/base-print.css", "css/print.css", "css/page.css")
+    print_css = (
+        "css/fonts.css",
+        fallbacks.CSS_HREF,
+        "css/base-print.css",
+        "css/print.css",
+        "css/page.css",
+    )
     epub_fonts = ("css/fonts.css",) if embed else ()
     styles = Styles(
         epub=(*epub_fonts, *book_css, *user.hrefs), pdf=(*book_css, *print_css, *user.hrefs)

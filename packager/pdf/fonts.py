@@ -20,6 +20,7 @@ from pikepdf import Array, Name
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _MARK = "/PackagerFont"
+_LAYOUT_TABLES = ("GSUB", "GPOS", "BASE", "JSTF")
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 _BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
@@ -140,6 +141,12 @@ def subset_font(program: bytes, glyphs: set[int]) -> tuple[bytes, dict[int, floa
     """
     try:
         font = TTFont(io.BytesIO(program), recalcTimestamp=False)
+        # Dropped anyway (the PDF holds positioned glyphs), but first: the
+        # subsetter reads every table it is given, and the layout tables of a
+        # CJK face take seconds to read.
+        for tag in _LAYOUT_TABLES:
+            if tag in font:
+                del font[tag]
     except (TTLibError, OSError, ValueError):
         return program, {}
     upem = font["head"].unitsPerEm
