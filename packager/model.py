@@ -241,12 +241,12 @@ class PageStart:
 class Undrawn:
     """A character of the book that no available font has, and where it is.
 
-    ``part`` is the id of the first part that holds it; ``install`` names what
+    ``parts`` are the ids of the parts that hold it; ``install`` names what
     would draw it (a pip requirement), or is empty when nothing packager knows can.
     """
 
     char: str
-    part: str
+    parts: tuple[str, ...]
     install: str = ""
 
 

@@ -118,15 +118,17 @@ def _within(tag: str, prefix: str) -> bool:
 def apply(book: Book, theme_fonts: Sequence[Path], style: str) -> Book:
     """The book with the fallback faces its PDF needs, and what none of them can draw."""
     chosen: set[str] = set()
-    undrawn: dict[str, Undrawn] = {}
+    undrawn: dict[str, list[str]] = {}  # character -> the parts that hold it
     own: frozenset[int] = frozenset().union(*(characters(p) for p in theme_fonts))
     for part_id, language, text in _texts(book):
         lacking = {c for c in set(text) if ord(c) not in own and needs_glyph(c)}
         candidates = [(f, f.covers()) for f in ordered(faces(style), language)]
-        for char in sorted(lacking - set(undrawn)):
+        for char in sorted(lacking):
             face = next((f for f, has in candidates if ord(char) in has), None)
             if face is None:
-                undrawn[char] = Undrawn(char, part_id, _install(ord(char), style))
+                where = undrawn.setdefault(char, [])
+                if part_id not in where:
+                    where.append(part_id)
             else:
                 chosen.add(face.script)
     used = [f for f in faces(style) if f.script in chosen]
@@ -141,7 +143,10 @@ def apply(book: Book, theme_fonts: Sequence[Path], style: str) -> Book:
         book,
         resources=(*kept, Resource(CSS_HREF, "text/css", css.encode(), in_epub=False), *fonts),
         fallbacks=tuple(Fallback(f.family, f.languages) for f in used),
-        undrawn=tuple(undrawn.values()),
+        undrawn=tuple(
+            Undrawn(char, tuple(parts), _install(ord(char), style))
+            for char, parts in sorted(undrawn.items())
+        ),
     )
 
 

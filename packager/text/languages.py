@@ -48,3 +48,13 @@ KINDLE_LANGUAGES = frozenset({
 def kindle_accepts(tag: str) -> bool:
     """Whether Kindle accepts a book in this BCP 47 language (its primary subtag counts)."""
     return tag.split("-", 1)[0].strip().casefold() in KINDLE_LANGUAGES
+
+
+# Chinese (and its languages with codes of their own), Japanese and Korean: the
+# scripts that break lines between characters and have no capitals.
+_CJK = frozenset({"zh", "ja", "ko", "yue", "cmn", "wuu", "hak", "nan", "gan", "hsn", "lzh"})
+
+
+def is_cjk(tag: str) -> bool:
+    """Whether a BCP 47 tag names Chinese, Japanese or Korean ('zh-Hant', 'ja', 'ko-KR')."""
+    return tag.split("-", 1)[0].strip().casefold() in _CJK
