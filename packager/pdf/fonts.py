@@ -21,7 +21,9 @@ from pikepdf import Array, Name
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _MARK = "/PackagerFont"
 _LAYOUT_TABLES = ("GSUB", "GPOS", "BASE", "JSTF")
-_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+# A glyph may map to no text (<0052> <>): WeasyPrint gives a cluster's text to
+# its last glyph and none to the others.
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 _BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
 

@@ -178,6 +178,7 @@ class Renderer:
             _messages() as messages,
             weasyfonts.stubbed(self.programs),
             weasyfonts.stacks(self.fallbacks),
+            weasyfonts.actual_text(),
         ):
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts, stylesheets=sheets)

@@ -11,15 +11,28 @@ Two changes to WeasyPrint 70's own behaviour, each for the duration of a render:
 * ``stacks``: every run of text is given packager's font stack for its
   language (packager.pdf.stacks), so what the theme's faces lack is drawn by
   the book's fallback faces and never by a font of the machine's.
+* ``actual_text``: a line of shaped left-to-right text (Devanagari, Thai,
+  any script with combining marks) carries its text as typed (``/ActualText``,
+  PDF 1.7, 14.9.4). A PDF's glyphs are in the order they are drawn (a Hindi ि
+  before its consonant) and its ToUnicode maps each glyph to one text for the
+  whole font, while WeasyPrint gives a cluster's text to its last glyph: a
+  glyph drawn first in "मा" reads as nothing wherever else it is used. Copy
+  and paste, search and screen readers read the ActualText instead. Not for
+  right-to-left lines: poppler and PDFium put an ActualText's characters
+  along the run and reverse them again, where they read WeasyPrint's glyphs
+  (drawn right to left) in the right order.
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import pydyf
+import weasyprint.draw.text
 import weasyprint.pdf.fonts
 import weasyprint.text.line_break
 from weasyprint.text.fonts import FontConfiguration
@@ -111,3 +124,37 @@ def stacks(fallbacks: Sequence[Fallback]) -> Iterator[None]:
         yield
     finally:
         module.get_font_description = describe
+
+
+# Bidirectional classes of right-to-left letters and of Arabic digits.
+_RTL = frozenset({"R", "AL", "AN"})
+
+
+def shaped(text: str) -> bool:
+    """Whether a left-to-right line's glyphs may not read back as its text (it has marks)."""
+    if any(unicodedata.bidirectional(c) in _RTL for c in text):
+        return False
+    return any(unicodedata.category(c) in ("Mn", "Mc") for c in text)
+
+
+@contextmanager
+def actual_text() -> Iterator[None]:
+    """Mark each drawn line of shaped or right-to-left text with its text as typed."""
+    module = weasyprint.draw.text
+    draw = module.draw_first_line
+
+    def marked(stream: Any, textbox: Any, *args: Any) -> Any:
+        text = textbox.text
+        if not shaped(text):
+            return draw(stream, textbox, *args)
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+        try:
+            return draw(stream, textbox, *args)
+        finally:
+            stream.end_marked_content()
+
+    module.draw_first_line = marked
+    try:
+        yield
+    finally:
+        module.draw_first_line = draw
