@@ -38,7 +38,7 @@ class Face:
     """One entry of fallbacks.toml, in one style (serif or sans)."""
 
     script: str
-    files: tuple[Path, ...]  # upright, then italic if it has one; () when not installed
+    files: tuple[Path, ...]  # the upright face first; () when not installed
     languages: tuple[str, ...]
     install: str
     ranges: tuple[tuple[int, int], ...]
@@ -61,9 +61,7 @@ def faces(style: str) -> tuple[Face, ...]:
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     found = []
     for entry in data["face"]:
-        files = [_installed(entry[style])]
-        if f"{style}_italic" in entry:
-            files.append(_installed(entry[f"{style}_italic"]))
+        files = [_installed(spec) for spec in entry[style]]
         ranges = tuple(
             (int(low, 16), int(high, 16)) for low, high in (r.split("-") for r in entry["ranges"])
         )
@@ -157,9 +155,10 @@ def _install(code: int, style: str) -> str:
 
 def _font_face(face: Face, path: Path) -> str:
     italic = "italic" if "Italic" in path.name else "normal"
-    # No font-weight: the variable faces give every weight, the others their own.
+    # A variable face gives every weight (WeasyPrint makes the instance it draws).
+    weight = " font-weight: 700;" if "Bold" in path.name else ""
     return (
-        f'@font-face {{ font-family: "{face.family}"; font-style: {italic}; '
+        f'@font-face {{ font-family: "{face.family}"; font-style: {italic};{weight} '
         f"src: url(../fonts/{path.name}); }}\n"
     )
 
