@@ -26,26 +26,30 @@ def problems(book: Book, collection: Collection, config_file: str = "") -> list[
         return []
     stories = {p.id: p.story for p in collection.stories}
     found: dict[str, dict[int, list[Undrawn]]] = {}  # file -> line -> characters
+    at: dict[str, int] = {}  # where each character is first typed, to name them in order
     for char in book.undrawn:
-        file, line = _locate(char, stories, config_file)
+        file, line, at[char.char] = _locate(char, stories, config_file)
         found.setdefault(file, {}).setdefault(line, []).append(char)
+    for lines in found.values():
+        for chars in lines.values():
+            chars.sort(key=lambda c: at[c.char])
     return [_message(file, lines) for file, lines in found.items()]
 
 
-def _locate(char: Undrawn, stories: Mapping[str, Story], config_file: str) -> tuple[str, int]:
-    """The file and line (0: unknown) where the editor typed ``char``."""
+def _locate(char: Undrawn, stories: Mapping[str, Story], config_file: str) -> tuple[str, int, int]:
+    """The file, line (0: unknown) and offset where the editor typed ``char``."""
     for part in char.parts:
         story = stories.get(part)
         if story is not None:
-            line = _line_of(char.char, _read(story.path, story.encoding))
+            line, offset = _line_of(char.char, _read(story.path, story.encoding))
             if not line:  # not as typed (a Word file, an entity): the chapter that holds it
                 line = next((c.line for c in story.chapters if char.char in c.html), 1)
-            return display_path(story.path), line
+            return display_path(story.path), line, offset
     if config_file:
-        line = _line_of(char.char, _read(Path(config_file), "utf-8"))
+        line, offset = _line_of(char.char, _read(Path(config_file), "utf-8"))
         if line:
-            return config_file, line
-    return "", 0
+            return config_file, line, offset
+    return "", 0, 0
 
 
 def _read(path: Path, encoding: str) -> str:
@@ -59,9 +63,10 @@ def _read(path: Path, encoding: str) -> str:
         return data.decode("utf-8", "replace")
 
 
-def _line_of(char: str, text: str) -> int:
+def _line_of(char: str, text: str) -> tuple[int, int]:
+    """The line (0: not there) and offset of ``char``'s first occurrence in ``text``."""
     at = text.find(char)
-    return 0 if at < 0 else text.count("\n", 0, at) + 1
+    return (0, 0) if at < 0 else (text.count("\n", 0, at) + 1, at)
 
 
 def _message(file: str, lines: dict[int, list[Undrawn]]) -> Diagnostic:
