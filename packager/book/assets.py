@@ -9,6 +9,7 @@ editor's CSS is checked reference by reference (packager.stylesheets).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from packager.book.themes import Theme
 from packager.errors import ConfigError, error
 from packager.model import Collection, Diagnostic, Resource, Settings
 from packager.read.images import MEDIA_TYPES
+from packager.text import cmaps
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         resources.append(Resource(cover_href, media_type, _read(cover)))
     elif settings.generate_cover and theme.cover is not None:
         cover_href = "images/cover.jpg"
-        resources.append(Resource(cover_href, "image/jpeg", drawn_cover(settings, theme.cover)))
+        look = _cover_fonts(settings, theme.cover, theme.fallback)
+        resources.append(Resource(cover_href, "image/jpeg", drawn_cover(settings, look)))
     drawn = tuple(r.href for r in ornament if r.media_type == "text/css")
     book_css = ("css/base.css", "css/book.css", *drawn)
     print_css = (
@@ -109,6 +112,28 @@ def _page_css(settings: Settings) -> str:
 def drawn_cover(settings: Settings, look: themes.CoverLook) -> bytes:
     """The typographic cover of a book whose editor gave no cover image."""
     return make_cover(settings.title, settings.subtitle, settings.editors, look)
+
+
+def _cover_fonts(settings: Settings, look: themes.CoverLook, style: str) -> themes.CoverLook:
+    """The cover's faces, or a fallback face where they lack a character of the title.
+
+    The cover draws each line in one font (Pillow has no fallback): a Chinese
+    title takes the whole of a face that has it, never a box per character.
+    """
+    text = " ".join((settings.title, settings.subtitle, *settings.editors, "Edited by"))
+    needed = {ord(c) for c in text if cmaps.needs_glyph(c)}
+
+    def drawing(path: Path) -> Path:
+        if needed <= cmaps.characters(path):
+            return path
+        for face in fallbacks.ordered(fallbacks.faces(style), settings.language):
+            if face.files and needed <= face.covers():
+                return face.files[0]
+        return path  # the PDF's check names what nothing draws
+
+    return dataclasses.replace(
+        look, title_font=drawing(look.title_font), text_font=drawing(look.text_font)
+    )
 
 
 def _read(path: Path) -> bytes:

@@ -10,7 +10,8 @@ import pytest
 from conftest import write_story
 from typer.testing import CliRunner
 
-from packager.book import fallbacks
+from packager.book import assets, fallbacks, themes
+from packager.book.config import load_config
 from packager.build import BuildOptions, build, load_book
 from packager.cli import app
 from packager.errors import StoryError
@@ -154,3 +155,14 @@ def test_characters_of_collection_toml_are_traced_there(tmp_path: Path) -> None:
         build(source, tmp_path / "out", BuildOptions(formats=("pdf",), env={}, use_cache=False))
     [problem] = caught.value.problems
     assert problem.file.endswith("collection.toml") and problem.line == 2
+
+
+def test_a_cjk_title_is_drawn_on_the_cover_in_a_face_that_has_it(tmp_path: Path) -> None:
+    source = _book(tmp_path, {"01.md": _story("Fine.")}, 'language = "ja"\n')
+    settings = dataclasses.replace(load_config(source).settings, title="灯台の本")
+    look = themes.load_theme("classic").cover
+    assert look is not None
+    chosen = assets._cover_fonts(settings, look, "serif")
+    assert chosen.title_font.name == chosen.text_font.name == "NotoSerifJP-Regular.otf"
+    latin = assets._cover_fonts(dataclasses.replace(settings, title="Lanterns"), look, "serif")
+    assert latin == look  # the theme's own faces when they have every character
