@@ -157,6 +157,13 @@ def test_every_glyph_is_drawn_from_an_embedded_font_that_has_it(scripts: Built) 
         assert not missing, f"{language}: never drawn: {sorted(missing)}"
 
 
+def test_han_characters_come_from_the_face_of_their_language(scripts: Built) -> None:
+    """Each of the four CJK stories takes its own region's face (the book is English)."""
+    names = {name.partition("+")[2] for _, _, _, name in drawn_glyphs(scripts.output("pdf"))}
+    for face in ("NotoSerifSC", "NotoSerifTC", "NotoSerifJP", "NotoSerifKR"):
+        assert any(n.startswith(face) for n in names), face
+
+
 def test_nothing_is_drawn_outside_the_page(scripts: Built) -> None:
     with pdfplumber.open(scripts.output("pdf")) as pdf:
         for page in pdf.pages:
