@@ -118,7 +118,7 @@ def apply(book: Book, theme_fonts: Sequence[Path], style: str) -> Book:
     chosen: set[str] = set()
     undrawn: dict[str, list[str]] = {}  # character -> the parts that hold it
     own: frozenset[int] = frozenset().union(*(characters(p) for p in theme_fonts))
-    for part_id, language, text in _texts(book):
+    for part_id, language, text in _texts(book, own):
         lacking = {c for c in set(text) if ord(c) not in own and needs_glyph(c)}
         candidates = [(f, f.covers()) for f in ordered(faces(style), language)]
         for char in sorted(lacking):
@@ -167,10 +167,16 @@ def _media_type(path: Path) -> str:
     return "font/otf" if path.suffix.lower() == ".otf" else "font/ttf"
 
 
-def _texts(book: Book) -> Iterator[tuple[str, str, str]]:
-    """(part id, language, text) for the text each PDF part draws, by language."""
+def _texts(book: Book, own: frozenset[int]) -> Iterator[tuple[str, str, str]]:
+    """(part id, language, text) for the text each PDF part draws, by language.
+
+    A part whose markup holds no character the theme's faces lack is not
+    parsed: in a book in the theme's scripts, none is.
+    """
     for part in book.parts:
         if not part.in_pdf:
+            continue
+        if all(ord(c) in own or not needs_glyph(c) for c in set(part.print_html)):
             continue
         root = lxml.html.document_fromstring(part.print_html.encode())
         found: dict[str, list[str]] = {}
