@@ -65,6 +65,8 @@ def check_command(
         loaded = guard(lambda: load_stories(source, BuildOptions(theme=theme), css=True))
         undrawn = guard(lambda: undrawn_problems(loaded))
         print_table(loaded)
+        for line in report.untypeset(loaded):
+            out.print(escape(line))
         print_changes(loaded)
         print_diagnostics([*loaded.diagnostics, *undrawn])
     if undrawn:  # the PDF would print them as blanks: a build refuses them
