@@ -57,7 +57,7 @@ def write_pdf(
     WeasyPrint and pdfbook joins their structure trees into the book's.
     """
     progress = progress or Silent()
-    renderer = Renderer(book.resources, variant)
+    renderer = Renderer(book.resources, variant, book.fallbacks)
     known = {
         hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if layout.is_font(r.href)
     }
@@ -87,7 +87,7 @@ def write_pdf(
         if found is not None:
             return found
         part = renderer.render(html, href, first_number=first_number, heads=heads, left=left)
-        detached, used = join.detach_fonts(part.pdf)
+        detached, used = join.detach_fonts(part.pdf, renderer.programs)
         programs.update(used)
         done = dataclasses.replace(part, pdf=detached)
         if store is not None:
