@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.book import themes, trim
+from packager.book import labels, themes, trim
 from packager.book.cover import make_cover
 from packager.book.ornament import ornament_resources
 from packager.book.render import Styles
@@ -100,7 +100,15 @@ def _page_css(settings: Settings) -> str:
 
 def drawn_cover(settings: Settings, look: themes.CoverLook) -> bytes:
     """The typographic cover of a book whose editor gave no cover image."""
-    return make_cover(settings.title, settings.subtitle, settings.editors, look)
+    words = labels.for_book(settings)
+    return make_cover(
+        settings.title,
+        settings.subtitle,
+        settings.editors,
+        look,
+        byline=words.text("cover_edited_by"),
+        names=words.names(settings.editors),
+    )
 
 
 def _read(path: Path) -> bytes:
