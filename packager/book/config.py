@@ -20,12 +20,13 @@ from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
-from packager.book import labels, themes, trim
+from packager.book import themes, trim
 from packager.book.messages import (
     control_characters,
     drop_invalid,
     key_line,
     key_name,
+    label_problems,
     toml_error,
     validation_problems,
 )
@@ -104,7 +105,7 @@ def load_config(
         except ConfigError as exc:
             problems.extend(exc.problems)
     problems.extend(_missing_files(parsed, source, text, label))
-    problems.extend(_label_problems(raw, text, label))
+    problems.extend(label_problems(raw, text, label))
     changelog_html, found = _changelog(source)
     problems.extend(found)
     try:
@@ -229,22 +230,6 @@ def _labels(parsed: CollectionFile) -> dict[str, str]:
     """[labels] as given: the editor's words are theirs (no typography applied)."""
     table = cast(BaseModel, parsed.labels)  # a model made from the label keys (schema.py)
     return {k: str(v) for k, v in table.model_dump(exclude_none=True).items()}
-
-
-def _label_problems(raw: Mapping[str, Any], text: str, label: str) -> list[Diagnostic]:
-    """Placeholders the editor's labels cannot fill (unknown keys and types: the schema)."""
-    table = raw.get("labels")
-    problems: list[Diagnostic] = []
-    if not isinstance(table, Mapping):
-        return problems
-    for key, value in table.items():
-        if key not in labels.entries() or not isinstance(value, str):
-            continue
-        reason = labels.check_override(key, value)
-        if reason is not None:
-            line = key_line(text, ("labels", key))
-            problems.append(error(f"labels.{key}: {reason}", label, line))
-    return problems
 
 
 # A CHANGELOG.md beside the stories becomes the book's "What's New" page.

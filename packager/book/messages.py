@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from packager.book import trim
+from packager.book import labels, trim
 from packager.book.schema import CollectionFile, Contributor, LabelsTable, StoryOverride
 from packager.errors import error
 from packager.model import Diagnostic
@@ -197,3 +197,19 @@ def toml_error(exc: tomllib.TOMLDecodeError, label: str) -> Diagnostic:
     line = int(match.group(1)) if match else None
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
     return error(f"not valid TOML: {message}", label, line)
+
+
+def label_problems(raw: Mapping[str, Any], text: str, label: str) -> list[Diagnostic]:
+    """Placeholders the editor's labels cannot fill (unknown keys and types: the schema)."""
+    table = raw.get("labels")
+    problems: list[Diagnostic] = []
+    if not isinstance(table, Mapping):
+        return problems
+    for key, value in table.items():
+        if key not in labels.entries() or not isinstance(value, str):
+            continue
+        reason = labels.check_override(key, value)
+        if reason is not None:
+            line = key_line(text, ("labels", key))
+            problems.append(error(f"labels.{key}: {reason}", label, line))
+    return problems

@@ -18,24 +18,14 @@ from markupsafe import Markup
 from packager import __version__
 from packager.book import jinja
 from packager.book.contributors import join_names
-from packager.book.labels import Labels, for_book
-from packager.model import Book, Collection, Part, PlacedStory, Resource
-from packager.text import html, locales
+from packager.book.labels import for_book
+from packager.book.views import story_view
+from packager.model import Book, Collection, Part, Resource
+from packager.text import html
 from packager.text.cleanup import count_words
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-
-# The story facts on an opener: (label key, StoryMeta field).
-_FACTS = (
-    ("rating", "rating"),
-    ("warnings", "warnings"),
-    ("fandoms", "fandoms"),
-    ("relationships", "relationships"),
-    ("characters", "characters"),
-    ("tags", "tags"),
-    ("source", "source_url"),
-)
 
 
 @dataclass(frozen=True)
@@ -99,7 +89,10 @@ def render_book(
         def page(flavor: str) -> str:
             link: Callable[[str, str], str] = _epub_link if flavor == "epub" else _pdf_link
             listed = kind in ("contents", "contributors")  # the others need no list
-            stories = [_story_view(s, link, labels) for s in collection.stories] if listed else []
+            pdf = flavor == "pdf"
+            stories = (
+                [story_view(s, link, labels, pdf) for s in collection.stories] if listed else []
+            )
             context = {
                 **_page(common, kind, title, matter),
                 **extra,
@@ -113,7 +106,7 @@ def render_book(
                 else [],
             }
             if "placed" in extra:
-                context["story"] = _story_view(extra["placed"], link, labels)
+                context["story"] = story_view(extra["placed"], link, labels, pdf)
             return jinja.render_template(env, f"{kind}.xhtml", context)
 
         author = join_names(extra["placed"].story.meta.authors) if "placed" in extra else ""
@@ -214,64 +207,3 @@ def _epub_link(href: str, anchor: str = "") -> str:
 def _pdf_link(href: str, anchor: str = "") -> str:
     # One PDF is one document: every target is an anchor; a file's anchor is its id.
     return "#" + (anchor or href.removesuffix(".xhtml"))
-
-
-def _story_view(
-    placed: PlacedStory, link: Callable[[str, str], str], labels: Labels
-) -> dict[str, Any]:
-    story, meta = placed.story, placed.story.meta
-    facts = []
-    for key, name in _FACTS:
-        value = getattr(meta, name)
-        if isinstance(value, tuple):
-            value = ", ".join(value)
-        if value:
-            facts.append((labels.text(key), value))
-    facts.append((labels.text("words"), labels.number(story.words)))
-    if len(story.chapters) > 1:
-        facts.append((labels.text("chapters"), labels.number(len(story.chapters))))
-    book_language = labels.language
-    # A joining script (Arabic, Syriac...) has no raised initial: set apart from its
-    # word, the letter would lose the form that joins it to the next one.
-    initial = not locales.joins(meta.language or book_language)
-    language = meta.language if meta.language and meta.language != book_language else ""
-    direction = locales.direction(language) if language else labels.direction
-    return {
-        "id": placed.id,
-        "link": link(placed.href, placed.id),
-        "language": meta.language,
-        # The story's own language and direction where they are not the book's: on
-        # its section, and (lang only) on its title in the contents.
-        "attrs": _attrs(language, direction if direction != labels.direction else ""),
-        "title_attrs": _attrs(language, ""),
-        # The labels are the book's words: in a story of another language they say so.
-        "label_attrs": _attrs(
-            book_language if language else "",
-            labels.direction if direction != labels.direction else "",
-        ),
-        "disclaimer": Markup(meta.disclaimer_html),
-        "title": meta.title,
-        "authors": meta.authors,
-        "facts": facts,
-        "summary": Markup(meta.summary_html),
-        "notes": Markup(meta.notes_html),
-        "end_notes": Markup(meta.end_notes_html),
-        "chapters": [
-            {
-                "id": cid,
-                "title": c.title,
-                # The first paragraph carries the opener's initial and lead-in.
-                "html": Markup(html.mark_initial(c.html) if i == 0 and initial else c.html),
-                "notes": Markup(c.notes_html),
-                "end_notes": Markup(c.end_notes_html),
-            }
-            for i, (c, cid) in enumerate(zip(story.chapters, placed.chapter_ids, strict=True))
-        ],
-    }
-
-
-def _attrs(language: str, direction: str) -> Markup:
-    """' lang="he" xml:lang="he" dir="rtl"', each part only when given."""
-    out = f' lang="{language}" xml:lang="{language}"' if language else ""
-    out += f' dir="{direction}"' if direction else ""
-    return Markup(out)  # a BCP 47 tag (checked by the schema and the readers) and ltr/rtl
