@@ -28,6 +28,7 @@ from packager.read.archivework import ArchiveWork
 from packager.read.blocks import Block, fragment
 from packager.read.body import Body
 from packager.read.container import Container, open_container
+from packager.read.epubnotes import Note
 from packager.read.package import Package, read_package
 from packager.read.sitetext import strip_blocks
 from packager.read.spine import Doc, document, works_of
@@ -92,6 +93,13 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
         out = found
     else:
         out.chapters, pictures = _chapters(text, box, out)
+    loose = [d for d in docs if d not in text or archive]  # notes no chapter takes
+    for doc in loose:
+        for note in doc.notes:
+            out.end_notes_html += note.html
+            out.changes.append(
+                Change(box.where(doc.entry), note.line, "moved", "moved to end notes", note.text)
+            )
     out.changes.extend(left_out)
     out.diagnostics.extend(
         warning("pictures inside EPUB stories are not included yet; alt text kept",
@@ -116,6 +124,7 @@ def _chapters(
 ) -> tuple[tuple[Chapter, ...], list[Block]]:
     """Chapters where the documents' headings begin them; the pictures left out."""
     found: list[tuple[str | None, int, list[Block]]] = []
+    notes: dict[int, list[Note]] = {}
     level = 0
     for doc in docs:
         since_heading = False  # story text after the chapter's heading, in this document
@@ -133,9 +142,16 @@ def _chapters(
                 found.append((None, block.line, []))
             found[-1][2].append(block)
             since_heading = True
+        for note in doc.notes:  # to the end notes of the chapter the document ends in
+            if not found:
+                found.append((None, note.line, []))
+            notes.setdefault(len(found) - 1, []).append(note)
+            out.changes.append(
+                Change(box.where(doc.entry), note.line, "moved", "moved to end notes", note.text)
+            )
     chapters: list[Chapter] = []
     pictures: list[Block] = []
-    for title, line, run in found:
+    for i, (title, line, run) in enumerate(found):
         run, cut = strip_blocks(run, box.where)
         out.changes.extend(cut)
         made = fragment(run)
@@ -150,7 +166,8 @@ def _chapters(
             )
             for b in made.breaks
         )
-        chapters.append(Chapter(title, made.html, line))
+        end_notes = "".join(n.html for n in notes.get(i, ()))
+        chapters.append(Chapter(title, made.html, line, end_notes_html=end_notes))
     return tuple(chapters), pictures
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import lxml.etree as etree
 
@@ -18,6 +18,7 @@ from packager.read import titlepage
 from packager.read.archivework import is_archive_preface
 from packager.read.blocks import Block, blocks, body_of, epub_types, plain, without_code
 from packager.read.container import Container
+from packager.read.epubnotes import Note, take_notes
 from packager.read.package import Package
 
 _TITLE_PAGE_WORDS = 80  # a "title page" with more words than this is story text
@@ -32,6 +33,7 @@ class Doc:
     blocks: list[Block]
     kind: str  # text, preface, fields, log, nav, contents, cover, title
     code: list[tuple[int, str, str]]
+    notes: list[Note] = field(default_factory=list)  # its footnotes and endnotes, taken out
 
 
 def document(box: Container, package: Package, entry: str, index: int) -> Doc:
@@ -40,8 +42,9 @@ def document(box: Container, package: Package, entry: str, index: int) -> Doc:
     if body is None:
         raise box.refuse("damaged EPUB: a document of its spine has no <body>", entry)
     code = without_code(body)
+    notes = take_notes(body)
     run = blocks(body, entry)
-    return Doc(entry, body, run, _kind(package, entry, body, run, index), code)
+    return Doc(entry, body, run, _kind(package, entry, body, run, index), code, notes)
 
 
 def _kind(package: Package, entry: str, body: etree._Element, run: list[Block], index: int) -> str:

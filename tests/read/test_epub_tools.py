@@ -73,7 +73,8 @@ def pandoc_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "description: Two sisters walk to the sea.\nsubject: [Walking, Sisters]\n---\n\n"
         "# One\n\nThey left before dawn, which was *Ada's* idea. The road was white with salt.\n\n"
         "![A map of the salt road](road.png)\n\n* * *\n\n"
-        "Nobody spoke until the first milestone.\n\n"
+        "Nobody spoke until the first milestone.[^stone]\n\n"
+        "[^stone]: The one at the crossroads, with its *number* worn away.\n\n"
         "# Two\n\nThe sea was where it had always been, and so, in the end, were they.\n",
         encoding="utf-8",
     )
@@ -175,6 +176,14 @@ def test_pandoc_epub_metadata_chapters_and_fidelity(pandoc_epub: Path) -> None:
     assert "<em>Ada\u2019s</em>" in story.chapters[0].html and "<hr/>" in story.chapters[0].html
     left_out = {c.action for c in story.changes if c.kind == "removed"}
     assert {"title page", "navigation"} <= left_out
+    # pandoc's footnote: the call a superscript, the note the chapter's end note
+    one, two = story.chapters
+    assert "milestone.<sup>1</sup>" in one.html and "crossroads" not in one.html
+    assert '<ol start="1"><li>' in one.end_notes_html
+    assert "<em>number</em> worn away" in one.end_notes_html and not two.end_notes_html
+    (moved,) = [c for c in story.changes if c.kind == "moved"]
+    assert moved.action == "moved to end notes" and moved.text.startswith("The one at")
+    assert moved.file.startswith("salt.epub/EPUB/text/ch0")
     assert accounted_words([story]) == source_words(pandoc_epub)
 
 

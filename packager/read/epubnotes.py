@@ -1,0 +1,107 @@
+"""Notes inside an EPUB's documents: footnote and endnote markup, read into chapter end notes.
+
+EPUB 3 marks a note's call ``<a epub:type="noteref">`` (or ``role="doc-noteref"``)
+and the note ``epub:type="footnote"``/``"endnote"``/``"rearnote"`` (or
+``role="doc-footnote"``/``"doc-endnote"``), often inside a section of notes
+(``epub:type="footnotes"``, ``role="doc-endnotes"``) that pandoc and Sigil put at
+the end of each document. The call stays where it is, as a superscript; each
+note is taken out of the text and becomes an end note of the chapter it is in,
+numbered by its call ("1"), reported as moved. A backlink without words (the
+"↩" that pandoc writes) goes; one with words (a calibre note's number) stays.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import lxml.etree as etree
+
+from packager.read.blocks import epub_types, plain
+from packager.read.container import line_of
+from packager.text import sanitize
+
+_NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote", "note"})
+_NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote"})
+_SECTION_TYPES = frozenset({"footnotes", "endnotes", "rearnotes"})
+_SECTION_ROLES = frozenset({"doc-endnotes", "doc-footnotes"})
+_BLOCKS = frozenset({"p", "div", "blockquote", "ul", "ol", "dl", "table", "pre", "figure"})
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note taken out of a document: where it was, its words, and its end-note HTML."""
+
+    line: int
+    text: str
+    html: str
+
+
+def _is_note(el: etree._Element) -> bool:
+    return bool(epub_types(el) & _NOTE_TYPES) or el.get("role") in _NOTE_ROLES
+
+
+def _is_section(el: etree._Element) -> bool:
+    return bool(epub_types(el) & _SECTION_TYPES) or el.get("role") in _SECTION_ROLES
+
+
+def _is_call(el: etree._Element) -> bool:
+    return el.tag == "a" and ("noteref" in epub_types(el) or el.get("role") == "doc-noteref")
+
+
+def take_notes(body: etree._Element) -> list[Note]:
+    """Take the notes out of a document's body (in place), calls made superscripts."""
+    labels: dict[str, str] = {}
+    for call in [a for a in body.iter("a") if _is_call(a)]:
+        target = (call.get("href") or "").partition("#")[2]
+        if target:
+            labels.setdefault(target, plain(call))
+        inside_sup = call.find(".//sup") is not None
+        parent = call.getparent()
+        if not inside_sup and (parent is None or parent.tag != "sup"):
+            sup = etree.SubElement(call, "sup")
+            sup.text, call.text = call.text, None
+            for child in list(call)[:-1]:
+                sup.append(child)  # moves it
+    notes: list[Note] = []
+    for el in [e for e in body.iter() if isinstance(e.tag, str) and _is_note(e)]:
+        if any(_is_note(a) for a in el.iterancestors()) or el.getparent() is None:
+            continue  # inside a note already taken (or taken with it)
+        notes.append(_note(el, labels.get(el.get("id") or "", "")))
+        _remove(el)
+    for section in [e for e in body.iter() if isinstance(e.tag, str) and _is_section(e)]:
+        if section.getparent() is not None and not plain(section):
+            _remove(section)  # only its rule or an empty list is left
+    return notes
+
+
+def _note(el: etree._Element, label: str) -> Note:
+    note = copy.deepcopy(el)
+    note.tail = None
+    for link in list(note.iter("a")):
+        backlink = "backlink" in epub_types(link) or link.get("role") == "doc-backlink"
+        if backlink and not any(c.isalnum() for c in plain(link)):
+            _remove(link)
+    text = plain(note)
+    inner = (note.text or "") + "".join(
+        etree.tostring(c, encoding="unicode", method="html") for c in note
+    )
+    if not any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in note):
+        inner = f"<p>{inner}</p>"
+    if label.isdigit() and not text.startswith(label):
+        inner = f'<ol start="{int(label)}"><li>{inner}</li></ol>'  # the number, as a list's
+    return Note(line_of(el), text, sanitize.sanitize(inner))
+
+
+def _remove(el: etree._Element) -> None:
+    """Take an element out, keeping the text after it where it was."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail or ""
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
