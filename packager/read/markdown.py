@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from packager.errors import warning
 from packager.model import Change, Chapter, Diagnostic
+from packager.read import sitetext
 from packager.text import html, sanitize
 
 # Lines that plain-text writers use for scene breaks but that mean something
@@ -53,7 +54,9 @@ class MarkdownBody:
         self.changes: list[Change] = []
         self.diagnostics: list[Diagnostic] = []
         md = _parser()
-        tokens = md.parse(_scene_breaks(body))
+        text, self.site = sitetext.strip_lines(_scene_breaks(body), file, first_line)
+        self.changes.extend(self.site.changes)
+        tokens = md.parse(text)
         self.diagnostics.extend(_defuse_raw_html(tokens, file, first_line, self.changes))
         for tok in tokens:
             if tok.type == "fence" and tok.info.strip():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -133,3 +134,36 @@ def strip_blocks(run: list[Block], where: Callable[[str], str]) -> tuple[list[Bl
                     setattr(node, attr, boilerplate.cut(value, found))  # type: ignore[arg-type]
         kept.append(Block(block.entry, el, block.line))
     return kept, changes
+
+
+_FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
+_EMPHASIS = re.compile(r"(\s*)([*_]{1,3})(\S.*?)\2(\s*)")  # a line in emphasis: *...*
+
+
+def strip_lines(text: str, file: str, first_line: int) -> tuple[str, SiteText]:
+    """A Markdown body without site text, line for line (a line that was all site
+    text is blank, so that every other line keeps its number); code fences untouched."""
+    lines = text.split("\n")
+    paras: list[Para] = []
+    marks: dict[int, str] = {}  # the emphasis around a whole line, taken off while it is read
+    fenced = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and line.strip():
+            wrapped = _EMPHASIS.fullmatch(line)
+            if wrapped:
+                marks[first_line + i], line = wrapped.group(2), wrapped.group(3)
+            paras.append(Para(first_line + i, (line,)))
+    site = strip_site_text(paras, file)
+    kept = {p.line: p.lines[0] for p in site.paras}
+    for para in paras:
+        line = kept.get(para.line, "")
+        index = para.line - first_line
+        if line == para.lines[0]:
+            continue  # untouched: as written
+        # What is left once its site text is cut, in the emphasis it had; nothing
+        # when only Markdown's markers are left.
+        mark = marks.get(para.line, "")
+        lines[index] = f"{mark}{line.strip()}{mark}" if re.search(r"[^\W_]", line) else ""
+    return "\n".join(lines), site

@@ -86,7 +86,9 @@ def _read_stories(path: Path, root: Path, file: str, split: bool) -> tuple[Story
         bodies = [read_html(source.text, file, meta.title)]
     else:
         md = markdown.MarkdownBody(front.body, file, front.body_line, meta.title)
-        bodies = [Body(md.title, {}, md.chapters, changes=md.changes, diagnostics=md.diagnostics)]
+        found = Body(md.title, {}, md.chapters, changes=md.changes, diagnostics=md.diagnostics)
+        md.site.fill(found, meta.title)  # a title or author only the site's text gave
+        bodies = [found]
     names = (
         [path.name] if len(bodies) == 1 else [f"{path.name}#{i}" for i in range(1, len(bodies) + 1)]
     )

@@ -145,3 +145,32 @@ def test_a_saved_page_takes_its_title_from_the_sites_page_title(tmp_path: Path) 
     )
     story = read(tmp_path, "004_1f319cfad394e1be.html", page)
     assert story.meta.title == "The Night Ferry"
+
+
+@pytest.mark.parametrize(("shape", "example"), CASES, ids=IDS)
+def test_each_shape_is_removed_from_a_markdown_story(
+    tmp_path: Path, shape: boilerplate.Shape, example: str
+) -> None:
+    places = placements(shape, example)
+    places["in emphasis, own line"] = f"Harbour\n\n{A}\n\n*{example}*\n\n{B}\n\n{C}\n"
+    for place, text in places.items():
+        story = read(tmp_path, "story.md", text)
+        book = book_text(story)
+        where = f"{example!r} ({place})"
+        for sentence in (A, B, C):
+            assert sentence.replace(",", "") in book.replace(",", ""), (where, book)
+        assert example not in book and "*" not in book, (where, book)
+        reported = [c for c in story.changes if c.text == example.strip()]
+        assert reported and reported[0].kind in ("removed", "metadata"), (where, story.changes)
+        line = next(i for i, ln in enumerate(text.split("\n"), 1) if example in ln)
+        assert reported[0].line == line, where
+
+
+def test_a_markdown_story_takes_its_title_from_a_footer(tmp_path: Path) -> None:
+    shape = next(s for s in boilerplate.SHAPES if s.title and s.author)
+    text = f"{A}\n\n{B}\n\n{shape.examples[0]}\n\n{C}\n"
+    story = read(tmp_path, "004_1f319cfad394e1be.md", text)
+    assert (story.meta.title, story.meta.authors) == (shape.title, (shape.author,))
+    assert not any("no title found" in d.message for d in story.diagnostics)
+    fenced = read(tmp_path, "story.md", f"# Harbour\n\n```\n{shape.examples[0]}\n```\n\n{A}\n")
+    assert shape.examples[0] in book_text(fenced)  # code is shown as written
