@@ -26,6 +26,7 @@ _NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote"})
 _SECTION_TYPES = frozenset({"footnotes", "endnotes", "rearnotes"})
 _SECTION_ROLES = frozenset({"doc-endnotes", "doc-footnotes"})
 _BLOCKS = frozenset({"p", "div", "blockquote", "ul", "ol", "dl", "table", "pre", "figure"})
+_HOLDERS = frozenset({"ol", "ul", "div", "section", "aside"})  # what notes sit in
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,20 @@ def take_notes(body: etree._Element) -> list[Note]:
         if any(_is_note(a) for a in el.iterancestors()) or el.getparent() is None:
             continue  # inside a note already taken (or taken with it)
         notes.append(_note(el, labels.get(el.get("id") or "", "")))
+        parent = el.getparent()
         _remove(el)
+        # The list or section that held the notes, once only its rule is left.
+        while parent is not None and parent.tag in _HOLDERS and _empty(parent):
+            el, parent = parent, parent.getparent()
+            _remove(el)
     for section in [e for e in body.iter() if isinstance(e.tag, str) and _is_section(e)]:
-        if section.getparent() is not None and not plain(section):
+        if section.getparent() is not None and _empty(section):
             _remove(section)  # only its rule or an empty list is left
     return notes
+
+
+def _empty(el: etree._Element) -> bool:
+    return not plain(el) and el.find(".//img") is None
 
 
 def _note(el: etree._Element, label: str) -> Note:

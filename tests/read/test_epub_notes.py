@@ -14,19 +14,20 @@ from packager.model import Story
 from packager.options import BuildOptions
 from packager.read.story import read_stories
 
-# pandoc 2: a section of notes as an ordered list, each with a "↩" backlink.
+# pandoc 2: a list of notes after a rule, each with a "↩" backlink (the list in a plain
+# <div>, as an EPUB 2 made from it has it).
 PANDOC_2 = """<section><h1>Low Tide</h1>
 <p>The boat sat on the mud<a href="#fn1" class="footnote-ref" id="fnref1" epub:type="noteref">1</a>
 until evening.<a href="#fn2" class="footnote-ref" id="fnref2" epub:type="noteref">2</a></p>
 </section>
-<section class="footnotes" epub:type="footnotes"><hr />
+<div class="footnotes"><hr />
 <ol>
 <li id="fn1" epub:type="footnote"><p>Grey mud, <em>cold</em> mud.<a href="#fnref1"
  class="footnote-back" epub:type="backlink">\u21a9\ufe0e</a></p></li>
 <li id="fn2" epub:type="footnote"><p>Or later.<a href="#fnref2"
  class="footnote-back" epub:type="backlink">\u21a9\ufe0e</a></p></li>
 </ol>
-</section>"""
+</div>"""
 
 # Sigil and hand-made EPUB 3: an aside per note, its number written in it (a backlink
 # with words, kept), the call already a superscript.
