@@ -170,7 +170,9 @@ PARAGRAPH = st.lists(
     max_size=12,
 ).map(" ".join)
 DOCUMENT = st.lists(
-    st.tuples(st.sampled_from(["p", "p", "p", "h2", "h3", "blockquote", "loose"]), PARAGRAPH),
+    st.tuples(
+        st.sampled_from(["p", "p", "p", "h2", "h3", "blockquote", "loose", "note"]), PARAGRAPH
+    ),
     min_size=1,
     max_size=8,
 )
@@ -184,9 +186,18 @@ def test_property_every_word_of_an_epub_is_in_the_story_or_the_report(
     docs = {}
     for n, blocks in enumerate(documents, start=1):
         parts = []
-        for tag, text in blocks:
+        for k, (tag, text) in enumerate(blocks):
             escaped = html_escape(text)
-            parts.append(escaped + "<br/><br/>" if tag == "loose" else f"<{tag}>{escaped}</{tag}>")
+            if tag == "note":  # a call, and its footnote (with pandoc's wordless backlink)
+                parts.append(
+                    f'<p>{escaped}<a epub:type="noteref" href="#n{k}">{k}</a></p><aside '
+                    f'epub:type="footnote" id="n{k}"><p>{escaped}<a epub:type="backlink">'
+                    "\u21a9</a></p></aside>"
+                )
+            elif tag == "loose":
+                parts.append(escaped + "<br/><br/>")
+            else:
+                parts.append(f"<{tag}>{escaped}</{tag}>")
         docs[f"c{n}.xhtml"] = xhtml(f"<div>{''.join(parts)}</div>")
     path = write_epub(tmp_path / "prop.epub", docs)
     (story,) = read_stories(path, tmp_path, "prop.epub")
