@@ -13,6 +13,7 @@ numbered by its call ("1"), reported as moved. A backlink without words (the
 from __future__ import annotations
 
 import copy
+from collections.abc import Container
 from dataclasses import dataclass
 
 import lxml.etree as etree
@@ -21,7 +22,7 @@ from packager.read.blocks import epub_types, plain
 from packager.read.container import line_of
 from packager.text import sanitize
 
-_NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote", "note"})
+_NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote"})
 _NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote"})
 _SECTION_TYPES = frozenset({"footnotes", "endnotes", "rearnotes"})
 _SECTION_ROLES = frozenset({"doc-endnotes", "doc-footnotes"})
@@ -38,8 +39,12 @@ class Note:
     html: str
 
 
-def _is_note(el: etree._Element) -> bool:
-    return bool(epub_types(el) & _NOTE_TYPES) or el.get("role") in _NOTE_ROLES
+def _is_note(el: etree._Element, called: Container[str] = ()) -> bool:
+    """A footnote or endnote; a general "note" only where a call points to it."""
+    types = epub_types(el)
+    if types & _NOTE_TYPES or el.get("role") in _NOTE_ROLES:
+        return True
+    return "note" in types and (el.get("id") or "") in called
 
 
 def _is_section(el: etree._Element) -> bool:
@@ -65,8 +70,8 @@ def take_notes(body: etree._Element) -> list[Note]:
             for child in list(call)[:-1]:
                 sup.append(child)  # moves it
     notes: list[Note] = []
-    for el in [e for e in body.iter() if isinstance(e.tag, str) and _is_note(e)]:
-        if any(_is_note(a) for a in el.iterancestors()) or el.getparent() is None:
+    for el in [e for e in body.iter() if isinstance(e.tag, str) and _is_note(e, labels)]:
+        if any(_is_note(a, labels) for a in el.iterancestors()) or el.getparent() is None:
             continue  # inside a note already taken (or taken with it)
         notes.append(_note(el, labels.get(el.get("id") or "", "")))
         parent = el.getparent()

@@ -36,7 +36,8 @@ ASIDES = """<h1>High Water</h1>
 <p>Nobody moved the chairs.</p>
 <aside epub:type="footnote" id="n3"><p><a href="#r3" epub:type="backlink">3</a> It had never
 come past the second.</p></aside>
-<p>By morning it had gone down again.</p>"""
+<p>By morning it had gone down again.</p>
+<aside epub:type="note"><p>A tide table hung by the door.</p></aside>"""
 
 
 def _story(tmp_path: Path) -> tuple[Path, Story]:
@@ -60,6 +61,7 @@ def test_notes_become_their_chapters_end_notes(tmp_path: Path) -> None:
     assert "<em>cold</em> mud." in low.end_notes_html and "\u21a9" not in low.end_notes_html
     # a note that writes its own number is not numbered again; the text after it stays
     assert "step.<sup>3</sup>" in high.html and "By morning" in high.html
+    assert "A tide table" in high.html  # a note no call points to is the text's
     assert "<ol" not in high.end_notes_html and "3 It had never" in high.end_notes_html
     moved = [(c.file, c.action, c.text) for c in story.changes if c.kind == "moved"]
     assert moved == [
