@@ -13,6 +13,7 @@ import copy
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import lxml.etree as etree
 
@@ -46,8 +47,8 @@ class Block:
     def tag(self) -> str:
         return str(self.el.tag)
 
-    @property
-    def text(self) -> str:
+    @cached_property
+    def text(self) -> str:  # read often, and a block's element is never changed
         return plain(self.el)
 
     @property
