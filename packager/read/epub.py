@@ -40,6 +40,7 @@ _LEFT_OUT = {
     "cover": "cover page",
     "title": "title page",
     "log": "log page",
+    "notes": "notes page heading",  # its notes are the story's end notes
 }
 _CHAPTER_LEVEL = 3  # headings at this level or above may start chapters
 
@@ -48,7 +49,8 @@ def read_epub(data: bytes, file: str, split: bool = False) -> list[Body]:
     """The story (or with ``split``, each work) of an EPUB file."""
     box = open_container(data, file)
     package = read_package(box)
-    docs = [document(box, package, entry, i) for i, entry in enumerate(package.spine)]
+    calls: dict[str, str] = {}  # note calls, by the id of their note
+    docs = [document(box, package, entry, i, calls) for i, entry in enumerate(package.spine)]
     works = works_of(docs)
     if split and len(works) > 1:
         return [_read_work(w, box, package, alone=False) for w in works]

@@ -55,8 +55,13 @@ def _is_call(el: etree._Element) -> bool:
     return el.tag == "a" and ("noteref" in epub_types(el) or el.get("role") == "doc-noteref")
 
 
-def take_notes(body: etree._Element) -> list[Note]:
-    """Take the notes out of a document's body (in place), calls made superscripts."""
+def take_notes(body: etree._Element, calls: dict[str, str] | None = None) -> list[Note]:
+    """Take the notes out of a document's body (in place), calls made superscripts.
+
+    ``calls`` holds the labels of the calls of earlier documents, by the id they
+    point to (a page of endnotes is called from the chapters before it); this
+    document's are added to it.
+    """
     labels: dict[str, str] = {}
     for call in [a for a in body.iter("a") if _is_call(a)]:
         target = (call.get("href") or "").partition("#")[2]
@@ -69,6 +74,10 @@ def take_notes(body: etree._Element) -> list[Note]:
             sup.text, call.text = call.text, None
             for child in list(call)[:-1]:
                 sup.append(child)  # moves it
+    if calls is not None:
+        for target, label in labels.items():
+            calls.setdefault(target, label)
+        labels = {**calls, **labels}
     notes: list[Note] = []
     for el in [e for e in body.iter() if isinstance(e.tag, str) and _is_note(e, labels)]:
         if any(_is_note(a, labels) for a in el.iterancestors()) or el.getparent() is None:

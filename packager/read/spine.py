@@ -31,19 +31,24 @@ class Doc:
     entry: str
     body: etree._Element
     blocks: list[Block]
-    kind: str  # text, preface, fields, log, nav, contents, cover, title
+    kind: str  # text, preface, fields, log, nav, contents, cover, title, notes
     code: list[tuple[int, str, str]]
     notes: list[Note] = field(default_factory=list)  # its footnotes and endnotes, taken out
 
 
-def document(box: Container, package: Package, entry: str, index: int) -> Doc:
+def document(
+    box: Container, package: Package, entry: str, index: int, calls: dict[str, str]
+) -> Doc:
+    """A document of the spine; ``calls``: the note calls of those before it (and its own)."""
     root = box.xml(entry)
     body = body_of(root)
     if body is None:
         raise box.refuse("damaged EPUB: a document of its spine has no <body>", entry)
     code = without_code(body)
-    notes = take_notes(body)
+    notes = take_notes(body, calls)
     run = blocks(body, entry)
+    if notes and all(b.level for b in run):  # a page of endnotes, under its heading
+        return Doc(entry, body, run, "notes", code, notes)
     return Doc(entry, body, run, _kind(package, entry, body, run, index), code, notes)
 
 

@@ -76,3 +76,31 @@ def test_a_book_with_notes_from_an_epub_passes_epubcheck(tmp_path: Path) -> None
     path, _ = _story(tmp_path)
     result = build(path.parent, tmp_path / "out", BuildOptions(formats=("epub",), env={}))
     assert_epubcheck_clean(result.outputs[0].path)
+
+
+def test_a_page_of_endnotes_is_the_storys_end_notes(tmp_path: Path) -> None:
+    docs = {
+        "c1.xhtml": xhtml(
+            '<h1>Ebb</h1><p>The sand was ribbed<a epub:type="noteref" href="notes.xhtml#e1">'
+            "1</a> like a roof.</p>"
+        ),
+        "c2.xhtml": xhtml(
+            '<h1>Flow</h1><p>Then it filled.<a epub:type="noteref" href="notes.xhtml#e2">2</a></p>'
+        ),
+        "notes.xhtml": xhtml(
+            '<section epub:type="rearnotes"><h1>Notes</h1><ol>'
+            '<li epub:type="rearnote" id="e1"><p>Ribbed by the last tide.</p></li>'
+            '<li epub:type="rearnote" id="e2"><p>In an hour.</p></li></ol></section>'
+        ),
+    }
+    path = write_epub(tmp_path / "ebb.epub", docs, "<dc:title>Ebb and Flow</dc:title>")
+    (story,) = read_stories(path, tmp_path, "ebb.epub")
+    assert [c.title for c in story.chapters] == ["Ebb", "Flow"]  # no chapter "Notes"
+    assert not any(c.end_notes_html for c in story.chapters)
+    end_notes = story.meta.end_notes_html
+    assert '<ol start="1"><li>' in end_notes and '<ol start="2"><li>' in end_notes
+    assert end_notes.index("Ribbed by") < end_notes.index("In an hour")
+    reported = {(c.file, c.kind, c.action, c.text) for c in story.changes}
+    assert ("ebb.epub/OEBPS/notes.xhtml", "removed", "notes page heading", "Notes") in reported
+    assert ("ebb.epub/OEBPS/notes.xhtml", "moved", "moved to end notes", "In an hour.") in reported
+    assert accounted_words([story]) == source_words(path)
