@@ -112,8 +112,9 @@ def _note(el: etree._Element, label: str) -> Note:
     )
     if not any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in note):
         inner = f"<p>{inner}</p>"
-    if label.isdigit() and not text.startswith(label):
-        inner = f'<ol start="{int(label)}"><li>{inner}</li></ol>'  # the number, as a list's
+    number = label.strip("[]() ")  # a call may be written "[1]"
+    if number.isdigit() and not text.lstrip("[( ").startswith(number):
+        inner = f'<ol start="{int(number)}"><li>{inner}</li></ol>'  # the number, as a list's
     return Note(line_of(el), text, sanitize.sanitize(inner))
 
 

@@ -18,7 +18,7 @@ from packager.read.story import read_stories
 # <div>, as an EPUB 2 made from it has it).
 PANDOC_2 = """<section><h1>Low Tide</h1>
 <p>The boat sat on the mud<a href="#fn1" class="footnote-ref" id="fnref1" epub:type="noteref">1</a>
-until evening.<a href="#fn2" class="footnote-ref" id="fnref2" epub:type="noteref">2</a></p>
+until evening.<a href="#fn2" class="footnote-ref" id="fnref2" epub:type="noteref">[2]</a></p>
 </section>
 <div class="footnotes"><hr />
 <ol>
@@ -54,7 +54,7 @@ def test_notes_become_their_chapters_end_notes(tmp_path: Path) -> None:
     path, story = _story(tmp_path)
     low, high = story.chapters
     assert (low.title, high.title) == ("Low Tide", "High Water")
-    assert "mud<sup>1</sup>" in low.html and "evening.<sup>2</sup>" in low.html
+    assert "mud<sup>1</sup>" in low.html and "evening.<sup>[2]</sup>" in low.html
     assert "Grey mud" not in low.html and "<hr" not in low.html  # the notes' rule went too
     assert low.end_notes_html.count("<li>") == 2
     assert '<ol start="1">' in low.end_notes_html and '<ol start="2">' in low.end_notes_html
