@@ -28,7 +28,7 @@ from packager.read.archivework import ArchiveWork
 from packager.read.blocks import Block, fragment
 from packager.read.body import Body
 from packager.read.container import Container, open_container
-from packager.read.epubnotes import Note
+from packager.read.epubnotes import Note, end_notes_html
 from packager.read.package import Package, read_package
 from packager.read.sitetext import strip_blocks
 from packager.read.spine import Doc, document, works_of
@@ -96,9 +96,9 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
     else:
         out.chapters, pictures = _chapters(text, box, out)
     loose = [d for d in docs if d not in text or archive]  # notes no chapter takes
+    out.end_notes_html += end_notes_html([n for d in loose for n in d.notes])
     for doc in loose:
         for note in doc.notes:
-            out.end_notes_html += note.html
             out.changes.append(
                 Change(box.where(doc.entry), note.line, "moved", "moved to end notes", note.text)
             )
@@ -168,7 +168,7 @@ def _chapters(
             )
             for b in made.breaks
         )
-        end_notes = "".join(n.html for n in notes.get(i, ()))
+        end_notes = end_notes_html(notes.get(i, ()))
         chapters.append(Chapter(title, made.html, line, end_notes_html=end_notes))
     return tuple(chapters), pictures
 

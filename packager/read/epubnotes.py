@@ -13,7 +13,7 @@ numbered by its call ("1"), reported as moved. A backlink without words (the
 from __future__ import annotations
 
 import copy
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 import lxml.etree as etree
@@ -36,7 +36,8 @@ class Note:
 
     line: int
     text: str
-    html: str
+    html: str  # sanitized XHTML blocks, without its number
+    number: int | None = None  # its call's number, where the note does not write it
 
 
 def _is_note(el: etree._Element, called: Container[str] = ()) -> bool:
@@ -113,9 +114,31 @@ def _note(el: etree._Element, label: str) -> Note:
     if not any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in note):
         inner = f"<p>{inner}</p>"
     number = label.strip("[]() ")  # a call may be written "[1]"
-    if number.isdigit() and not text.lstrip("[( ").startswith(number):
-        inner = f'<ol start="{int(number)}"><li>{inner}</li></ol>'  # the number, as a list's
-    return Note(line_of(el), text, sanitize.sanitize(inner))
+    shown = int(number) if number.isdigit() and not text.lstrip("[( ").startswith(number) else None
+    return Note(line_of(el), text, sanitize.sanitize(inner), shown)
+
+
+def end_notes_html(notes: Sequence[Note]) -> str:
+    """Notes as end notes: numbered ones as a list's items (the list gives the number,
+    which is no word of the story), in one list while their numbers follow each other."""
+    parts: list[str] = []
+    after: int | None = None  # the number the open list would give next
+    for note in notes:
+        if after is not None and note.number != after:
+            parts.append("</ol>")
+            after = None
+        if note.number is not None and after is None:
+            # WeasyPrint 70 honours start only with presentational hints: a list of
+            # the chapter's notes from 1 is numbered right in the PDF too.
+            parts.append("<ol>" if note.number == 1 else f'<ol start="{note.number}">')
+        if note.number is None:
+            parts.append(note.html)
+        else:
+            parts.append(f"<li>{note.html}</li>")
+            after = note.number + 1
+    if after is not None:
+        parts.append("</ol>")
+    return "".join(parts)
 
 
 def _remove(el: etree._Element) -> None:

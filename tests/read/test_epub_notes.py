@@ -12,6 +12,7 @@ from helpers import assert_epubcheck_clean
 from packager.build import build
 from packager.model import Story
 from packager.options import BuildOptions
+from packager.read.epubnotes import Note, end_notes_html
 from packager.read.story import read_stories
 
 # pandoc 2: a list of notes after a rule, each with a "↩" backlink (the list in a plain
@@ -56,8 +57,8 @@ def test_notes_become_their_chapters_end_notes(tmp_path: Path) -> None:
     assert (low.title, high.title) == ("Low Tide", "High Water")
     assert "mud<sup>1</sup>" in low.html and "evening.<sup>[2]</sup>" in low.html
     assert "Grey mud" not in low.html and "<hr" not in low.html  # the notes' rule went too
-    assert low.end_notes_html.count("<li>") == 2
-    assert '<ol start="1">' in low.end_notes_html and '<ol start="2">' in low.end_notes_html
+    # one list, numbered from 1 as the calls are
+    assert low.end_notes_html.startswith("<ol><li>") and low.end_notes_html.count("<li>") == 2
     assert "<em>cold</em> mud." in low.end_notes_html and "\u21a9" not in low.end_notes_html
     # a note that writes its own number is not numbered again; the text after it stays
     assert "step.<sup>3</sup>" in high.html and "By morning" in high.html
@@ -98,9 +99,20 @@ def test_a_page_of_endnotes_is_the_storys_end_notes(tmp_path: Path) -> None:
     assert [c.title for c in story.chapters] == ["Ebb", "Flow"]  # no chapter "Notes"
     assert not any(c.end_notes_html for c in story.chapters)
     end_notes = story.meta.end_notes_html
-    assert '<ol start="1"><li>' in end_notes and '<ol start="2"><li>' in end_notes
+    assert end_notes.startswith("<ol><li>") and end_notes.count("<li>") == 2
     assert end_notes.index("Ribbed by") < end_notes.index("In an hour")
     reported = {(c.file, c.kind, c.action, c.text) for c in story.changes}
     assert ("ebb.epub/OEBPS/notes.xhtml", "removed", "notes page heading", "Notes") in reported
     assert ("ebb.epub/OEBPS/notes.xhtml", "moved", "moved to end notes", "In an hour.") in reported
     assert accounted_words([story]) == source_words(path)
+
+
+def test_numbered_notes_share_a_list_while_their_numbers_follow() -> None:
+    def note(n: int | None) -> Note:
+        return Note(1, "x", f"<p>n{n}</p>", n)
+
+    assert end_notes_html([note(1), note(2), note(None), note(4), note(5), note(7)]) == (
+        "<ol><li><p>n1</p></li><li><p>n2</p></li></ol><p>nNone</p>"
+        '<ol start="4"><li><p>n4</p></li><li><p>n5</p></li></ol>'
+        '<ol start="7"><li><p>n7</p></li></ol>'
+    )

@@ -179,7 +179,7 @@ def test_pandoc_epub_metadata_chapters_and_fidelity(pandoc_epub: Path) -> None:
     # pandoc's footnote: the call a superscript, the note the chapter's end note
     one, two = story.chapters
     assert "milestone.<sup>1</sup>" in one.html and "crossroads" not in one.html
-    assert '<ol start="1"><li>' in one.end_notes_html
+    assert one.end_notes_html.startswith("<ol><li>")
     assert "<em>number</em> worn away" in one.end_notes_html and not two.end_notes_html
     (moved,) = [c for c in story.changes if c.kind == "moved"]
     assert moved.action == "moved to end notes" and moved.text.startswith("The one at")
