@@ -1,0 +1,150 @@
+"""Read a PDF back with pikepdf: a book to impose, or an imposed PDF to check.
+
+A book PDF made by packager carries each page's part as page-piece data
+(packager.pdf.join); any other PDF is read from its outline (each top-level
+entry starts a part), page labels (roman numbers are front matter) and
+contents (a page that paints nothing is blank). Pages are measured by their
+TrimBox, never the MediaBox.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pikepdf
+
+from packager.binding.arrange import BookPage
+from packager.errors import PackagerError, error
+
+# Languages written right to left (CLDR's default scripts: Arabic, Hebrew, Thaana, Syriac...).
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
+_PAINTS = frozenset(
+    {"Tj", "TJ", "'", '"', "Do", "sh", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "BI"}
+)
+
+
+@dataclass(frozen=True)
+class SourceBook:
+    pages: tuple[BookPage, ...]
+    trim: tuple[float, float]  # width, height in points
+    bleed: float  # how far every page's BleedBox reaches past its TrimBox
+    title: str
+    language: str
+    rtl: bool
+    date: str  # the PDF's creation date (D:...), for reproducible outputs
+
+
+def box(page: pikepdf.Page, name: str) -> tuple[float, float, float, float]:
+    obj = page.obj
+    value = obj.get(name) or obj.get("/TrimBox") or obj.MediaBox
+    x0, y0, x1, y1 = (float(v) for v in value)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def open_pdf(data: bytes, label: str) -> pikepdf.Pdf:
+    try:
+        return pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise PackagerError(
+            [error("the PDF is encrypted; give packager an unlocked copy", label)]
+        ) from None
+    except pikepdf.PdfError as exc:
+        raise PackagerError([error(f"not a PDF packager can read ({exc})", label)]) from None
+
+
+def read_book(data: bytes, label: str) -> SourceBook:
+    """The pages of a book PDF (its parts, blanks, labels) and its trim; every page one trim."""
+    with open_pdf(data, label) as pdf:
+        if not len(pdf.pages):
+            raise PackagerError([error("the PDF has no pages", label)])
+        trims = [box(p, "/TrimBox") for p in pdf.pages]
+        w, h = trims[0][2] - trims[0][0], trims[0][3] - trims[0][1]
+        for i, t in enumerate(trims):
+            if abs(t[2] - t[0] - w) > 0.5 or abs(t[3] - t[1] - h) > 0.5:
+                message = (
+                    f"page {i + 1}'s trim ({t[2] - t[0]:.1f} x {t[3] - t[1]:.1f} pt) is not "
+                    f"page 1's ({w:.1f} x {h:.1f} pt): a book to bind has one trim size"
+                )
+                raise PackagerError([error(message, label)])
+        bleeds = [
+            min(t[0] - b[0], t[1] - b[1], b[2] - t[2], b[3] - t[3])
+            for t, b in zip(trims, (box(p, "/BleedBox") for p in pdf.pages), strict=True)
+        ]
+        pages = _pieces(pdf) or _guessed(pdf)
+        language = str(pdf.Root.get("/Lang", ""))
+        prefs = pdf.Root.get("/ViewerPreferences")
+        rtl = isinstance(prefs, pikepdf.Dictionary) and str(prefs.get("/Direction", "")) == "/R2L"
+        rtl = rtl or language.split("-")[0].lower() in RTL_LANGUAGES
+        info = pdf.docinfo
+        return SourceBook(
+            pages=tuple(pages),
+            trim=(round(w, 3), round(h, 3)),
+            bleed=round(max(0.0, min(bleeds)), 3),
+            title=str(info.get("/Title", "")),
+            language=language,
+            rtl=rtl,
+            date=str(info.get("/CreationDate", "D:20000101000000Z")),
+        )
+
+
+def _labels(pdf: pikepdf.Pdf) -> list[str]:
+    return [str(p.label) if p.label is not None else str(i + 1) for i, p in enumerate(pdf.pages)]
+
+
+def _pieces(pdf: pikepdf.Pdf) -> list[BookPage] | None:
+    """The pages as packager's join described them; None if the PDF does not say."""
+    found: list[BookPage] = []
+    previous = None
+    for page, label in zip(pdf.pages, _labels(pdf), strict=True):
+        pieces = page.obj.get("/PieceInfo")
+        info = pieces.get("/Packager") if isinstance(pieces, pikepdf.Dictionary) else None
+        if not isinstance(info, pikepdf.Dictionary) or "/Private" not in info:
+            return None
+        private = info.Private
+        part, kind, matter = (str(private.get(k, "")) for k in ("/Part", "/Kind", "/Matter"))
+        found.append(
+            BookPage(
+                label, part, matter or "body", kind == "story", bool(part) and part != previous
+            )
+        )
+        previous = part
+    return found
+
+
+def _guessed(pdf: pikepdf.Pdf) -> list[BookPage]:
+    """Parts from the outline's top level, matter from the labels, blanks from the contents."""
+    index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+    starts: dict[int, str] = {}
+    with pdf.open_outline() as outline:
+        for n, item in enumerate(outline.root):
+            dest = item.destination
+            target = dest[0] if isinstance(dest, pikepdf.Array) and len(dest) else None
+            if target is not None and target.objgen in index:
+                starts.setdefault(index[target.objgen], f"part-{n + 1}")
+    found = []
+    part = "front" if 0 not in starts else ""
+    for i, (page, label) in enumerate(zip(pdf.pages, _labels(pdf), strict=True)):
+        part = starts.get(i, part)
+        roman = not label.isdigit()
+        blank = not _paints(page)
+        story = part.startswith("part-")
+        found.append(
+            BookPage(
+                label,
+                "" if blank else part,
+                "front" if roman else "body",
+                story and not blank,
+                i in starts,
+            )
+        )
+    return found
+
+
+def _paints(page: pikepdf.Page) -> bool:
+    try:
+        return any(str(op.operator) in _PAINTS for op in pikepdf.parse_content_stream(page))
+    except pikepdf.PdfError:
+        return True
