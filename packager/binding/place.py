@@ -91,9 +91,9 @@ def _form(
         page = book.pages[index]
         form = page.as_form_xobject(handle_transformations=True)
         form.BBox = Array([round(v, 3) for v in box(page, "/BleedBox")])
-        form.PieceInfo = _private(
-            date, Page=index, Label=pikepdf.String(page.label or str(index + 1))
-        )
+        trim = Array([round(v, 3) for v in _trim_in_form(form, page)])
+        label = pikepdf.String(page.label or str(index + 1))
+        form.PieceInfo = _private(date, Page=index, Label=label, Trim=trim)
         forms[index] = out.copy_foreign(form)
     return forms[index]
 
