@@ -186,3 +186,15 @@ def _save(pdf: pikepdf.Pdf, title: str, date: str) -> bytes:
     pdf.save(buffer, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)  # fmt: skip
     return buffer.getvalue()
+
+
+def finish_cover(
+    rendered: bytes, trim: tuple[float, float, float, float], title: str, date: str
+) -> bytes:
+    """The laid-out cover wrap with its TrimBox (the MediaBox is the bleed) and subset fonts."""
+    with pikepdf.open(io.BytesIO(rendered)) as pdf:
+        fonts.share(pdf, {})
+        page = pdf.pages[0].obj
+        page.TrimBox = Array([round(v, 3) for v in trim])
+        page.BleedBox = Array([round(float(v), 3) for v in page.MediaBox])
+        return _save(pdf, title, date)

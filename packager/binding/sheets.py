@@ -8,6 +8,7 @@ in their marked-content sections.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ import pikepdf
 
 from packager.binding.readback import open_pdf
 from packager.errors import PackagerError, error
+from packager.pdf.fonts import parse_widths
 
 Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]
@@ -144,3 +146,77 @@ def _placement(form: Any, ctm: Matrix, clip: Box | None) -> Placement | None:
         turned=ctm[0] < 0,
         clip=clip,
     )
+
+
+def text_boxes(data: bytes) -> list[Box]:
+    """Where every run of text on the first page is drawn: its box, turned or not.
+
+    Each run spans its advance (glyph widths from the font's /W, with TJ's
+    adjustments) from its origin, and 0.8 em above to 0.25 em below the
+    baseline, through the text matrix and the CTM. Enough to say whether text
+    comes near an edge; not a text extractor.
+    """
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        resources = page.obj.get("/Resources")
+        fonts = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
+        widths: dict[str, dict[int, float]] = {}
+        ctm: Matrix = (1, 0, 0, 1, 0, 0)
+        stack: list[Matrix] = []
+        tm: Matrix = (1, 0, 0, 1, 0, 0)
+        line: Matrix = tm
+        font, size = "", 0.0
+        boxes: list[Box] = []
+        for op in pikepdf.parse_content_stream(page):
+            name, args = str(op.operator), op.operands
+            if name == "q":
+                stack.append(ctm)
+            elif name == "Q" and stack:
+                ctm = stack.pop()
+            elif name == "cm":
+                ctm = _multiply(tuple(float(a) for a in args), ctm)  # type: ignore[arg-type]
+            elif name == "BT":
+                tm = line = (1, 0, 0, 1, 0, 0)
+            elif name == "Tf":
+                font, size = str(args[0]), float(args[1])
+                if font not in widths and isinstance(fonts, pikepdf.Dictionary) and font in fonts:
+                    widths[font] = _widths(fonts[font])
+            elif name == "Tm":
+                tm = line = tuple(float(a) for a in args)  # type: ignore[assignment]
+            elif name in ("Td", "TD"):
+                line = _multiply((1, 0, 0, 1, float(args[0]), float(args[1])), line)
+                tm = line
+            elif name in ("Tj", "TJ"):
+                items = args[0] if name == "TJ" else [args[0]]
+                advance = 0.0
+                for item in items:
+                    if isinstance(item, pikepdf.String):
+                        raw = bytes(item)
+                        table = widths.get(font, {})
+                        glyphs = [
+                            int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)
+                        ]
+                        advance += sum(table.get(g, 500.0) for g in glyphs) / 1000 * size
+                    else:
+                        advance -= float(item) / 1000 * size
+                m = _multiply(tm, ctm)
+                boxes.append(_apply_all(m, (0.0, -0.25 * size, advance, 0.8 * size)))
+                tm = _multiply((1, 0, 0, 1, advance, 0), tm)
+        return boxes
+
+
+def _widths(font: pikepdf.Object) -> dict[int, float]:
+    descendants = font.get("/DescendantFonts")
+    if isinstance(descendants, pikepdf.Array) and len(descendants):
+        return parse_widths(descendants[0].get("/W", pikepdf.Array()))
+    return {}
+
+
+def _apply_all(m: Matrix, box: Box) -> Box:
+    """A box through a matrix that may turn it: the box around its four corners."""
+    xs, ys = [], []
+    for x in (box[0], box[2]):
+        for y in (box[1], box[3]):
+            xs.append(m[0] * x + m[2] * y + m[4])
+            ys.append(m[1] * x + m[3] * y + m[5])
+    return min(xs), min(ys), max(xs), max(ys)
