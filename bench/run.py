@@ -93,10 +93,8 @@ def same_book_css(corpus: Path, work: Path) -> list[str]:
     """
     script = (
         "import sys; from pathlib import Path\n"
-        "from packager.build import load_stories, _render\n"
-        "from packager.collection import assemble\n"
-        "loaded = load_stories(Path(sys.argv[1]), env={})\n"
-        "book = _render(loaded.config, assemble(loaded.config, loaded.stories))\n"
+        "from packager.build import BuildOptions, load_book\n"
+        "book = load_book(Path(sys.argv[1]), BuildOptions(env={}))\n"
         "out = Path(sys.argv[2])\n"
         "for r in book.resources:\n"
         "    if r.href.startswith(('css/', 'fonts/')):\n"
@@ -118,11 +116,9 @@ import sys
 from pathlib import Path
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
-from packager.build import load_stories, _render
-from packager.book.collection import assemble
+from packager.build import BuildOptions, load_book
 from packager.pdf.weasy import BASE_URL, BookFetcher
-loaded = load_stories(Path(sys.argv[1]), env={})
-book = _render(loaded.config, assemble(loaded.config, loaded.stories))
+book = load_book(Path(sys.argv[1]), BuildOptions(env={}))
 fetcher, fonts = BookFetcher(book.resources), FontConfiguration()
 documents = [
     HTML(string=p.print_html, base_url=BASE_URL + p.href, url_fetcher=fetcher)

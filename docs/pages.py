@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from packager import themes  # noqa: E402
-from packager.build import build  # noqa: E402
+from packager.build import BuildOptions, build  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 SCALE = 1.0  # 72 dpi: an A5 page is 420 x 595 pixels
@@ -94,8 +94,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for theme in themes.available():
         with tempfile.TemporaryDirectory() as tmp:
-            result = build(ROOT / "stories", Path(tmp), formats=["pdf"], theme=theme,
-                           env={}, use_cache=False)  # fmt: skip
+            options = BuildOptions(formats=("pdf",), theme=theme, env={}, use_cache=False)
+            result = build(ROOT / "stories", Path(tmp), options)
             pdf = result.outputs[0].path
             picked = pick_pages(pdf)
             views = [render(pdf, picked[k]) for k in ("title", "contents", "opener", "spread")]

@@ -1,3 +1,3 @@
-from packager.cli.commands import main
+from packager.cli import main
 
 main()

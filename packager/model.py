@@ -229,6 +229,15 @@ class PageTarget:
 
 
 @dataclass(frozen=True)
+class PageStart:
+    """Where a printed page begins: its label, its part (None: a blank page) and offset."""
+
+    label: str
+    part: str | None
+    offset: int = 0
+
+
+@dataclass(frozen=True)
 class Book:
     """Everything the writers need: documents, resources (as bytes) and contents."""
 

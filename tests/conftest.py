@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from packager.build import BuildResult, build
+from packager.options import BuildOptions
 
 # Property tests: a quick run in CI; `pytest --hypothesis-profile=long` by hand.
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -48,7 +49,7 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     work = tmp_path_factory.mktemp("sample")
     source = work / "stories"
     copy_samples(source)
-    result = build(source, work / "dist", env={})
+    result = build(source, work / "dist", BuildOptions(env={}))
     return Built(source, result)
 
 

@@ -22,16 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from helpers import assert_epubcheck_clean
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from packager.build import load_stories
-from packager.cli.commands import app
+from packager.cli import app
+from packager.options import BuildOptions
 
 # Characters that stress readers: controls, separators, bidi, invisibles,
 # combining marks, emoji, quotes, markup and template syntax.
+pytestmark = pytest.mark.slow  # 40 generated anthologies through the real CLI
+
 TRICKY = (
     "\x00\x01\x07\x0b\x0c\x1b\x7f\x85\x9f\u2028\u2029\u202e\u202c\u2066\u2069\u200b\u200d"
     "\ufeff\u00ad\u0301\ue000\U0001f600\U0001f468\u200d\U0001f469"
@@ -167,7 +171,7 @@ def _run(files: tuple[File, ...], tmp: Path, formats: list[str]) -> None:
         assert epub is not None
         book = _book_text(epub)
         changed: set[tuple[str, int]] = set()
-        for story in load_stories(source, env={}).stories:
+        for story in load_stories(source, BuildOptions(env={})).stories:
             for c in story.changes:
                 # A script or style sheet is reported once, as "code, N lines".
                 code = re.fullmatch(r"code, (\d+) lines?", c.text)

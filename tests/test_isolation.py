@@ -26,8 +26,10 @@ from conftest import write_story
 from helpers import assert_epubcheck_clean
 from PIL import Image
 
+from packager.book.themes import BUILTIN_TEMPLATES
 from packager.build import BuildResult, build
 from packager.model import Resource, Severity
+from packager.options import BuildOptions
 from packager.pdf.weasy import BookFetcher
 
 PASSWD = Path("/etc/passwd")
@@ -197,7 +199,7 @@ def test_nothing_outside_the_book_is_fetched_or_included(
     tmp_path: Path, listener: Listener
 ) -> None:
     anthology = _anthology(tmp_path, listener.url)
-    result = build(anthology.source, tmp_path / "out", env={}, use_cache=False)
+    result = build(anthology.source, tmp_path / "out", BuildOptions(env={}, use_cache=False))
 
     assert listener.connections == []
     warnings = [d for d in result.diagnostics if d.severity is Severity.WARNING]
@@ -248,7 +250,7 @@ def test_pdf_refusals_are_reported_once(tmp_path: Path, listener: Listener) -> N
     source = tmp_path / "src"
     for name in ("1-one.md", "2-two.md", "3-three.md"):
         write_story(source, name, f"# {name[2:-3].title()}\n\nA short story.\n")
-    document = Path(__file__).parent.parent / "packager" / "book" / "templates" / "document.xhtml"
+    document = BUILTIN_TEMPLATES / "document.xhtml"
     (source / "templates").mkdir()
     (source / "templates" / "document.xhtml").write_text(
         document.read_text(encoding="utf-8").replace(
@@ -256,7 +258,9 @@ def test_pdf_refusals_are_reported_once(tmp_path: Path, listener: Listener) -> N
         ),
         encoding="utf-8",
     )
-    result = build(source, tmp_path / "out", formats=["pdf"], env={}, use_cache=False)
+    result = build(
+        source, tmp_path / "out", BuildOptions(formats=("pdf",), env={}, use_cache=False)
+    )
     assert listener.connections == []
     about = [d.message for d in result.diagnostics if f"{listener.url}/t.png" in d.message]
     assert len(about) == 1, about

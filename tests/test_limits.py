@@ -13,16 +13,17 @@ from helpers import Epub, assert_epubcheck_clean, normalize, pdf_pages
 
 from packager.build import build
 from packager.errors import StoryError
+from packager.options import BuildOptions
 from packager.read.docx import MAX_UNPACKED_BYTES
 from packager.read.frontmatter import MAX_FRONT_MATTER, split_front_matter
 from packager.read.source import MAX_STORY_BYTES
-from packager.text import html
+from packager.text import html, sanitize
 
 
 def problems_of(source: Path, tmp_path: Path) -> list[tuple[str, int | None, str]]:
     out = tmp_path / "failed-out"
     with pytest.raises(StoryError) as caught:
-        build(source, out, env={}, use_cache=False)
+        build(source, out, BuildOptions(env={}, use_cache=False))
     assert not out.exists()
     return [(Path(p.file).name, p.line, p.message) for p in caught.value.problems]
 
@@ -31,7 +32,7 @@ def test_quotes_nested_past_markdown_its_default_keep_their_words(tmp_path: Path
     # markdown-it stops at 20 levels by default and drops the rest, silently.
     source = tmp_path / "src"
     write_story(source, "a.md", "Before.\n\n" + "> " * 40 + "the innermost words\n\nAfter.\n")
-    result = build(source, tmp_path / "out", env={}, use_cache=False)
+    result = build(source, tmp_path / "out", BuildOptions(env={}, use_cache=False))
     epub = next(o.path for o in result.outputs if o.format == "epub")
     assert normalize("the innermost words") in Epub.open(epub).text()
     assert_epubcheck_clean(epub)
@@ -49,7 +50,7 @@ def test_nesting_past_the_cap_is_an_error_naming_file_and_line(tmp_path: Path) -
     write_story(source, "page.html", "<p>" + "<em>" * 300 + "deep" + "</em>" * 300 + "</p>")
     write_story(source, "fine.md", "Nothing wrong here.\n")
     found = sorted(problems_of(source, tmp_path))
-    message = f"markup is nested more than {html.MAX_DEPTH} levels deep"
+    message = f"markup is nested more than {sanitize.MAX_DEPTH} levels deep"
     assert [(name, line) for name, line, _ in found] == [
         ("emphasis.md", 5),
         ("page.html", None),
@@ -62,7 +63,7 @@ def test_long_words_break_in_print_and_absurd_ones_are_refused(tmp_path: Path) -
     source = tmp_path / "src"
     token = "ab" * 3000  # 6,000 characters, no space
     write_story(source, "a.md", f"A pasted mess: {token} and then the story goes on.\n")
-    result = build(source, tmp_path / "out", env={}, use_cache=False)
+    result = build(source, tmp_path / "out", BuildOptions(env={}, use_cache=False))
     pdf = next(o.path for o in result.outputs if o.format == "pdf")
     with pdfplumber.open(pdf) as doc:
         right = min(p.width for p in doc.pages)

@@ -10,8 +10,10 @@ from conftest import copy_samples, write_story
 from helpers import Epub, assert_epubcheck_clean, normalize, pdf_pages
 from typer.testing import CliRunner
 
+from packager.book.themes import BUILTIN_TEMPLATES
 from packager.build import BuildResult, build
-from packager.cli.commands import app
+from packager.cli import app
+from packager.options import BuildOptions
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -29,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
         '<p onclick="alert(3)" style="color:red">A paragraph with handlers.</p>\n',
     )
     write_story(source, "02-txt.txt", f"Plain Text\n\nIn plain text: {SCRIPT} stays text.\n")
-    return build(source, source.parent / "out", env={}, use_cache=False)
+    return build(source, source.parent / "out", BuildOptions(env={}, use_cache=False))
 
 
 def test_markup_in_stories_is_shown_as_text_in_both_outputs(built: BuildResult) -> None:
@@ -69,7 +71,7 @@ def test_editor_templates_run_sandboxed(tmp_path: Path, runner: CliRunner) -> No
     source = tmp_path / "src"
     copy_samples(source)
     (source / "templates").mkdir()
-    shipped = Path(__file__).parent.parent / "packager" / "book" / "templates" / "colophon.xhtml"
+    shipped = BUILTIN_TEMPLATES / "colophon.xhtml"
     (source / "templates" / "colophon.xhtml").write_text(
         shipped.read_text(encoding="utf-8").replace(
             "</section>", '{{ cycler.__init__.__globals__.os.popen("id").read() }}</section>', 1
@@ -115,7 +117,7 @@ def test_misnested_markup_is_mended_and_keeps_every_word(tmp_path: Path) -> None
     source = tmp_path / "stories"
     write_story(source, "01-misnested.md", MISNESTED_MD)
     write_story(source, "02-misnested.html", MISNESTED_HTML)
-    result = build(source, tmp_path / "out", formats=["epub"], env={})
+    result = build(source, tmp_path / "out", BuildOptions(formats=("epub",), env={}))
     epub = result.outputs[0].path
     assert_epubcheck_clean(epub)
     text = Epub.open(epub).text()  # normalized: letters and digits, folded

@@ -26,7 +26,8 @@ from typer.testing import CliRunner
 
 from packager.book.config import MAX_SOURCE_DATE_EPOCH, load_config
 from packager.build import build
-from packager.cli.commands import app
+from packager.cli import app
+from packager.options import BuildOptions
 
 SLUG = "lanterns-at-low-tide"
 FAKE_HOST = "packager-repro-host"
@@ -201,7 +202,7 @@ def test_latest_source_date_epoch_builds_an_epub(tmp_path: Path) -> None:
     source = tmp_path / "stories"
     copy_samples(source)
     env = {"SOURCE_DATE_EPOCH": str(MAX_SOURCE_DATE_EPOCH)}
-    result = build(source, tmp_path / "dist", formats=["epub"], env=env)
+    result = build(source, tmp_path / "dist", BuildOptions(formats=("epub",), env=env))
     with zipfile.ZipFile(result.outputs[0].path) as archive:  # ZIP keeps even seconds
         assert {info.date_time for info in archive.infolist()} == {(2107, 12, 31, 23, 59, 58)}
 

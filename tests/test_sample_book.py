@@ -24,6 +24,7 @@ from lxml import etree
 
 from packager.build import build
 from packager.model import Severity
+from packager.options import BuildOptions
 
 STORY_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".md", ".txt"))
 
@@ -198,8 +199,8 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     copy_samples(second_src)
     for path in second_src.iterdir():
         path.touch()  # newer modification times must not matter
-    one = build(first_src, tmp_path / "out1", env={})
-    two = build(second_src, tmp_path / "out2", env={})
+    one = build(first_src, tmp_path / "out1", BuildOptions(env={}))
+    two = build(second_src, tmp_path / "out2", BuildOptions(env={}))
     for a, b in zip(one.outputs, two.outputs, strict=True):
         assert a.path.read_bytes() == b.path.read_bytes(), a.format
 
@@ -207,7 +208,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 def test_source_date_epoch_sets_every_date(tmp_path: Path) -> None:
     source = tmp_path / "stories"
     copy_samples(source)
-    result = build(source, tmp_path / "out", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    result = build(source, tmp_path / "out", BuildOptions(env={"SOURCE_DATE_EPOCH": "1700000000"}))
     epub_path = next(o.path for o in result.outputs if o.format == "epub")
     epub = Epub.open(epub_path)
     modified = epub.opf().find(".//opf:meta[@property='dcterms:modified']", OPF_NS).text

@@ -23,7 +23,8 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from packager.build import BuildResult, build
-from packager.cli.commands import app
+from packager.cli import app
+from packager.options import BuildOptions
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not present")
 
@@ -43,7 +44,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult, 
     source.mkdir()
     for path in sorted(SEEDS.glob("*.txt")):
         shutil.copy(path, source / path.name)
-    result = build(source, source.parent / "dist", env={})
+    result = build(source, source.parent / "dist", BuildOptions(env={}))
     checked = CliRunner().invoke(app, ["check", str(source), "--json"])
     assert checked.exit_code == 0, checked.output
     stories = json.loads(checked.stdout)["stories"]

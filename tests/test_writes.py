@@ -26,8 +26,9 @@ from helpers import running
 from typer.testing import CliRunner
 
 from packager.build import build
-from packager.cli.commands import app
+from packager.cli import app
 from packager.errors import OutputError
+from packager.options import BuildOptions
 
 SLUG = "lanterns-at-low-tide"
 NAMES = {"epub": f"{SLUG}.epub", "pdf": f"{SLUG}.pdf"}
@@ -272,7 +273,7 @@ def test_failed_rename_keeps_the_old_book(
 
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(OutputError) as caught:
-        build(source, out, formats=["epub"], env={}, use_cache=False)
+        build(source, out, BuildOptions(formats=("epub",), env={}, use_cache=False))
     epub = (out / NAMES["epub"]).as_posix()
     assert [str(p) for p in caught.value.problems] == [
         f"{epub}: cannot write the book (No space left on device)"
@@ -298,7 +299,7 @@ def test_interrupted_write_leaves_no_temporary_file(
 
     monkeypatch.setattr(os, "replace", interrupt)
     with pytest.raises(KeyboardInterrupt):
-        build(source, out, env={}, use_cache=False)
+        build(source, out, BuildOptions(env={}, use_cache=False))
     monkeypatch.undo()
     changed = sorted(path.name for path in old if path.read_bytes() != old[path])
     assert changed == [Path(c).name for c in calls]  # those renamed are whole: written in full
@@ -346,7 +347,7 @@ def test_only_our_own_stale_temporary_files_are_removed(source: Path, tmp_path: 
 
     with open(out / f".{epub}.busy1234.tmp", "rb") as busy:
         fcntl.flock(busy, fcntl.LOCK_EX)
-        build(source, out, formats=["epub"], env={}, use_cache=False)
+        build(source, out, BuildOptions(formats=("epub",), env={}, use_cache=False))
 
     assert sorted(p.name for p in out.iterdir()) == sorted([*kept, epub])
     assert elsewhere.read_text() == "precious"

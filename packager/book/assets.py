@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.book import themes
+from packager.book import themes, trim
 from packager.book.cover import make_cover
 from packager.book.ornament import ornament_resources
 from packager.book.render import Styles
@@ -20,7 +20,6 @@ from packager.book.stylesheets import FONT_TYPES, user_styles
 from packager.book.themes import Theme
 from packager.errors import ConfigError, error
 from packager.model import Collection, Diagnostic, Resource, Settings
-from packager.pdf import trim
 from packager.read.images import MEDIA_TYPES
 
 

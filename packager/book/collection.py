@@ -6,12 +6,12 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from packager.book.config import Config, display_path
+from packager.book.config import Config
 from packager.book.contributors import contributors
 from packager.errors import StoryError, error, warning
 from packager.model import Collection, Diagnostic, PlacedStory, Story, TocEntry
+from packager.paths import display_path, outside
 from packager.read import FORMATS, is_story_file
-from packager.read.images import outside
 
 # Formats people put in a story folder that packager does not read (yet):
 # named in a warning rather than skipped in silence.

@@ -13,124 +13,34 @@ import re
 import tomllib
 import unicodedata
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import ValidationError
 
-from packager.book import themes
+from packager.book import themes, trim
+from packager.book.messages import (
+    control_characters,
+    drop_invalid,
+    key_line,
+    key_name,
+    toml_error,
+    validation_problems,
+)
+from packager.book.schema import CollectionFile
 from packager.errors import ConfigError, error
 from packager.model import Diagnostic, Settings
-from packager.pdf import trim
-from packager.read.images import outside
+from packager.paths import display_path, outside
 from packager.read.markdown import render_fragment
-from packager.read.meta import KNOWN_FIELDS
-from packager.text import html, hygiene
+from packager.text import html, hygiene, sanitize
 from packager.text.typography import smarten_blocks, smarten_text
 
 CONFIG_NAME = "collection.toml"
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 # When neither SOURCE_DATE_EPOCH nor a date is given, builds are still
 # reproducible: the book is stamped with this fixed moment.
 FALLBACK_MODIFIED = "2000-01-01T00:00:00Z"
-
-TextList = str | list[str]
-
-
-class _StoryOverride(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    title: str | None = None
-    author: TextList | None = None
-    authors: TextList | None = None
-    summary: str | None = None
-    rating: str | None = None
-    warnings: TextList | None = None
-    fandoms: TextList | None = None
-    relationships: TextList | None = None
-    characters: TextList | None = None
-    tags: TextList | None = None
-    notes: str | None = None
-    end_notes: str | None = None
-    disclaimer: str | None = None
-    date: str | dt.date | None = None
-    source_url: str | None = None
-    language: str | None = None
-    author_bio: str | None = None
-
-
-assert set(_StoryOverride.model_fields) == KNOWN_FIELDS
-
-
-class _Contributor(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    bio: str  # Markdown
-
-
-class _CollectionFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    title: str | None = None
-    subtitle: str = ""
-    authors: TextList = []
-    language: str = "en"
-    date: str | dt.date | dt.datetime | None = None
-    description: str = ""
-    publisher: str = ""
-    rights: str = ""
-    identifier: str = ""
-    disclaimer: str | None = None
-    theme: str | None = None
-    css: list[str] = []
-    cover: str | Literal[False] | None = None  # an image file, or false for no cover at all
-    order: list[str] | None = None
-    page_size: str = trim.DEFAULT
-    pdf: str = "print"
-    bleed: str = ""
-    crop_marks: bool = False
-    embed_fonts: bool = False
-    scene_break: str | None = None
-    stories: dict[str, _StoryOverride] = {}
-    edition: str = ""
-    version: str = ""  # of the collection: "1.2"; in the colophon, metadata, --versioned names
-    dedication: str = ""  # Markdown
-    contributors: dict[str, _Contributor] = {}
-
-    @field_validator("page_size")
-    @classmethod
-    def _trim(cls, value: str) -> str:
-        return trim.parse_size(value).name
-
-    @field_validator("pdf")
-    @classmethod
-    def _mode(cls, value: str) -> str:
-        if value not in trim.MODES:
-            raise ValueError("must be 'print' or 'screen'")
-        return value
-
-    @field_validator("bleed")
-    @classmethod
-    def _bleed(cls, value: str) -> str:
-        if value.strip():
-            trim.parse_length(value)
-        return value
-
-    @field_validator("version")
-    @classmethod
-    def _version(cls, value: str) -> str:
-        if value and not _VERSION.fullmatch(value):
-            raise ValueError("must be a version such as '1.2' or '2026.1' (letters, digits, . - +)")
-        return value
-
-    @field_validator("language")
-    @classmethod
-    def _bcp47(cls, value: str) -> str:
-        if not _LANGUAGE.match(value):
-            raise ValueError("must be a BCP 47 language tag such as 'en' or 'pt-BR'")
-        return value
 
 
 @dataclass(frozen=True)
@@ -173,18 +83,18 @@ def load_config(
         except UnicodeDecodeError:
             raise ConfigError([error("not UTF-8 text", label)]) from None
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([_toml_error(exc, label)]) from None
-    problems: list[Diagnostic] = list(_control_characters(raw, text, label))
+            raise ConfigError([toml_error(exc, label)]) from None
+    problems: list[Diagnostic] = list(control_characters(raw, text, label))
     try:
-        parsed = _CollectionFile.model_validate(raw)
+        parsed = CollectionFile.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_validation_problems(exc, raw, text, label))
-        parsed = _CollectionFile.model_validate(_drop_invalid(raw, exc))
+        problems.extend(validation_problems(exc, raw, text, label))
+        parsed = CollectionFile.model_validate(drop_invalid(raw, exc))
     theme_name = theme or parsed.theme or themes.DEFAULT_THEME
     if theme_name not in themes.available():
         known = ", ".join(themes.available())
         key = "--theme" if theme else "theme"
-        line = None if theme else _key_line(text, ("theme",))
+        line = None if theme else key_line(text, ("theme",))
         problems.append(
             error(f"{key}: no theme named '{theme_name}' (known: {known})", label, line)
         )
@@ -210,19 +120,11 @@ def load_config(
         for name, o in parsed.stories.items()
     }
     lines = {
-        name: {k: _key_line(text, ("stories", name, k)) or 0 for k in fields}
+        name: {k: key_line(text, ("stories", name, k)) or 0 for k in fields}
         for name, fields in overrides.items()
     }
     order = tuple(parsed.order) if parsed.order is not None else None
     return Config(source, label if text else "", settings, order, overrides, lines)
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder if inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def slugify(text: str) -> str:
@@ -277,7 +179,7 @@ def modified_time(env: Mapping[str, str], date: str) -> str:
 
 
 def _settings(
-    parsed: _CollectionFile, source: Path, theme: str, env: Mapping[str, str], label: str
+    parsed: CollectionFile, source: Path, theme: str, env: Mapping[str, str], label: str
 ) -> Settings:
     title = hygiene.label(parsed.title or "")[0] or title_from_folder(source)
     editors = [parsed.authors] if isinstance(parsed.authors, str) else parsed.authors
@@ -350,7 +252,6 @@ def _changelog(source: Path) -> tuple[str, list[Diagnostic]]:
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
-_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}")
 
 
 def _markdown(text: str, key: str, label: str) -> str:
@@ -359,41 +260,22 @@ def _markdown(text: str, key: str, label: str) -> str:
         return ""
     try:
         rendered, _ = render_fragment(text, label)
-    except html.TooDeep as exc:
+    except sanitize.TooDeep as exc:
         raise ConfigError([error(f"{key}: {exc}", label)]) from None
     return html.map_text(rendered, smarten_blocks)
-
-
-def _control_characters(
-    raw: Mapping[str, Any], text: str, label: str, keys: tuple[str, ...] = ()
-) -> Iterator[Diagnostic]:
-    """An error for every string value with characters XML forbids (TOML escapes allow them)."""
-    for key, value in raw.items():
-        here = (*keys, key)
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            if isinstance(item, Mapping):
-                yield from _control_characters(item, text, label, here)
-            elif isinstance(item, str) and hygiene.CONTROL.search(item):
-                found = hygiene.codes(hygiene.CONTROL.findall(item))
-                name = ".".join(str(k) for k in here)
-                yield error(f"{name}: control characters ({found}) are not allowed", label,
-                            _key_line(text, here))  # fmt: skip
 
 
 def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _missing_files(
-    parsed: _CollectionFile, source: Path, text: str, label: str
-) -> list[Diagnostic]:
+def _missing_files(parsed: CollectionFile, source: Path, text: str, label: str) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
 
     def check(loc: tuple[str | int, ...], name: str, what: str) -> None:
         target = source / name
-        key = _key_name(loc)
-        line = _key_line(text, tuple(str(p) for p in loc if isinstance(p, str)))
+        key = key_name(loc)
+        line = key_line(text, tuple(str(p) for p in loc if isinstance(p, str)))
         reason = outside(target, source)
         if reason is not None:
             problems.append(error(f"{key}: '{name}' {reason}; refused", label, line))
@@ -407,7 +289,7 @@ def _missing_files(
     if parsed.scene_break:  # one outside the folder is refused with a warning (ornament.py)
         ornament = source / parsed.scene_break
         if outside(ornament, source) is None and not ornament.is_file():
-            line = _key_line(text, ("scene_break",))
+            line = key_line(text, ("scene_break",))
             where = display_path(source)
             message = f"scene_break: no SVG file '{parsed.scene_break}' in {where}"
             problems.append(error(message, label, line))
@@ -418,165 +300,3 @@ def _missing_files(
     for name in parsed.stories:
         check(("stories", name), name, "story file")
     return problems
-
-
-def _validation_problems(
-    exc: ValidationError, raw: Mapping[str, Any], text: str, label: str
-) -> list[Diagnostic]:
-    problems = []
-    seen: set[tuple[str | int, ...]] = set()
-    for err in exc.errors():
-        loc = _trim_loc(err["loc"])
-        if loc in seen:
-            continue  # a union type reports once per alternative
-        seen.add(loc)
-        line = _key_line(text, tuple(str(p) for p in loc if isinstance(p, str)))
-        problems.append(error(f"{_key_name(loc)}: {_explain(err, raw, loc)}", label, line))
-    return problems
-
-
-def _trim_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    # pydantic adds the union member ('str', 'list[str]', ...) to the location.
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and (part in ("str", "date", "datetime") or "[" in part):
-            break
-        out.append(part)
-    return tuple(out)
-
-
-def _explain(err: Any, raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> str:
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        parent = loc[:-1]
-        known = (
-            _CollectionFile.model_fields
-            if not parent
-            else _Contributor.model_fields
-            if parent[0] == "contributors"
-            else _StoryOverride.model_fields
-        )
-        return f"unknown key (known keys: {', '.join(sorted(known))})"
-    if kind == "missing":
-        return "is required"
-    value = _lookup(raw, loc)
-    got = f" (got {_describe(value)})"
-    if kind == "value_error":
-        return str(err["msg"]).removeprefix("Value error, ") + got
-    field_name = str(loc[-1]) if loc else ""
-    expected = _expected(field_name, loc)
-    return f"must be {expected}{got}"
-
-
-# What a key's value must be, where "text" alone would not help.
-_EXPECTED = {"page_size": trim.SIZE_HELP, "bleed": trim.LENGTH_HELP}
-
-
-def _expected(name: str, loc: tuple[str | int, ...]) -> str:
-    model = _StoryOverride if len(loc) == 3 and loc[0] == "stories" else _CollectionFile
-    if len(loc) == 1 and name in _EXPECTED:
-        return _EXPECTED[name]
-    if isinstance(name, str) and name in model.model_fields:
-        annotation = str(model.model_fields[name].annotation)
-        if annotation == "<class 'bool'>":
-            return "true or false"
-        if name in ("stories", "contributors"):
-            return f'a table of [{name}."<{"file name" if name == "stories" else "name"}>"] tables'
-        if "list" in annotation and "str |" in annotation:
-            return "text or a list of text"
-        if "list" in annotation:
-            return "a list of text"
-        if "date" in annotation:
-            return "a date or text"
-        if annotation == str(bool):
-            return "true or false"
-        return "text"
-    return "text"  # an item of a list
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    return repr(value)
-
-
-def _lookup(raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> object:
-    value: Any = raw
-    for part in loc:
-        try:
-            value = value[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return value
-
-
-def _drop_invalid(raw: Mapping[str, Any], exc: ValidationError) -> dict[str, Any]:
-    """The raw table without the top-level keys that failed, to go on checking files."""
-    bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
-    return {k: v for k, v in raw.items() if k not in bad}
-
-
-def _key_name(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z0-9_-]+", part):
-            out += ("." if out else "") + part
-        else:
-            out += ("." if out else "") + f'"{part}"'
-    return out or "collection"
-
-
-def _key_line(text: str, keys: tuple[str, ...]) -> int | None:
-    """The line on which a (possibly nested) key is set, found by reading the TOML text."""
-    if not text or not keys:
-        return None
-    lines = text.split("\n")
-
-    def find(pattern: re.Pattern[str], start: int = 0, within_table: bool = False) -> int | None:
-        for i in range(start, len(lines)):
-            if pattern.match(lines[i]):
-                return i
-            if within_table and lines[i].lstrip().startswith("["):
-                return None  # the next table begins
-        return None
-
-    as_table = find(_table_header(keys))
-    if as_table is not None:
-        return as_table + 1
-    *tables, last = keys
-    start = 0
-    if tables:
-        header = find(_table_header(tuple(tables)))
-        if header is None:
-            return None
-        start = header + 1
-    found = find(re.compile(r"^\s*" + _toml_key(last) + r"\s*="), start, within_table=True)
-    if found is not None:
-        return found + 1
-    return start or None
-
-
-def _table_header(keys: tuple[str, ...]) -> re.Pattern[str]:
-    path = r"\s*\.\s*".join(_toml_key(k) for k in keys)
-    return re.compile(r"^\s*\[\s*" + path + r"\s*\]")
-
-
-def _toml_key(key: str) -> str:
-    quoted = re.escape(key)
-    return rf"(?:{quoted}|\"{quoted}\"|'{quoted}')"
-
-
-def _toml_error(exc: tomllib.TOMLDecodeError, label: str) -> Diagnostic:
-    message = str(exc)
-    match = re.search(r"\(at line (\d+), column \d+\)", message)
-    line = int(match.group(1)) if match else None
-    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-    return error(f"not valid TOML: {message}", label, line)

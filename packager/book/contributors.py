@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from packager.book.config import display_path
 from packager.errors import warning
 from packager.model import Contributor, Diagnostic, PlacedStory, Settings, Story
+from packager.paths import display_path
 
 
 def join_names(names: Sequence[str]) -> str:

@@ -15,10 +15,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from packager.book.config import display_path
 from packager.errors import warning
 from packager.model import Diagnostic, Resource
-from packager.read.images import outside
+from packager.paths import display_path, outside
 
 HREF = "images/ornament.svg"
 CSS_HREF = "css/ornament.css"

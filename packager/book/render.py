@@ -11,26 +11,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import (
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateRuntimeError,
-)
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from packager import __version__
-from packager.book.config import display_path
+from packager.book import jinja
 from packager.book.contributors import join_names
-from packager.book.themes import BUILTIN_TEMPLATES
-from packager.errors import PackagerError, error
 from packager.model import Book, Collection, Part, PlacedStory, Resource
 from packager.text import html
 from packager.text.cleanup import count_words
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 _FACTS = (
     ("Rating", "rating"),
@@ -49,42 +42,6 @@ class Styles:
 
     epub: tuple[str, ...]  # theme, then the editor's CSS
     pdf: tuple[str, ...]  # theme, print, page size, then the editor's CSS
-
-
-class _ContainedLoader(FileSystemLoader):
-    """FileSystemLoader that refuses a template file linking out of its folder.
-
-    An editor's templates/ folder travels with the stories; a file in it that
-    is a symlink to /etc/passwd would otherwise be read and printed.
-    """
-
-    def get_source(
-        self, environment: Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        text, filename, uptodate = super().get_source(environment, template)
-        if not any(
-            Path(filename).resolve().is_relative_to(Path(d).resolve()) for d in self.searchpath
-        ):
-            where = (Path(display_path(Path(filename).parent)) / Path(filename).name).as_posix()
-            raise PackagerError([error("template links outside its folder; refused", where)])
-        return text, filename, uptodate
-
-
-def environment(template_dirs: Sequence[Path]) -> Environment:
-    """Templates render in Jinja's immutable sandbox.
-
-    An editor's own templates (SOURCE/templates/) come with story folders that
-    are shared and downloaded; in the sandbox they can lay out the book but
-    not reach Python (``cycler.__init__.__globals__``) or change its data.
-    """
-    env = ImmutableSandboxedEnvironment(
-        loader=_ContainedLoader([str(d) for d in template_dirs]),
-        autoescape=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    env.filters["join_names"] = join_names
-    return env
 
 
 # A disclaimer of up to this many words is printed on the imprint (copyright)
@@ -117,9 +74,11 @@ def render_book(
     }
     # The disclaimer's text (the editor's, or the default notice), measured
     # once; an editor's own disclaimer page template keeps its page.
-    disclaimer = Markup(_render(env, "disclaimer-text.xhtml", _page(common, "disclaimer")))
+    disclaimer = Markup(
+        jinja.render_template(env, "disclaimer-text.xhtml", _page(common, "disclaimer"))
+    )
     short = count_words(html.text_of(disclaimer)) <= SHORT_DISCLAIMER
-    on_imprint = short and not _replaced(env, "disclaimer.xhtml")
+    on_imprint = short and not jinja.replaced(env, "disclaimer.xhtml")
     common.update(disclaimer=disclaimer, disclaimer_on_imprint=on_imprint)
     about = "About the Authors" if len(collection.contributors) > 1 else "About the Author"
 
@@ -148,7 +107,7 @@ def render_book(
             }
             if "placed" in extra:
                 context["story"] = _story_view(extra["placed"], link)
-            return _render(env, f"{kind}.xhtml", context)
+            return jinja.render_template(env, f"{kind}.xhtml", context)
 
         author = join_names(extra["placed"].story.meta.authors) if "placed" in extra else ""
         return Part(
@@ -202,21 +161,6 @@ def _page(
     common: dict[str, Any], kind: str, title: str = "", matter: str = "front"
 ) -> dict[str, Any]:
     return {**common, "title": title, "kind": kind, "matter": matter}
-
-
-def _render(env: Environment, name: str, context: dict[str, Any]) -> str:
-    template = env.get_template(name)
-    try:
-        return template.render(context)
-    except TemplateRuntimeError as exc:  # e.g. the sandbox refused an attribute
-        where = display_path(Path(template.filename or template.name or name))
-        raise PackagerError([error(f"template: {exc}", where)]) from None
-
-
-def _replaced(env: Environment, name: str) -> bool:
-    """Whether the editor or the theme gives its own template of this name."""
-    found = env.get_template(name).filename
-    return found is not None and Path(found).resolve().parent != BUILTIN_TEMPLATES
 
 
 def shown_identifier(identifier: str) -> str:

@@ -26,10 +26,10 @@ import tinycss2
 import tinycss2.ast
 from tinycss2.serializer import serialize_identifier, serialize_string_value
 
-from packager.book.config import display_path
 from packager.errors import ConfigError, error, warning
 from packager.model import Diagnostic, Resource
-from packager.read.images import MEDIA_TYPES, outside
+from packager.paths import display_path, outside
+from packager.read.images import MEDIA_TYPES
 
 FONT_TYPES = {
     ".otf": "font/otf",

@@ -20,7 +20,7 @@ from pathlib import Path
 import watchfiles
 
 from packager.book import themes
-from packager.build import CACHE_NAME, preview_book
+from packager.build import CACHE_NAME, BuildOptions, preview_book
 from packager.errors import PackagerError
 from packager.model import Book
 
@@ -89,7 +89,7 @@ def error_page(problems: Iterable[str]) -> dict[str, tuple[bytes, str]]:
 def rebuild(site: Site, source: Path, theme: str | None) -> list[str]:
     """Render the book into ``site``; the problems found (shown on every page on error)."""
     try:
-        book, found = preview_book(source, theme)
+        book, found = preview_book(source, BuildOptions(theme=theme))
     except PackagerError as exc:
         problems = [str(p) for p in exc.problems]
         site.replace(error_page(problems))

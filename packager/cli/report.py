@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from packager.book.config import display_path
 from packager.build import BuildResult, Loaded
 from packager.model import Change, Diagnostic, Severity, Story
+from packager.paths import display_path
 
 
 def diagnostic(d: Diagnostic) -> dict[str, Any]:

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 from packager import __version__
-from packager.book.config import display_path
 from packager.errors import ConfigError, OutputError, error
+from packager.paths import display_path
 from packager.text.hygiene import label
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"

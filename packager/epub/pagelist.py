@@ -23,11 +23,10 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from lxml import etree
 
-from packager.model import Book, PageTarget, Part
+from packager.model import Book, PageStart, PageTarget, Part
 from packager.pdf.textstream import BLOCKS, Stream, body_of, local_name, stream
 
 _XHTML = "http://www.w3.org/1999/xhtml"
@@ -39,15 +38,6 @@ _NO_PHRASING = frozenset({
 })  # fmt: skip
 # A marker inside these would become part of their accessible name.
 _NAMED = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6"})
-
-
-@dataclass(frozen=True)
-class PageStart:
-    """Where a printed page begins: its label, its part (None: a blank page) and offset."""
-
-    label: str
-    part: str | None
-    offset: int = 0
 
 
 def mark(book: Book, pages: Sequence[PageStart]) -> Book:

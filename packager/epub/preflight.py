@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import posixpath
 import re
+import tomllib
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
+from pathlib import Path
 from urllib.parse import unquote
 
 from lxml import etree
 
 from packager.errors import PackagerError, error
-from packager.model import Severity
+from packager.model import Diagnostic, Settings, Severity
 from packager.text.languages import kindle_accepts
 
 TARGETS = ("kindle", "kobo", "apple")
 MAX_KINDLE_BYTES = 50 * 1024 * 1024  # Send to Kindle fails above this in practice (E999)
 KINDLE_NAV_DEPTH = 2  # Kindle Publishing Guidelines 5.2: two levels of nesting
-
-_E, _W = Severity.ERROR, Severity.WARNING
 
 
 @dataclass(frozen=True)
@@ -37,50 +37,15 @@ class Rule:
     fix: str
 
 
-RULES = {
-    "KDP001": Rule("kindle", _E, "no XML declaration with encoding=\"utf-8\"",
-                   'start the file with <?xml version="1.0" encoding="utf-8"?>'),
-    "KDP002": Rule("kindle", _E, "link to the id of a <body>",
-                   "link to the file itself (drop the #id), or move the id to an element inside"),
-    "KDP003": Rule("kindle", _E, "<img> without src",
-                   "give the image a src inside the book, or remove the element"),
-    "KDP004": Rule("kindle", _E, "no dc:language in the package",
-                   "add <dc:language> with a BCP 47 tag (packager: language in collection.toml)"),
-    "KDP005": Rule("kindle", _E, "a language Kindle does not accept",
-                   "use a language from KDP's supported list, or send another format"),
-    "KDP006": Rule("kindle", _W, "the EPUB is larger than 50 MB",
-                   "make the images smaller (Send to Kindle fails on large files)"),
-    "KDP007": Rule("kindle", _W, "no cover image marked",
-                   'mark the cover with properties="cover-image" and <meta name="cover">'),
-    "KDP008": Rule("kindle", _W, "navigation deeper than the two levels Kindle shows",
-                   "flatten the contents to two levels (packager does this)"),
-    "KDP009": Rule("kindle", _W, "a font Kindle ignores (it reads only OpenType and TrueType)",
-                   "embed the font as .otf or .ttf"),
-    "KDP010": Rule("kindle", _W, "a negative line-height, which Kindle ignores",
-                   "use a positive line-height"),
-    "KDP011": Rule("kindle", _W, "a script, which Kindle removes",
-                   "make the content work without scripts"),
-    "KDP012": Rule("kindle", _W, "no bodymatter landmark: Kindle cannot open at the text",
-                   'add a landmark epub:type="bodymatter" (and a guide reference type="text")'),
-    "KOBO001": Rule("kobo", _W, "no cover image marked",
-                    'mark the cover image with properties="cover-image"'),
-    "KOBO002": Rule("kobo", _E, "no valid dc:language: Kobo cannot hyphenate or file the book",
-                    "add <dc:language> with a BCP 47 tag"),
-    "KOBO003": Rule("kobo", _W, "break-* without a page-break-* fallback, which Kobo ignores",
-                    "add the page-break-* property beside it (break-before: page -> "
-                    "page-break-before: always)"),
-    "APPLE001": Rule("apple", _W, "no cover image marked: Apple Books shows a blank cover",
-                     'mark the cover image with properties="cover-image"'),
-    "APPLE002": Rule("apple", _E, "no valid dc:language",
-                     "add <dc:language> with a BCP 47 tag"),
-    "APPLE003": Rule("apple", _W, "embedded fonts, which Apple Books ignores unless told",
-                     "add META-INF/com.apple.ibooks.display-options.xml with the option "
-                     'specified-fonts="true"'),
-    "APPLE004": Rule("apple", _W, "hyphens without -webkit-hyphens, which Apple Books ignores",
-                     "add -webkit-hyphens with the same value beside it"),
-    "APPLE005": Rule("apple", _W, "no bodymatter landmark: Apple Books opens at the first page",
-                     'add a landmark epub:type="bodymatter" to the navigation document'),
-}  # fmt: skip
+def _rules() -> dict[str, Rule]:
+    data = tomllib.loads((Path(__file__).parent / "rules.toml").read_text(encoding="utf-8"))
+    return {
+        code: Rule(r["target"], Severity(r["severity"]), r["problem"], r["fix"])
+        for code, r in data.items()
+    }
+
+
+RULES = _rules()
 
 _XML_FILES = (".xhtml", ".html", ".htm", ".opf", ".ncx", ".xml", ".svg")
 _DECLARED = re.compile(rb"""^<\?xml\s+version=["'][\d.]+["']\s+encoding=["']utf-8["']""", re.I)
@@ -91,6 +56,17 @@ _FONT_TYPES = ("font/", "application/font", "application/x-font", "application/v
 _KINDLE_FONTS = (".otf", ".ttf")
 _CSS_BLOCK = re.compile(r"([^{}]*)\{([^{}]*)\}")
 _PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+
+
+def language_warnings(settings: Settings, formats: Sequence[str]) -> list[Diagnostic]:
+    """At build time: an EPUB in a language that Kindle refuses (a KEPUB is Kobo's only)."""
+    if "epub" not in formats or kindle_accepts(settings.language):
+        return []
+    message = (
+        f"language: Kindle does not accept books in '{settings.language}' "
+        "(Send to Kindle fails with E999); the EPUB is written anyway"
+    )
+    return [Diagnostic(Severity.WARNING, message, "collection.toml")]
 
 
 @dataclass(frozen=True)

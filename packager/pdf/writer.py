@@ -20,17 +20,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from packager import __version__
-from packager.epub.pagelist import PageStart
 from packager.errors import warning
-from packager.model import Book, Diagnostic, Part, Resource
-from packager.parallel import pmap
-from packager.pdf import cache, join, weasy
+from packager.model import Book, Diagnostic, PageStart, Part
+from packager.pdf import folios, join, layout, weasy
 from packager.pdf.cache import Cache
 from packager.pdf.weasy import RenderedPart, Renderer
 from packager.progress import Progress, Silent
 
 _TARGET = re.compile(r'data-target="([^"]+)"')
-_IMAGE = re.compile(r'src="(images/[^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -42,9 +39,6 @@ class PdfOutput:
     laid_out: tuple[str, ...] = ()  # the stories laid out this time (the others were cached)
     page_starts: tuple[PageStart, ...] = ()  # every page: its label, part and first character
 
-
-# What a cache entry holds; entries written before page starts were kept have another key.
-_CACHE_FORMAT = "part+starts"
 
 VARIANTS = ("pdf/ua-1",)  # WeasyPrint's variants that survive the join (tags are merged)
 
@@ -64,14 +58,18 @@ def write_pdf(
     """
     progress = progress or Silent()
     renderer = Renderer(book.resources, variant)
-    known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if _is_font(r.href)}
+    known = {
+        hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if layout.is_font(r.href)
+    }
     programs: dict[str, bytes] = dict(known)
     problems: list[Diagnostic] = []
     reported: set[str] = set()  # each message once per book, not once per part
     screen = book.settings.pdf == "screen"
     stories = [p for p in book.parts if p.kind == "story"]
     progress.stage("pdf", len(stories))
-    laid_out, fresh = _all_stories(book, stories, jobs, store, known, programs, progress, variant)
+    laid_out, fresh = layout.lay_out_all(
+        book, stories, jobs, store, known, programs, progress, variant
+    )
 
     def render(
         html: str,
@@ -81,10 +79,11 @@ def write_pdf(
         left: bool = False,
     ) -> RenderedPart:
         """A part laid out here, in order (its numbers are known), or taken from the cache."""
-        how = f"in order, first={first_number}, heads={heads}, {_side(left)}, {book.settings.pdf}"
+        side = layout.side(left)
+        how = f"in order, first={first_number}, heads={heads}, {side}, {book.settings.pdf}"
         how += f", variant={variant}" if variant else ""
-        name = _part_key(book, html, how)
-        found = _from_cache(store, name, programs) if store else None
+        name = layout.part_key(book, html, how)
+        found = layout.from_cache(store, name, programs) if store else None
         if found is not None:
             return found
         part = renderer.render(html, href, first_number=first_number, heads=heads, left=left)
@@ -92,7 +91,7 @@ def write_pdf(
         programs.update(used)
         done = dataclasses.replace(part, pdf=detached)
         if store is not None:
-            _to_cache(store, name, done, tuple(sorted(used)), programs)
+            layout.to_cache(store, name, done, tuple(sorted(used)), programs)
         return done
 
     links = "".join(f'<link rel="stylesheet" href="{h}"/>' for h in book.pdf_css)
@@ -114,7 +113,7 @@ def write_pdf(
                 rendered = laid_out.get((part.id, left))
                 if rendered is None:  # a side _all_stories did not foresee: lay it out now
                     progress.more(1)
-                    more, again = _stories(
+                    more, again = layout.lay_out(
                         book, [(part, left)], 1, store, known, programs, progress
                     )
                     rendered = more[part.id, left]
@@ -137,12 +136,12 @@ def write_pdf(
     printed = [p for p in book.parts if p.in_pdf]
     body = sequence([p for p in printed if p.matter != "front"], False, story_starts)
     front = sequence([p for p in printed if p.matter == "front"], True, {})
-    folios = _calibrate(render, links, book.settings.language)
+    folio_style = _calibrate(render, links, book.settings.language)
     bleed = 0.0 if screen else book.settings.bleed
     data = join.assemble(
         [*front, *body],
         programs,
-        folios,
+        folio_style,
         _metadata(book),
         bleed=bleed,
         tagged=variant is not None,
@@ -174,183 +173,7 @@ def _page_starts(front: Sequence[join.Piece], body: Sequence[join.Piece]) -> tup
     return tuple(found)
 
 
-def _side(left: bool) -> str:
-    return "left" if left else "right"
-
-
-# -- stories, in worker processes ----------------------------------------------------
-
-_worker: Renderer | None = None
-_known: frozenset[str] = frozenset()
-_sent: set[str] = set()
-
-
-def _start_worker(
-    resources: tuple[Resource, ...], known: frozenset[str], variant: str | None = None
-) -> None:
-    global _worker, _known, _sent
-    _worker = Renderer(resources, variant)
-    _known = known
-    _sent = set()
-
-
-_Laid = tuple[RenderedPart, tuple[str, ...], dict[str, bytes]]
-
-
-def _render_story(task: tuple[str, str, bool]) -> _Laid:
-    """Lay out one story without folios: the part, its fonts' hashes, fonts not sent yet."""
-    assert _worker is not None
-    html, href, left = task
-    part = _worker.render(html, href, folios=False, left=left)
-    detached, programs = join.detach_fonts(part.pdf)
-    new = {sha: data for sha, data in programs.items() if sha not in _known and sha not in _sent}
-    _sent.update(new)
-    return dataclasses.replace(part, pdf=detached), tuple(sorted(programs)), new
-
-
-_Side = tuple[str, bool]  # a story's id, and whether it starts on a left-hand page
-
-
-def _all_stories(
-    book: Book,
-    stories: Sequence[Part],
-    jobs: int,
-    store: Cache | None,
-    known: Mapping[str, bytes],
-    programs: dict[str, bytes],
-    progress: Progress,
-    variant: str | None = None,
-) -> tuple[dict[_Side, RenderedPart], list[str]]:
-    """Every story laid out on the side it starts on.
-
-    In print every story starts on a right-hand page. On screen there are no
-    blank pages, so a story starts on the side the pages before it leave:
-    all are laid out as right-hand starts first, then those that fall on a
-    left-hand page again (their running heads and margins differ), until
-    the sides agree with the page counts.
-    """
-    laid: dict[_Side, RenderedPart] = {}
-    fresh: list[str] = []
-    wanted = [(p, False) for p in stories]
-    while wanted:
-        done, again = _stories(book, wanted, jobs, store, known, programs, progress, variant)
-        laid.update(done)
-        fresh += again
-        if book.settings.pdf != "screen":
-            break
-        wanted, number = [], 1
-        for part in stories:
-            left = number % 2 == 0
-            found = laid.get((part.id, left))
-            if found is None:
-                wanted.append((part, left))
-                progress.more(1)
-                found = laid[part.id, not left]  # the same text: most likely as many pages
-            number += found.pages
-    return laid, fresh
-
-
-def _stories(
-    book: Book,
-    wanted: Sequence[tuple[Part, bool]],
-    jobs: int,
-    store: Cache | None,
-    known: Mapping[str, bytes],
-    programs: dict[str, bytes],
-    progress: Progress,
-    variant: str | None = None,
-) -> tuple[dict[_Side, RenderedPart], tuple[str, ...]]:
-    """The stories laid out on the given sides, in worker processes or from ``store``."""
-    mode = book.settings.pdf + (f", variant={variant}" if variant else "")
-    keys = {
-        (p.id, left): _part_key(book, p.print_html, f"story, no folios, {_side(left)}, {mode}")
-        for p, left in wanted
-    }
-    done: dict[_Side, RenderedPart] = {}
-    for part, left in wanted:
-        found = _from_cache(store, keys[part.id, left], programs) if store else None
-        if found is not None:
-            done[part.id, left] = found
-    progress.advance(len(done))
-    todo = [(p, left) for p, left in wanted if (p.id, left) not in done]
-    results = pmap(
-        _render_story,
-        [(p.print_html, p.href, left) for p, left in todo],
-        jobs,
-        initializer=_start_worker,
-        initargs=(tuple(book.resources), frozenset(known), variant),
-        done=progress.advance,
-    )
-    for (part, left), (rendered, used, fonts) in zip(todo, results, strict=True):
-        programs.update(fonts)
-        done[part.id, left] = rendered
-        if store is not None:
-            _to_cache(store, keys[part.id, left], rendered, used, programs)
-    return done, tuple(p.id for p, _ in todo)
-
-
-def _part_key(book: Book, html: str, how: str) -> str:
-    """What a part's layout depends on: its HTML, the print stylesheets, fonts and images."""
-    inputs: list[bytes | str] = [__version__, _CACHE_FORMAT, weasy.VERSION, how, html]
-    images = set(_IMAGE.findall(html))
-    for resource in book.resources:
-        if resource.href.startswith("css/") or _is_font(resource.href) or resource.href in images:
-            inputs += [resource.href, resource.data]
-    return cache.key(*inputs)
-
-
-def _from_cache(store: Cache, name: str, programs: dict[str, bytes]) -> RenderedPart | None:
-    found = store.get_part(name)
-    if found is None:
-        return None
-    meta, data = found
-    try:
-        fonts = [str(s) for s in meta["fonts"]]
-        for sha in fonts:
-            if sha not in programs:
-                program = store.get_font(sha)
-                if program is None:
-                    return None
-                programs[sha] = program
-        return RenderedPart(
-            data,
-            int(meta["pages"]),
-            tuple(weasy.Bookmark(*b) for b in meta["bookmarks"]),
-            tuple(weasy.Anchor(*a) for a in meta["anchors"]),
-            tuple(weasy.Link(n, (r[0], r[1], r[2], r[3]), a) for n, r, a in meta["links"]),
-            tuple(str(m) for m in meta["messages"]),
-            tuple(int(n) for n in meta["starts"]),
-        )
-    except (KeyError, TypeError, ValueError):
-        store.diagnostics.append(warning("cache entry is damaged; ignored and rebuilt", name))
-        return None
-
-
-def _to_cache(
-    store: Cache,
-    name: str,
-    part: RenderedPart,
-    used: Sequence[str],
-    programs: Mapping[str, bytes],
-) -> None:
-    for sha in used:
-        store.put_font(sha, programs[sha])
-    meta = {
-        "pages": part.pages,
-        "fonts": list(used),
-        "bookmarks": [dataclasses.astuple(b) for b in part.bookmarks],
-        "anchors": [dataclasses.astuple(a) for a in part.anchors],
-        "links": [[link.page, list(link.rect), link.anchor] for link in part.links],
-        "messages": list(part.messages),
-        "starts": list(part.starts),
-    }
-    store.put_part(name, meta, part.pdf)
-
-
-# -- the rest of the book, in order ---------------------------------------------------
-
-
-def _calibrate(render: Callable[..., RenderedPart], links: str, language: str) -> join.FolioStyle:
+def _calibrate(render: Callable[..., RenderedPart], links: str, language: str) -> folios.FolioStyle:
     """Render three pages twice (numbered 1 and 1234567890) to learn the theme's folios.
 
     A one-page render starting on a left-hand page gives the folio of a
@@ -369,14 +192,14 @@ def _calibrate(render: Callable[..., RenderedPart], links: str, language: str) -
 
     def both(count: int, left: bool) -> tuple[bytes, bytes]:
         pages = html(count)
-        numbers = (1, join.LONG_NUMBER)
+        numbers = (1, folios.LONG_NUMBER)
         short, long = (
             render(pages, "calibration.html", first_number=n, heads=False, left=left)
             for n in numbers
         )
         return short.pdf, long.pdf
 
-    return join.calibrate(*both(3, False), *both(1, True))
+    return folios.calibrate(*both(3, False), *both(1, True))
 
 
 def _fill_contents(html: str, starts: Mapping[str, int]) -> str:
@@ -408,7 +231,3 @@ def _metadata(book: Book) -> join.Metadata:
         date=moment.strftime("D:%Y%m%d%H%M%SZ"),
         producer=f"packager {__version__} (WeasyPrint {weasy.VERSION})",
     )
-
-
-def _is_font(href: str) -> bool:
-    return href.startswith("fonts/")

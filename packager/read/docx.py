@@ -19,7 +19,7 @@ import lxml.html
 from packager.errors import StoryError, error
 from packager.read.body import Body
 from packager.read.webpage import read_page
-from packager.text import html
+from packager.text import sanitize
 
 # Word's built-in styles that mean something in a story.
 _STYLE_MAP = """
@@ -47,7 +47,7 @@ def read_docx(data: bytes, file: str, known_title: str) -> Body:
         raise StoryError([error(f"not a readable Word (.docx) file ({exc})", file)]) from None
     # One block per line, so that "line" in a report is the paragraph's number.
     text = re.sub(r"(</(?:p|h[1-6]|li|blockquote|table)>)", r"\1\n", str(result.value))
-    html.check_depth(text)  # before lxml, which drops what lies deeper than 256
+    sanitize.check_depth(text)  # before lxml, which drops what lies deeper than 256
     root = lxml.html.document_fromstring(f"<html><body>{text}</body></html>")
     return read_page(root, file, known_title, Body())
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from packager.errors import warning
 from packager.model import Chapter, Diagnostic, Image
+from packager.paths import outside
 from packager.text import html
 
 MEDIA_TYPES = {
@@ -25,22 +25,6 @@ _EMBEDDED = (
     "an embedded image (a data: URL or a picture inside the file) is not a file "
     "in the source folder; left out"
 )
-
-
-def outside(path: Path, root: Path) -> str | None:
-    """Why ``path`` may not go into the book (it lies outside ``root``), or None.
-
-    The path is resolved first, so a symlink that leads out of the folder is
-    caught as well as a ``../`` path; the two get different reasons because
-    the editor fixes them differently.
-    """
-    real_root = root.resolve()
-    if path.resolve().is_relative_to(real_root):
-        return None
-    plain = Path(os.path.normpath(path.absolute()))
-    if plain.is_relative_to(real_root) or plain.is_relative_to(os.path.normpath(root.absolute())):
-        return "links outside the source folder"
-    return "is outside the source folder"
 
 
 def _book_href(target: Path, root: Path) -> str:

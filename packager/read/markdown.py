@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from packager.errors import warning
 from packager.model import Change, Chapter, Diagnostic
-from packager.text import html
+from packager.text import html, sanitize
 
 # Lines that plain-text writers use for scene breaks but that mean something
 # else in CommonMark ("~~~" opens a code fence that would swallow the rest of
@@ -31,8 +31,8 @@ _SCENE_BREAK_LINE = re.compile(r"^[ \t]*(?:~{3,}|#)[ \t]*$")
 def _parser() -> MarkdownIt:
     # markdown-it stops nesting blocks at maxNesting and drops what lies deeper
     # (20 by default: 21 levels of "> " would lose the words). Above the
-    # depth cap, so that too deep is an error (html.TooDeep), never a loss.
-    return MarkdownIt("commonmark", {"html": True, "maxNesting": html.MAX_DEPTH + 10})
+    # depth cap, so that too deep is an error (sanitize.TooDeep), never a loss.
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": sanitize.MAX_DEPTH + 10})
 
 
 def render_fragment(text: str, file: str, first_line: int = 1) -> tuple[str, list[Diagnostic]]:
@@ -40,7 +40,7 @@ def render_fragment(text: str, file: str, first_line: int = 1) -> tuple[str, lis
     md = _parser()
     tokens = md.parse(text)
     problems = _defuse_raw_html(tokens, file, first_line)
-    return html.sanitize(md.renderer.render(tokens, md.options, {})), problems
+    return sanitize.sanitize(md.renderer.render(tokens, md.options, {})), problems
 
 
 class MarkdownBody:
@@ -90,8 +90,8 @@ class MarkdownBody:
 
         def flush() -> None:
             try:
-                fragment = html.sanitize(md.renderer.render(run, md.options, {}))
-            except html.TooDeep as exc:
+                fragment = sanitize.sanitize(md.renderer.render(run, md.options, {}))
+            except sanitize.TooDeep as exc:
                 exc.line = next((self._line(t) for t in run if t.map and _deep(t)), line)
                 raise
             if title is not None or fragment.strip():
@@ -146,7 +146,7 @@ def _inline_text(token: Token) -> str:
     """The plain text of a heading's inline token (emphasis markers removed)."""
     md = _parser()
     rendered = md.renderer.render(token.children or [], md.options, {})
-    return " ".join(html.text_of(html.sanitize(rendered)).split())
+    return " ".join(html.text_of(sanitize.sanitize(rendered)).split())
 
 
 def _defuse_raw_html(
@@ -187,7 +187,7 @@ def _defuse_raw_html(
                                         file, line))  # fmt: skip
                 _show_as_text(tok)
                 continue
-            bad = html.disallowed_tags(tok.content)
+            bad = sanitize.disallowed_tags(tok.content)
             if not bad:
                 continue
             problems.append(

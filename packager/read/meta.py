@@ -13,8 +13,8 @@ from packager.errors import error, warning
 from packager.model import Diagnostic, StoryMeta
 from packager.read.markdown import render_fragment
 from packager.text import hygiene
-from packager.text.html import TooDeep
 from packager.text.languages import language_tag
+from packager.text.sanitize import TooDeep
 
 TEXT_FIELDS = ("title", "rating", "date", "source_url", "language")
 LIST_FIELDS = ("warnings", "fandoms", "relationships", "characters", "tags")

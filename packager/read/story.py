@@ -18,7 +18,7 @@ from packager.read.meta import apply, meta_updates
 from packager.read.paragraphs import inline
 from packager.read.source import MAX_STORY_BYTES, SourceText, decode
 from packager.read.webpage import read_html
-from packager.text import html, hygiene
+from packager.text import html, hygiene, sanitize
 from packager.text.languages import language_tag
 
 FORMATS = {
@@ -46,7 +46,7 @@ def read_story(path: Path, root: Path, file: str) -> Story:
     """Read one story file; raise StoryError listing every problem with file:line."""
     try:
         return _read_story(path, root, file)
-    except html.TooDeep as exc:
+    except sanitize.TooDeep as exc:
         raise StoryError([error(str(exc), file, exc.line)]) from None
 
 

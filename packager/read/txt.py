@@ -23,7 +23,7 @@ import re
 
 from packager.errors import warning
 from packager.model import Change, Chapter
-from packager.read import recognize
+from packager.read import recognize, shapes
 from packager.read.body import Body
 from packager.read.paragraphs import (
     Para,
@@ -36,7 +36,6 @@ from packager.text import html
 
 TOP_WINDOW = 12  # paragraphs searched for header material
 END_WINDOW = 10  # paragraphs searched for end material
-_TITLE_MAX = 100
 _VERSE_LINE = 60  # a line this short, in a paragraph of several, is a verse line
 _LIST_FIELDS = {"relationships", "fandoms", "characters", "warnings", "tags"}
 # Words that make a short paragraph next to an author's note look like part of it.
@@ -95,7 +94,7 @@ class _Reader:
         while end > floor:
             para = self.paras[end - 1]
             text = para.plain
-            debris = _debris(text)
+            debris = shapes.debris(text)
             if debris:
                 self.change(para, "removed", debris)
             elif recognize.note_kind(text):
@@ -162,9 +161,9 @@ class _Reader:
                 return False
             return True
         text = para.plain
-        if self.known_title or self.out.title or not _title_like(para):
+        if self.known_title or self.out.title or not shapes.title_like(para):
             return False
-        if any(_debris(line) for line in para.stripped_lines):
+        if any(shapes.debris(line) for line in para.stripped_lines):
             return False
         if len(self.paras) < 2:
             return False
@@ -180,7 +179,7 @@ class _Reader:
             clean = line.translate(str.maketrans("", "", "\ue000\ue001\ue002\ue003"))
             name = recognize.byline(clean)
             field_ = recognize.header_field(clean)
-            debris = _debris(clean)
+            debris = shapes.debris(clean)
             if debris:
                 plans.append(("removed", debris, clean))
             elif name and "author" not in self.out.meta:
@@ -228,7 +227,7 @@ class _Reader:
         start = self.read_top()
         end = self.read_end(start)
         body = self.paras[start:end]
-        quotes = _quote_blocks(body, self.wrapped)
+        quotes = shapes.quote_blocks(body, self.wrapped)
         for first, _ in quotes:
             self.change(body[first], "structure", "block quote", body[first].plain[:60])
         chapters: list[Chapter] = []
@@ -255,7 +254,7 @@ class _Reader:
             elif recognize.is_position_line(para.plain):
                 self.change(para, "removed", "chapter navigation")
             else:
-                if _debris(para.plain):
+                if shapes.debris(para.plain):
                     self.out.diagnostics.append(
                         warning(
                             "looks like site debris but is inside the story; kept",
@@ -337,110 +336,3 @@ def read_paragraphs(paras: list[Para], file: str, known_title: str) -> Body:
 
 def _notes_html(paras: list[Para]) -> str:
     return html.normalize("".join(f"<p>{inline(p.text)}</p>" for p in paras))
-
-
-def _debris(text: str) -> str | None:
-    """What kind of site debris a line is, if it is any."""
-    if recognize.is_counter_line(text):
-        return "site counters"
-    if recognize.is_leftover_line(text):
-        return "site buttons"
-    if recognize.is_position_line(text):
-        return "chapter navigation"
-    return None
-
-
-def _title_like(para: Para) -> bool:
-    text = para.plain
-    if len(para.lines) != 1 or not text or len(text) > _TITLE_MAX or para.is_heading:
-        return False
-    if text.endswith((".", ",", ";", ":", '"', "'", "\u201d", "\u2019")) and not text.endswith(
-        ".."
-    ):
-        return False
-    if text.startswith(('"', "'", "\u201c", "\u2018", "-", "(")):
-        return False
-    return not (
-        recognize.chapter_heading(text)
-        or recognize.byline(text)
-        or recognize.header_field(text)
-        or recognize.note_kind(text)
-        or recognize.is_scene_break(text)
-        or recognize.is_end_mark(text)
-    )
-
-
-def _quote_blocks(paras: list[Para], wrapped: bool) -> list[tuple[int, int]]:
-    """Runs of paragraphs that are letters or indented blocks: (first, last) index pairs."""
-    blocks: list[tuple[int, int]] = []
-    indents = [p.indent for p in paras]
-    # The story's own indentation: the least that a quarter of its paragraphs use.
-    usual = min((i for i in set(indents) if indents.count(i) * 4 >= len(indents)), default=0)
-    deep = [p.indent >= usual + 2 and not recognize.is_scene_break(p.plain) for p in paras]
-    if wrapped or sum(deep) > 0.6 * len(paras):
-        deep = [False] * len(paras)  # indentation is the paragraph style here, not a quote
-    i = 0
-    while i < len(paras):
-        if not deep[i]:
-            i += 1
-            continue
-        first = last = i
-        j = i + 1
-        while j < len(paras):
-            if deep[j]:
-                last = j
-            elif not (j + 1 < len(paras) and deep[j + 1]):
-                break  # one plain paragraph between indented ones stays inside
-            j += 1
-        if first > 0 and recognize.is_salutation(paras[first - 1].plain):
-            first -= 1
-        if last + 1 < len(paras) and _sign_off(paras[last + 1]):
-            last += 1
-            if last + 1 < len(paras) and _signature(paras[last + 1]):
-                last += 1
-        blocks.append((first, last))
-        i = last + 1
-    return blocks + _letters(paras, blocks)
-
-
-def _letters(paras: list[Para], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Unindented letters: paragraphs ending in a valediction ('With Love,').
-
-    The letter starts after a salutation, or at a paragraph set off by two or
-    more blank lines, at most twelve paragraphs back; without one of those the
-    text stays as it is.
-    """
-    used = {i for first, last in taken for i in range(first, last + 1)}
-    found: list[tuple[int, int]] = []
-    for end, para in enumerate(paras):
-        if end in used or end == 0 or not recognize.is_valediction(para.plain):
-            continue
-        for start in range(end - 1, max(-1, end - 13), -1):
-            if start in used:
-                break
-            if recognize.is_salutation(paras[start].plain) or paras[start].blank_before >= 2:
-                last = end + 1 if end + 1 < len(paras) and _signature(paras[end + 1]) else end
-                found.append((start, last))
-                used.update(range(start, last + 1))
-                break
-    return found
-
-
-def _sign_off(para: Para) -> bool:
-    text = para.plain
-    if para.is_heading or recognize.chapter_heading(text):
-        return False
-    return recognize.is_valediction(text) or (
-        len(para.lines) == 1
-        and len(text) <= 80
-        and not text.endswith((".", "!", "?", '"', "\u201d"))
-        and not recognize.is_scene_break(text)
-    )
-
-
-def _signature(para: Para) -> bool:
-    """A name under a letter's closing line: one to three capitalised words."""
-    words = para.plain.rstrip(".").split()
-    if para.is_heading or recognize.chapter_heading(para.plain):
-        return False
-    return 0 < len(words) <= 3 and all(w[:1].isupper() for w in words) and len(para.lines) == 1

@@ -1,0 +1,134 @@
+"""Read and clean every story of a source folder: the read and clean stages of the recipe.
+
+Every problem of every file is gathered and raised at once, so an editor fixes
+a whole folder in one run; collection.toml's errors come first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from packager.book import contributors
+from packager.book.collection import discover
+from packager.book.config import Config, load_config
+from packager.book.stylesheets import user_styles
+from packager.errors import ConfigError, PackagerError, StoryError, error
+from packager.model import Diagnostic, Severity, Story
+from packager.options import BuildOptions
+from packager.parallel import pmap
+from packager.paths import display_path
+from packager.progress import Progress, Silent
+from packager.read import read_story
+from packager.read.meta import apply, meta_updates
+from packager.text import clean
+
+# Below this much text, starting worker processes costs more than it saves.
+PARALLEL_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The stories of a collection, read and cleaned, and what was noticed."""
+
+    config: Config
+    stories: tuple[Story, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+def load_stories(
+    source: Path,
+    options: BuildOptions = BuildOptions(),
+    *,
+    css: bool = False,
+    progress: Progress | None = None,
+) -> Loaded:
+    """Read and clean every story; raise with every problem of every file at once.
+
+    With css=True (``packager check``), the editor's stylesheets are read too,
+    so that what they refer to outside the folder is reported before a build.
+    """
+    if not source.is_dir():
+        raise PackagerError([error("no such folder", display_path(source))])
+    config, failed = _config_or_defaults(source, options.theme, options.env)
+    config = dataclasses.replace(config, settings=options.settings(config.settings))
+    # Errors in collection.toml are raised as a ConfigError, with the stories' after them.
+    kind = ConfigError if failed else StoryError
+    try:
+        files, notes = discover(config)
+    except StoryError as exc:  # 'order' names files that are not there, or there are none
+        failed.extend(exc.problems)
+        try:
+            files, notes = discover(dataclasses.replace(config, order=None))
+        except StoryError:
+            raise kind(failed) from None
+    size = sum(path.stat().st_size for path in files)
+    tasks = [(path, config) for path in files]
+    progress = progress or Silent()
+    progress.stage("reading", len(tasks))
+    jobs = (options.jobs or 1) if size >= PARALLEL_BYTES else 1
+    results = pmap(_read_and_clean, tasks, jobs, done=progress.advance)
+    stories: list[Story] = []
+    problems: list[Diagnostic] = list(notes)
+    for story, found in results:
+        if story is None:
+            failed.extend(found)
+        else:
+            stories.append(story)
+            problems.extend(found)
+    if failed:
+        raise kind(failed)
+    problems.extend(contributors.problems(config.settings, stories, config.file))
+    if css:
+        problems.extend(user_styles(config.settings.extra_css, config.source).diagnostics)
+    return Loaded(config, tuple(stories), tuple(problems))
+
+
+def _config_or_defaults(
+    source: Path, theme: str | None, env: Mapping[str, str] | None
+) -> tuple[Config, list[Diagnostic]]:
+    """The collection's config; if it has errors, the defaults and those errors.
+
+    Reading the stories with the defaults reports their problems in the same
+    run: an editor fixes everything at once, not one file per build.
+    """
+    try:
+        return load_config(source, theme=theme, env=env), []
+    except ConfigError as exc:
+        # A bad SOURCE_DATE_EPOCH is one of exc's problems: leave it out here.
+        plain = dict(os.environ if env is None else env)
+        plain.pop("SOURCE_DATE_EPOCH", None)
+        try:
+            return load_config(source, theme=theme, env=plain, read_file=False), list(exc.problems)
+        except PackagerError:
+            raise exc from None
+
+
+def _read_and_clean(task: tuple[Path, Config]) -> tuple[Story | None, list[Diagnostic]]:
+    """One story, read, with its overrides, cleaned: the unit of work of a worker."""
+    path, config = task
+    try:
+        story = read_story(path, config.source, display_path(path))
+    except StoryError as exc:
+        return None, list(exc.problems)
+    story, found = _override(story, config)
+    return clean(story), [*found, *story.diagnostics]
+
+
+def _override(story: Story, config: Config) -> tuple[Story, list[Diagnostic]]:
+    fields = config.overrides.get(story.name)
+    if not fields:
+        return story, []
+    updates, problems = meta_updates(
+        fields,
+        config.file,
+        config.override_lines.get(story.name, {}),
+        where=f'stories."{story.name}"',
+    )
+    return dataclasses.replace(story, meta=apply(story.meta, updates)), problems
