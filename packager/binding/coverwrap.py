@@ -15,10 +15,10 @@ from markupsafe import Markup
 from packager.binding import data, place, render, wrap
 from packager.binding.geometry import Rect
 from packager.binding.settings import Binding
-from packager.binding.sheets import Box, text_boxes
 from packager.book import themes
 from packager.errors import warning
 from packager.model import Diagnostic, Resource, Severity
+from packager.pdf.readback import Box, text_boxes
 from packager.read.markdown import render_fragment
 from packager.text import html
 from packager.text.typography import smarten_blocks

@@ -9,17 +9,18 @@ Nothing is written here: the caller gets the files' bytes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packager.binding import data, jobsheet, place, render
-from packager.binding.arrange import PlanError, arrange
+from packager.binding.arrange import BookPage, PlanError, arrange
 from packager.binding.geometry import GRIDS, Layout, choose_paper, fit_problem, perfect_grid
 from packager.binding.overrun import Cost, cost
-from packager.binding.readback import SourceBook, read_book
 from packager.binding.settings import Binding
 from packager.binding.signatures import Plan, plan_folded, plan_perfect
 from packager.errors import ConfigError, error
 from packager.model import Diagnostic
+from packager.pdf.pieces import BookPdf, read_book
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Imposed:
     plan: Plan
     layout: Layout
     cost: Cost
-    book: SourceBook
+    book: BookPdf
 
 
 def impose_book(
@@ -38,20 +39,21 @@ def impose_book(
     *,
     label: str = "",
     theme: str = "classic",
-    where: tuple[str, int | None] = ("", None),
-    line_of: dict[str, int | None] | None = None,
+    config_file: str = "",
+    lines: Mapping[str, int | None] | None = None,
 ) -> Imposed:
     """Impose ``pdf`` (a book made by packager, or any PDF of one trim size).
 
-    ``where`` names collection.toml for messages; ``line_of`` gives each key's line there.
+    A setting that cannot be carried out is a ConfigError naming ``config_file``
+    (collection.toml) and the key's line from ``lines``, else the PDF (``label``).
     """
     book = read_book(pdf, label)
-    lines = line_of or {}
+    pages = [BookPage(p.label, p.part, p.matter, p.kind == "story", p.start) for p in book.pages]
+    where = lines or {}
 
     def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(
-            [error(f"{key}: {message}", where[0] or label, lines.get(key.removeprefix("binding.")))]
-        )
+        line = where.get(key.removeprefix("binding."))
+        return ConfigError([error(f"{key}: {message}", config_file or label, line)])
 
     trim = (f"{data.mm(book.trim[0])} x {data.mm(book.trim[1])} mm", *book.trim)
     paper = choose_paper(binding.fold, binding.paper, trim)
@@ -74,14 +76,14 @@ def impose_book(
             layout = Layout(
                 paper[0], width, height, rows, cols, *book.trim, book.bleed, perfect=True
             )
-            arranged = arrange(book.pages, 2, None, flyleaves=binding.flyleaves)
+            arranged = arrange(pages, 2, None, flyleaves=binding.flyleaves)
             plan = plan_perfect(arranged, rows, cols, rtl)
         else:
             rows, cols = GRIDS[binding.fold]
             layout = Layout(paper[0], paper[1], paper[2], rows, cols, *book.trim, book.bleed)
             sheets = None if binding.fold == "booklet" else binding.sheets
             arranged = arrange(
-                book.pages, scheme.pages_per_sheet, sheets,
+                pages, scheme.pages_per_sheet, sheets,
                 flyleaves=binding.flyleaves, new_signature=binding.new_signature,
             )  # fmt: skip
             plan = plan_folded(arranged, scheme, binding.fold, rtl)

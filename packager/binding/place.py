@@ -20,9 +20,9 @@ from pikepdf import Array, Dictionary, Name
 
 from packager.binding.geometry import Layout, book_turn, creep_shift
 from packager.binding.marks import Mark, as_printed, sheet_marks
-from packager.binding.readback import box
 from packager.binding.signatures import Cell, Plan
 from packager.pdf import fonts
+from packager.pdf.pieces import box
 
 
 @dataclass(frozen=True)

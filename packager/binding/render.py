@@ -1,6 +1,6 @@
 """HTML pages of binding (job sheet, calibration, cover wrap) to PDF, in the theme's faces.
 
-The pages are Jinja templates beside this module (autoescaped, strict),
+The pages are templates beside this module, in packager's Jinja environment,
 laid out by packager's WeasyPrint adapter with the theme's fonts and nothing
 else (no network, no other file); packager.binding.place subsets the fonts.
 """
@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from packager.book import themes
+from packager.book.jinja import environment, render_template, template_errors
 from packager.book.stylesheets import FONT_TYPES
 from packager.model import Resource
 
@@ -22,18 +21,13 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def _templates() -> Any:
+    return environment([TEMPLATES])  # packager's sandboxed, autoescaping, strict environment
 
 
 def html(template: str, context: dict[str, Any]) -> str:
-    return _environment().get_template(template).render(**context)
+    with template_errors():
+        return render_template(_templates(), template, context)
 
 
 def theme_fonts(name: str) -> tuple[list[Resource], str, str]:

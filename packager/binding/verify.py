@@ -16,8 +16,8 @@ from packager.binding import data
 from packager.binding.arrange import Arrangement
 from packager.binding.geometry import Layout, book_turn, creep_shift
 from packager.binding.marks import as_printed
-from packager.binding.sheets import Box, ImposedPdf, Side
 from packager.binding.signatures import Cell, plan_folded, plan_perfect
+from packager.pdf.readback import Box, ImposedPdf, Side
 
 TOLERANCE = 0.05  # points
 

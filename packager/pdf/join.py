@@ -24,6 +24,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from packager.pdf import fonts, tags
+from packager.pdf import pieces as pieces_info
 from packager.pdf.folios import FolioStyle, folios_font, print_folios
 from packager.pdf.weasy import Anchor, Bookmark, Link, RenderedPart
 
@@ -115,7 +116,11 @@ def assemble(
     front = sum(p.part.pages for p in pieces if p.front)
     _page_labels(book, front)
     _boxes(book, bleed)
-    _piece_info(book, pieces, starts, meta.date)
+    spans = [
+        (start, p.part.pages, p.id, p.kind, p.matter)
+        for p, start in zip(pieces, starts, strict=True)
+    ]
+    pieces_info.write(book, spans, meta.date)
     _metadata(book, meta)
     if tagged:
         tags.accessible(book, meta.title, meta.language)
@@ -222,22 +227,6 @@ def _boxes(book: pikepdf.Pdf, bleed: float) -> None:
         ]
         page.obj.TrimBox = Array([round(v, 3) for v in trim])
         page.obj.BleedBox = Array([round(v, 3) for v in box])
-
-
-def _piece_info(
-    book: pikepdf.Pdf, pieces: Sequence[Piece], starts: Sequence[int], date: str
-) -> None:
-    """Each page's part, kind and matter as page-piece data (PDF 1.3, ISO 32000-1 14.5).
-
-    What binding needs to place blanks where the book wants them, kept in the
-    PDF so that ``packager impose BOOK.pdf`` knows the book without its sources.
-    """
-    for piece, start in zip(pieces, starts, strict=True):
-        private = Dictionary(Part=pikepdf.String(piece.id), Kind=pikepdf.String(piece.kind),
-                             Matter=pikepdf.String(piece.matter))  # fmt: skip
-        for offset in range(piece.part.pages):
-            data = Dictionary(LastModified=pikepdf.String(date), Private=private)
-            book.pages[start + offset].obj.PieceInfo = Dictionary(Packager=data)
 
 
 def page_label(index: int, front: int) -> str:

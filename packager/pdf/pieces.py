@@ -1,20 +1,23 @@
-"""Read a PDF back with pikepdf: a book to impose, or an imposed PDF to check.
+"""Each page's part as page-piece data (PDF 1.3, ISO 32000-1 14.5), written and read back.
 
-A book PDF made by packager carries each page's part as page-piece data
-(packager.pdf.join); any other PDF is read from its outline (each top-level
-entry starts a part), page labels (roman numbers are front matter) and
-contents (a page that paints nothing is blank). Pages are measured by their
-TrimBox, never the MediaBox.
+The join writes, on every page of the book, which part it belongs to, the
+part's kind (story, contents, colophon...) and its matter (front, body,
+back), so that a tool given only the PDF (``packager impose BOOK.pdf``)
+knows where the book's parts begin and which pages are blank. Any other PDF
+is read from its outline (each top-level entry starts a part), its page
+labels (roman numbers are front matter) and its contents (a page that
+paints nothing is blank). Pages are measured by their TrimBox, never the MediaBox.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pikepdf
+from pikepdf import Dictionary, String
 
-from packager.binding.arrange import BookPage
 from packager.errors import PackagerError, error
 
 # Languages written right to left (CLDR's default scripts: Arabic, Hebrew, Thaana, Syriac...).
@@ -26,18 +29,37 @@ _PAINTS = frozenset(
 )
 
 
+def write(book: pikepdf.Pdf, spans: Sequence[tuple[int, int, str, str, str]], date: str) -> None:
+    """Mark pages: each span is (first page, pages, part id, kind, matter); "" id: a blank."""
+    for start, count, part, kind, matter in spans:
+        private = Dictionary(Part=String(part), Kind=String(kind), Matter=String(matter))
+        for offset in range(count):
+            data = Dictionary(LastModified=String(date), Private=private)
+            book.pages[start + offset].obj.PieceInfo = Dictionary(Packager=data)
+
+
 @dataclass(frozen=True)
-class SourceBook:
-    pages: tuple[BookPage, ...]
+class PdfPage:
+    label: str
+    part: str  # "" for a blank page
+    kind: str  # the part's kind: "story", "contents"... ("" when unknown)
+    matter: str  # front, body or back
+    start: bool  # the first page of its part
+
+
+@dataclass(frozen=True)
+class BookPdf:
+    pages: tuple[PdfPage, ...]
     trim: tuple[float, float]  # width, height in points
     bleed: float  # how far every page's BleedBox reaches past its TrimBox
     title: str
     language: str
-    rtl: bool
+    rtl: bool  # /ViewerPreferences /Direction /R2L, or a right-to-left language
     date: str  # the PDF's creation date (D:...), for reproducible outputs
 
 
 def box(page: pikepdf.Page, name: str) -> tuple[float, float, float, float]:
+    """A page box, normalised (the TrimBox if the box is missing, then the MediaBox)."""
     obj = page.obj
     value = obj.get(name) or obj.get("/TrimBox") or obj.MediaBox
     x0, y0, x1, y1 = (float(v) for v in value)
@@ -45,18 +67,18 @@ def box(page: pikepdf.Page, name: str) -> tuple[float, float, float, float]:
 
 
 def open_pdf(data: bytes, label: str) -> pikepdf.Pdf:
+    """Open a PDF; an error naming the file when it cannot be read."""
     try:
         return pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
-        raise PackagerError(
-            [error("the PDF is encrypted; give packager an unlocked copy", label)]
-        ) from None
+        message = "the PDF is encrypted; give packager an unlocked copy"
+        raise PackagerError([error(message, label)]) from None
     except pikepdf.PdfError as exc:
         raise PackagerError([error(f"not a PDF packager can read ({exc})", label)]) from None
 
 
-def read_book(data: bytes, label: str) -> SourceBook:
-    """The pages of a book PDF (its parts, blanks, labels) and its trim; every page one trim."""
+def read_book(data: bytes, label: str) -> BookPdf:
+    """The pages of a book PDF (parts, blanks, labels) and its trim; every page one trim."""
     with open_pdf(data, label) as pdf:
         if not len(pdf.pages):
             raise PackagerError([error("the PDF has no pages", label)])
@@ -73,19 +95,17 @@ def read_book(data: bytes, label: str) -> SourceBook:
             min(t[0] - b[0], t[1] - b[1], b[2] - t[2], b[3] - t[3])
             for t, b in zip(trims, (box(p, "/BleedBox") for p in pdf.pages), strict=True)
         ]
-        pages = _pieces(pdf) or _guessed(pdf)
         language = str(pdf.Root.get("/Lang", ""))
         prefs = pdf.Root.get("/ViewerPreferences")
-        rtl = isinstance(prefs, pikepdf.Dictionary) and str(prefs.get("/Direction", "")) == "/R2L"
-        rtl = rtl or language.split("-")[0].lower() in RTL_LANGUAGES
+        rtl = isinstance(prefs, Dictionary) and str(prefs.get("/Direction", "")) == "/R2L"
         info = pdf.docinfo
-        return SourceBook(
-            pages=tuple(pages),
+        return BookPdf(
+            pages=tuple(_read(pdf) or _guessed(pdf)),
             trim=(round(w, 3), round(h, 3)),
             bleed=round(max(0.0, min(bleeds)), 3),
             title=str(info.get("/Title", "")),
             language=language,
-            rtl=rtl,
+            rtl=rtl or language.split("-")[0].lower() in RTL_LANGUAGES,
             date=str(info.get("/CreationDate", "D:20000101000000Z")),
         )
 
@@ -94,27 +114,23 @@ def _labels(pdf: pikepdf.Pdf) -> list[str]:
     return [str(p.label) if p.label is not None else str(i + 1) for i, p in enumerate(pdf.pages)]
 
 
-def _pieces(pdf: pikepdf.Pdf) -> list[BookPage] | None:
-    """The pages as packager's join described them; None if the PDF does not say."""
-    found: list[BookPage] = []
+def _read(pdf: pikepdf.Pdf) -> list[PdfPage] | None:
+    """The pages as the join marked them; None if the PDF was not marked."""
+    found: list[PdfPage] = []
     previous = None
     for page, label in zip(pdf.pages, _labels(pdf), strict=True):
         pieces = page.obj.get("/PieceInfo")
-        info = pieces.get("/Packager") if isinstance(pieces, pikepdf.Dictionary) else None
-        if not isinstance(info, pikepdf.Dictionary) or "/Private" not in info:
+        info = pieces.get("/Packager") if isinstance(pieces, Dictionary) else None
+        private = info.get("/Private") if isinstance(info, Dictionary) else None
+        if not isinstance(private, Dictionary):
             return None
-        private = info.Private
         part, kind, matter = (str(private.get(k, "")) for k in ("/Part", "/Kind", "/Matter"))
-        found.append(
-            BookPage(
-                label, part, matter or "body", kind == "story", bool(part) and part != previous
-            )
-        )
+        found.append(PdfPage(label, part, kind, matter or "body", bool(part) and part != previous))
         previous = part
     return found
 
 
-def _guessed(pdf: pikepdf.Pdf) -> list[BookPage]:
+def _guessed(pdf: pikepdf.Pdf) -> list[PdfPage]:
     """Parts from the outline's top level, matter from the labels, blanks from the contents."""
     index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
     starts: dict[int, str] = {}
@@ -128,18 +144,10 @@ def _guessed(pdf: pikepdf.Pdf) -> list[BookPage]:
     part = "front" if 0 not in starts else ""
     for i, (page, label) in enumerate(zip(pdf.pages, _labels(pdf), strict=True)):
         part = starts.get(i, part)
-        roman = not label.isdigit()
         blank = not _paints(page)
-        story = part.startswith("part-")
-        found.append(
-            BookPage(
-                label,
-                "" if blank else part,
-                "front" if roman else "body",
-                story and not blank,
-                i in starts,
-            )
-        )
+        kind = "story" if part.startswith("part-") and not blank else ""
+        matter = "body" if label.isdigit() else "front"
+        found.append(PdfPage(label, "" if blank else part, kind, matter, i in starts))
     return found
 
 

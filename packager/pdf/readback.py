@@ -1,9 +1,11 @@
-"""Read an imposed PDF back with pikepdf: the settings, each placed page, each mark.
+"""What a PDF draws where, read back with pikepdf: placed pages, marks, text boxes.
 
-What ``packager check`` proves an imposition from: for every side of every
-sheet, the book pages drawn on it (the form XObject's page and trim, the
-matrix in force when it was drawn, the clip around it) and the mark lines
-in their marked-content sections.
+What ``packager check`` proves an imposition from (packager.binding.verify):
+the settings in the catalog's page-piece data and, for every side of every
+sheet, the book pages drawn on it (the form XObject's page and trim from its
+page-piece data, the matrix in force when it was drawn, the clip around it)
+and the mark lines in their marked-content sections. And where a page's text
+runs lie, for the cover wrap's safe-area check.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import Any
 
 import pikepdf
 
-from packager.binding.readback import open_pdf
 from packager.errors import PackagerError, error
 from packager.pdf.fonts import parse_widths
+from packager.pdf.pieces import open_pdf
 
 Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]
