@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packager.binding import data, jobsheet, place, render
-from packager.binding.arrange import BookPage, PlanError, arrange
+from packager.binding.arrange import Arrangement, BookPage, PlanError, arrange
 from packager.binding.geometry import GRIDS, Layout, choose_paper, fit_problem, perfect_grid
 from packager.binding.overrun import Cost, cost
 from packager.binding.settings import Binding
 from packager.binding.signatures import Plan, plan_folded, plan_perfect
 from packager.errors import ConfigError, error
-from packager.model import Diagnostic
+from packager.model import Diagnostic, Severity
 from packager.pdf.pieces import BookPdf, read_book
 
 
@@ -30,6 +30,7 @@ class Imposed:
     layout: Layout
     cost: Cost
     book: BookPdf
+    arrangement: Arrangement
 
 
 def impose_book(
@@ -116,18 +117,29 @@ def impose_book(
     resources, faces, family = render.theme_fonts(theme)
     context = jobsheet.context(
         book.title or stem, plan, layout, binding, spent, scheme,
-        jobsheet.Files(names, guide), len(book.pages), faces, family,
+        jobsheet.Files(names, guide), len(book.pages), faces, family, _placed(arranged, book),
     )  # fmt: skip
     laid_out, _ = render.to_pdf(render.html("instructions.html", context), resources)
     files[guide] = place.finish(laid_out, f"{book.title or stem}: binding instructions", book.date)
-    return Imposed(files, plan, layout, spent, book)
+    return Imposed(files, plan, layout, spent, book, arranged)
 
 
 def notes(imposed: Imposed, where: str = "") -> list[Diagnostic]:
-    """What the imposition cost, for the build's report (information, never a warning)."""
-    from packager.model import Severity
+    """What the imposition cost and where its blanks went, for the report (never a warning)."""
+    found = [f"binding: {line.strip()}" for line in imposed.cost.lines()]
+    found += [f"binding: {line}" for line in placed_blanks(imposed)]
+    return [Diagnostic(Severity.INFO, line, where) for line in found]
 
-    return [
-        Diagnostic(Severity.INFO, f"binding: {line.strip()}", where)
-        for line in imposed.cost.lines()
-    ]
+
+def placed_blanks(imposed: Imposed) -> list[str]:
+    return _placed(imposed.arrangement, imposed.book)
+
+
+def _placed(arranged: Arrangement, book: BookPdf) -> list[str]:
+    """Where the blank pages went, in a line or two."""
+    before = [i.before for i in arranged.inserts if i.before is not None]
+    found = [i.why for i in arranged.inserts if i.before is None]
+    if before:
+        labels = ", ".join(book.pages[b].label for b in before)
+        found.insert(0, f"blank leaves before pages {labels}")
+    return found

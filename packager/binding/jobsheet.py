@@ -46,6 +46,7 @@ def context(
     book_pages: int,
     font_css: str,
     family: str,
+    placed: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Everything templates/instructions.html shows."""
     leaves = len(plan.slots) // 2
@@ -70,7 +71,7 @@ def context(
             ("Printer", _printer(binding, files)),
             ("Creep", _creep(binding, deepest)),
         ],
-        "cost": cost.lines(),
+        "cost": [*cost.lines(), *placed],
         "steps": steps(plan, layout, binding, scheme, files),
         "stations": [mm(s) for s in stations(layout.trim_h, binding.stations)] if folded else [],
         "case": case_binding(layout, binding, leaves, len(plan.sizes) if folded else 0),

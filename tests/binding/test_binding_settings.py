@@ -17,7 +17,8 @@ from packager.cli import app
         ('fold = "quarto"\npaper = "A4"\n',
          "binding.paper: the A5 trim (148 x 210 mm) does not fit a quarto leaf of A4 "
          "(105 x 148.5 mm); it fits a quarto on A3 or a folio on A4"),
-        ("sheets = 0\n", "binding.sheets: must be from 1 to 32 sheets a signature (got the number 0)"),
+        ("sheets = 0\n",
+         "binding.sheets: must be from 1 to 32 sheets a signature (got the number 0)"),
         ('paper = "A7"\n',
          "binding.paper: unknown paper 'A7' (known: letter, legal, tabloid, A4, A3"),
         ('fold = "sextodecimo"\n',
