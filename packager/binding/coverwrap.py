@@ -70,7 +70,7 @@ def cover_wrap(
         blurb_html=Markup(blurb),  # a sanitized fragment (packager.text.html)
         image=image.href if image is not None else "",
         look=colours,
-        font_css=faces,
+        font_css=Markup(faces),  # packager's own @font-face rules: CSS, not text to escape
         text_family=family,
         title_family=title_family,
     )

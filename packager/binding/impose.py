@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from packager.binding import data, jobsheet, place, render
 from packager.binding.arrange import Arrangement, BookPage, PlanError, arrange
 from packager.binding.geometry import GRIDS, Layout, choose_paper, fit_problem, perfect_grid
@@ -117,7 +119,8 @@ def impose_book(
     resources, faces, family = render.theme_fonts(theme)
     context = jobsheet.context(
         book.title or stem, plan, layout, binding, spent, scheme,
-        jobsheet.Files(names, guide), len(book.pages), faces, family, _placed(arranged, book),
+        jobsheet.Files(names, guide), len(book.pages), Markup(faces), family,
+        _placed(arranged, book),
     )  # fmt: skip
     laid_out, _ = render.to_pdf(render.html("instructions.html", context), resources)
     files[guide] = place.finish(laid_out, f"{book.title or stem}: binding instructions", book.date)

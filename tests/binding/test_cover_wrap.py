@@ -114,3 +114,18 @@ def test_text_too_near_the_trim_is_a_warning(tmp_path: Path) -> None:
     )  # fmt: skip
     messages = [d.message for d in found if d.severity.value == "warning"]
     assert any("back cover comes nearer the trim" in m for m in messages)
+
+
+def test_every_font_is_the_themes_and_embedded(tmp_path: Path) -> None:
+    """Services refuse covers with fonts not embedded; and no fallback face sneaks in."""
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(_wrap(200, "kdp-white"))
+    page = pypdf.PdfReader(path).pages[0]
+    fonts = page["/Resources"]["/Font"]
+    assert fonts
+    for ref in fonts.values():
+        font = ref.get_object()
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        name = str(font["/BaseFont"])  # the theme's faces, under their own or the cover's names
+        assert "DejaVu" not in name and ("Source-Serif" in name or "Cover-" in name), name
