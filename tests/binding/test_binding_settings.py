@@ -47,3 +47,12 @@ def test_a_bad_setting_names_its_key_and_line(table: str, expected: str, tmp_pat
     assert line > before + 1, "the line of the key in the [binding] table"
     assert "Traceback" not in result.output
     assert not out.exists(), "nothing written"
+
+
+def test_check_reports_a_bad_binding_table_too(tmp_path: Path) -> None:
+    source = copy_samples(tmp_path / "stories")
+    config = source / "collection.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[binding]\npaper = "A7"\n')
+    result = CliRunner().invoke(app, ["check", str(source)])
+    assert result.exit_code == 1
+    assert "binding.paper: unknown paper 'A7'" in result.output

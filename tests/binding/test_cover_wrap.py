@@ -129,3 +129,28 @@ def test_every_font_is_the_themes_and_embedded(tmp_path: Path) -> None:
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
         name = str(font["/BaseFont"])  # the theme's faces, under their own or the cover's names
         assert "DejaVu" not in name and ("Source-Serif" in name or "Cover-" in name), name
+
+
+def test_a_given_cover_image_fills_the_front_to_the_bleed(tmp_path: Path) -> None:
+    from PIL import Image
+
+    source = copy_samples(tmp_path / "stories")
+    Image.new("RGB", (600, 900), (200, 30, 30)).save(source / "cover.png")
+    config = source / "collection.toml"
+    text = 'cover = "cover.png"\n' + config.read_text(encoding="utf-8")
+    config.write_text(text + '\n[binding]\npaper_stock = "lulu-white"\n', encoding="utf-8")
+    result = build(
+        source, tmp_path / "dist", BuildOptions(formats=("cover",), env={}, use_cache=False)
+    )
+    (output,) = result.outputs
+    page = pypdf.PdfReader(output.path).pages[0]
+    images = [
+        page["/Resources"]["/XObject"][n].get_object() for n in page["/Resources"]["/XObject"]
+    ]
+    assert any(i.get("/Subtype") == "/Image" for i in images), "the editor's image is on the cover"
+    with pdfplumber.open(output.path) as pdf:
+        (picture,) = pdf.pages[0].images
+        width = float(pdf.pages[0].width)
+    bleed = 0.125 * 72
+    assert picture["x1"] == pytest.approx(width, abs=0.5), "to the outside bleed"
+    assert picture["x0"] == pytest.approx(width - bleed - A5[0], abs=0.5), "from the spine fold"
