@@ -68,6 +68,8 @@ def check_command(
         loaded = guard(lambda: load_stories(source, BuildOptions(theme=theme), css=True))
         guard(lambda: binding_for(loaded.config, ()))  # [binding]'s values, with their lines
         print_table(loaded)
+        for line in report.untypeset(loaded):
+            out.print(escape(line))
         print_changes(loaded)
         print_diagnostics(loaded.diagnostics)
     if strict and loaded.warnings():
