@@ -19,11 +19,8 @@ import pikepdf
 from pikepdf import Dictionary, String
 
 from packager.errors import PackagerError, error
+from packager.text import locales
 
-# Languages written right to left (CLDR's default scripts: Arabic, Hebrew, Thaana, Syriac...).
-RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}
-)
 _PAINTS = frozenset(
     {"Tj", "TJ", "'", '"', "Do", "sh", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "BI"}
 )
@@ -105,7 +102,7 @@ def read_book(data: bytes, label: str) -> BookPdf:
             bleed=round(max(0.0, min(bleeds)), 3),
             title=str(info.get("/Title", "")),
             language=language,
-            rtl=rtl or language.split("-")[0].lower() in RTL_LANGUAGES,
+            rtl=rtl or (bool(language) and locales.direction(language) == "rtl"),
             date=str(info.get("/CreationDate", "D:20000101000000Z")),
         )
 
