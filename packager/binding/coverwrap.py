@@ -4,6 +4,10 @@
     the laid-out text ─text_boxes─▶ a warning for any text outside the safe areas
 
 The blurb is the collection's ``back_cover`` (Markdown), else its description.
+The label above the editors' names and the way the names are listed are the
+book's own words in its language (packager.book.labels); a right-to-left book's
+wrap has its front on the left; the book's fallback faces draw what the
+theme's faces lack.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from packager.binding import data, place, render, wrap
 from packager.binding.geometry import Rect
 from packager.binding.settings import Binding
 from packager.book import themes
+from packager.book.labels import Labels
 from packager.errors import warning
 from packager.model import Diagnostic, Resource, Severity
 from packager.pdf.readback import Box, text_boxes
@@ -39,11 +44,19 @@ def cover_wrap(
     image: Resource | None,
     date: str,
     label: str,
+    words: Labels | None = None,
+    rtl: bool = False,
+    extra: render.Extra = render.NO_EXTRA,
 ) -> tuple[bytes, wrap.Wrap, list[Diagnostic]]:
-    """The cover PDF, its geometry, and what the safe-area check found."""
+    """The cover PDF, its geometry, and what the safe-area check found.
+
+    ``words``: the book's labels (English when not given); ``rtl``: bound on the
+    right; ``extra``: the book's fallback faces.
+    """
+    words = words or Labels("en")
     stock = data.stocks()[binding.paper_stock]
     even = pages + pages % 2  # a printer adds a blank page to an odd count
-    geometry = wrap.wrap_geometry(trim[0], trim[1], even, stock, binding.caliper, 0.0)
+    geometry = wrap.wrap_geometry(trim[0], trim[1], even, stock, binding.caliper, 0.0, rtl)
     resources, faces, family = render.theme_fonts(theme)
     look = themes.load_theme(theme).cover
     colours = {"background": "#1f2a36", "foreground": "#f4efe6", "accent": "#c9a45c"}
@@ -66,15 +79,17 @@ def cover_wrap(
         geometry,
         title=title,
         subtitle=subtitle,
-        editors=list(editors),
+        editors=words.names(list(editors)) if editors else "",
+        edited_by=words.text("cover_edited_by"),
+        language=words.language,
         blurb_html=Markup(blurb),  # a sanitized fragment (packager.text.html)
         image=image.href if image is not None else "",
         look=colours,
-        font_css=Markup(faces),  # packager's own @font-face rules: CSS, not text to escape
+        font_css=Markup(faces + "\n" + extra.css),  # packager's own @font-face rules
         text_family=family,
         title_family=title_family,
     )
-    laid_out, _ = render.to_pdf(render.html("cover.html", context), resources)
+    laid_out, _ = render.to_pdf(render.html("cover.html", context), resources, extra)
     t = geometry.trim
     pdf = place.finish_cover(laid_out, (t.x0, t.y0, t.x1, t.y1), f"{title}: cover", date)
     found = safe_area(geometry, text_boxes(pdf), stock.service, label)

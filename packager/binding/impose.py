@@ -44,8 +44,11 @@ def impose_book(
     theme: str = "classic",
     config_file: str = "",
     lines: Mapping[str, int | None] | None = None,
+    extra: render.Extra = render.NO_EXTRA,
 ) -> Imposed:
     """Impose ``pdf`` (a book made by packager, or any PDF of one trim size).
+
+    ``extra``: the book's fallback faces, for its title on the job sheet.
 
     A setting that cannot be carried out is a ConfigError naming ``config_file``
     (collection.toml) and the key's line from ``lines``, else the PDF (``label``).
@@ -119,10 +122,10 @@ def impose_book(
     resources, faces, family = render.theme_fonts(theme)
     context = jobsheet.context(
         book.title or stem, plan, layout, binding, spent, scheme,
-        jobsheet.Files(names, guide), len(book.pages), Markup(faces), family,
+        jobsheet.Files(names, guide), len(book.pages), Markup(faces + "\n" + extra.css), family,
         _placed(arranged, book),
     )  # fmt: skip
-    laid_out, _ = render.to_pdf(render.html("instructions.html", context), resources)
+    laid_out, _ = render.to_pdf(render.html("instructions.html", context), resources, extra)
     files[guide] = place.finish(laid_out, f"{book.title or stem}: binding instructions", book.date)
     return Imposed(files, plan, layout, spent, book, arranged)
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from packager.binding import impose, settings
+from packager.binding import impose, render, settings
 from packager.binding.coverwrap import cover_wrap
 from packager.binding.settings import Binding
-from packager.book import trim
+from packager.book import labels, trim
 from packager.book.config import Config
 from packager.errors import ConfigError, error
 from packager.model import Book, Diagnostic, Resource
+from packager.text import locales
 
 FORMATS = ("imposed", "cover")
 
@@ -66,10 +67,11 @@ def bound_files(
     files: list[File] = []
     found: list[Diagnostic] = []
     s = book.settings
+    extra = render.book_fallbacks(book)
     if "imposed" in formats:
         done = impose.impose_book(
             pdf, binding, stem, label=f"{stem}.pdf", theme=s.theme,
-            config_file=config.file, lines=config.binding_lines,
+            config_file=config.file, lines=config.binding_lines, extra=extra,
         )  # fmt: skip
         sheets = len(done.plan.sheets) * (2 if binding.duplex else 1)
         for name, data in done.files.items():
@@ -91,6 +93,9 @@ def bound_files(
             image=_given_cover(book),
             date=_pdf_date(s.modified),
             label=config.file,
+            words=labels.for_book(s),
+            rtl=(binding.direction or locales.direction(s.language)) == "rtl",
+            extra=extra,
         )
         files.append(File("cover", f"{stem}-cover.pdf", data, 1))
         found.extend(problems)

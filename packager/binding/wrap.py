@@ -2,6 +2,10 @@
 
     |<-bleed->|<-- back (trim) -->|<-spine->|<-- front (trim) -->|<-bleed->|
 
+(a right-to-left book, bound on the right, the other way round: its front
+on the left, its back on the right with the barcode area mirrored, at the
+back's foot beside the spine, where a left-to-right book has it).
+
 The spine is the paper stock's published width for the page count (or the
 leaves times the caliper, for a hand binder's own paper). Spine text only
 where the service allows it (its minimum page count) and only inside its
@@ -12,7 +16,6 @@ theme's drawn cover. All geometry in points, for templates/cover.html.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +41,7 @@ class Wrap:
     spine_margin: float
     barcode: Rect
     spine_text: bool  # the book is thick enough for the service to print spine text
+    rtl: bool = False  # bound on the right: the front is the left-hand panel
 
     def spine_text_area(self) -> Rect:
         s = self.spine_box
@@ -54,22 +58,28 @@ def spine_width(pages: int, stock: Stock | None, caliper: float) -> float:
 
 
 def wrap_geometry(
-    trim_w: float, trim_h: float, pages: int, stock: Stock | None, caliper: float, bleed: float
+    trim_w: float,
+    trim_h: float,
+    pages: int,
+    stock: Stock | None,
+    caliper: float,
+    bleed: float,
+    rtl: bool = False,
 ) -> Wrap:
     """The wrap for a book of ``pages`` pages (even: a printer adds a blank to an odd count)."""
     spine = spine_width(pages, stock, caliper)
     b = stock.bleed * INCH if stock is not None else bleed
     width, height = 2 * trim_w + spine + 2 * b, trim_h + 2 * b
-    back = Rect(b, b, b + trim_w, b + trim_h)
-    spine_box = Rect(back.x1, b, back.x1 + spine, b + trim_h)
-    front = Rect(spine_box.x1, b, spine_box.x1 + trim_w, b + trim_h)
+    left = Rect(b, b, b + trim_w, b + trim_h)
+    spine_box = Rect(left.x1, b, left.x1 + spine, b + trim_h)
+    right = Rect(spine_box.x1, b, spine_box.x1 + trim_w, b + trim_h)
+    back, front = (right, left) if rtl else (left, right)
     safe = (stock.safe if stock is not None else 0.125) * INCH
     margin = (stock.spine_margin if stock is not None else 0.0625) * INCH
     bw, bh = stock.barcode if stock is not None else (2.0, 1.2)
     inset = (stock.barcode_margin if stock is not None else 0.25) * INCH
-    barcode = Rect(
-        back.x1 - inset - bw * INCH, back.y0 + inset, back.x1 - inset, back.y0 + inset + bh * INCH
-    )
+    x0 = back.x0 + inset if rtl else back.x1 - inset - bw * INCH  # the corner by the spine
+    barcode = Rect(x0, back.y0 + inset, x0 + bw * INCH, back.y0 + inset + bh * INCH)
     minimum = stock.spine_text if stock is not None else 0
     text_room = spine - 2 * margin
     return Wrap(
@@ -85,6 +95,7 @@ def wrap_geometry(
         margin,
         barcode,
         pages >= minimum and text_room >= 6.0,
+        rtl,
     )
 
 
@@ -93,7 +104,9 @@ def context(
     *,
     title: str,
     subtitle: str,
-    editors: Sequence[str],
+    editors: str,
+    edited_by: str,
+    language: str,
     blurb_html: str,
     image: str,
     look: dict[str, str],
@@ -101,7 +114,11 @@ def context(
     text_family: str,
     title_family: str,
 ) -> dict[str, Any]:
-    """What templates/cover.html draws; every box in points from the top left (CSS)."""
+    """What templates/cover.html draws; every box in points from the top left (CSS).
+
+    ``editors``: their names as the book's language lists them; ``edited_by``: the
+    label above them, in that language.
+    """
 
     def css(r: Rect) -> dict[str, float]:
         return {
@@ -115,11 +132,18 @@ def context(
     back_text = Rect(wrap.back.x0 + s, wrap.barcode.y1 + s, wrap.back.x1 - s, wrap.back.y1 - s)
     front_text = Rect(wrap.front.x0 + s, wrap.front.y0 + s, wrap.front.x1 - s, wrap.front.y1 - s)
     area = wrap.spine_text_area()
-    names = " and ".join([", ".join(editors[:-1]), editors[-1]] if len(editors) > 1 else editors)
+    bleed = (
+        Rect(0, 0, wrap.front.x1, wrap.height)
+        if wrap.rtl
+        else Rect(wrap.front.x0, 0, wrap.width, wrap.height)
+    )
     return {
         "title": title,
         "subtitle": subtitle,
-        "editors": names,
+        "editors": editors,
+        "edited_by": edited_by,
+        "language": language,
+        "direction": "rtl" if wrap.rtl else "ltr",
         "blurb": blurb_html,
         "image": image,
         "look": look,
@@ -130,7 +154,7 @@ def context(
         "height": round(wrap.height, 3),
         "back": css(back_text),
         "front": css(front_text),
-        "front_bleed": css(Rect(wrap.front.x0, 0, wrap.width, wrap.height)),
+        "front_bleed": css(bleed),
         "barcode": css(wrap.barcode),
         "spine": _spine_line(wrap, area) if wrap.spine_text else None,
     }
