@@ -8,6 +8,7 @@ from printing to a sewn book, and drawings of the first sheet to fold.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -157,7 +158,10 @@ def steps(
         ]
         return found
     folds = scheme.folds if scheme else ()
-    words = " ".join(f"({n}) {step.say}" for n, step in enumerate(folds, 1))
+    words = " ".join(
+        f"({n}) {mirrored(step.say) if plan.rtl and step.axis == 'x' else step.say}"
+        for n, step in enumerate(folds, 1)
+    )
     found.append(f"Fold every sheet the same way, the side with page 1 outside: {words}")
     found.append(_gathering(plan))
     found.append(
@@ -180,6 +184,11 @@ def steps(
             "paste the endpapers to them."
         )
     return found
+
+
+def mirrored(say: str) -> str:
+    """A vertical fold's words for a book bound on the right (folds.toml: every one mirrors)."""
+    return re.sub(r"\b(left|right)\b", lambda m: "right" if m[1] == "left" else "left", say)
 
 
 def _gathering(plan: Plan) -> str:

@@ -72,3 +72,12 @@ def test_check_proves_the_right_to_left_sheets(built: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(sheets)])
     assert result.exit_code == 0, result.output
     assert "fronts and backs pair up" in result.output
+
+
+def test_the_job_sheet_folds_a_right_bound_signature(built: Path) -> None:
+    guide = next(built.glob("*-instructions.pdf"))
+    pages = pypdf.PdfReader(guide).pages
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
+    assert "the right half behind the left" in text, "page 1, on the left half, stays outside"
+    assert "(the spine) on its right" in text
+    assert "the left half behind the right" not in text
