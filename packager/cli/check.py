@@ -60,6 +60,7 @@ def check_command(
     if as_json:
         try:
             loaded = load_stories(source, BuildOptions(theme=theme), css=True)
+            binding_for(loaded.config, ())  # [binding]'s values, with their lines
             undrawn = undrawn_problems(loaded)
         except PackagerError as exc:
             out.print_json(data=report.error_report(exc.problems))

@@ -56,3 +56,6 @@ def test_check_reports_a_bad_binding_table_too(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(source)])
     assert result.exit_code == 1
     assert "binding.paper: unknown paper 'A7'" in result.output
+    result = CliRunner().invoke(app, ["check", "--json", str(source)])
+    assert result.exit_code == 1
+    assert "binding.paper: unknown paper 'A7'" in result.output
