@@ -54,6 +54,8 @@ class Config:
     order: tuple[str, ...] | None = None
     overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     override_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    binding: Mapping[str, object] | None = None  # [binding], its keys' types checked
+    binding_lines: Mapping[str, int | None] = field(default_factory=dict)
 
 
 def load_config(
@@ -126,7 +128,12 @@ def load_config(
         for name, fields in overrides.items()
     }
     order = tuple(parsed.order) if parsed.order is not None else None
-    return Config(source, label if text else "", settings, order, overrides, lines)
+    binding = parsed.binding.model_dump(exclude_unset=True) if parsed.binding else None
+    binding_lines = {k: key_line(text, ("binding", k)) for k in binding or {}}
+    if binding is not None:
+        binding_lines[""] = key_line(text, ("binding",))
+    file = label if text else ""
+    return Config(source, file, settings, order, overrides, lines, binding, binding_lines)
 
 
 def slugify(text: str) -> str:
