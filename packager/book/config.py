@@ -136,9 +136,28 @@ def load_config(
     return Config(source, file, settings, order, overrides, lines, binding, binding_lines)
 
 
+# A slug's length in characters: a CJK character is 3 bytes of a file name's 255.
+_SLUG_LENGTH = 60
+
+
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "book"
+    """The outputs' file name from the title: 'Café Stories' -> 'cafe-stories'.
+
+    Latin letters lose their accents (as URLs and shells like them); every other
+    script keeps its letters and marks ('灯塔与海', 'ضوء-على-الساحل'), so a book
+    whose title is not in Latin letters is not called 'book'.
+    """
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text.casefold()):
+        if unicodedata.category(char).startswith("M"):
+            if kept and not kept[-1].isascii():
+                kept.append(char)  # a mark of a non-Latin letter (Devanagari, Arabic)
+        elif char.isalnum():
+            kept.append(char if char.isascii() else unicodedata.normalize("NFKC", char))
+        else:
+            kept.append("-")
+    slug = re.sub(r"-+", "-", unicodedata.normalize("NFC", "".join(kept))).strip("-")
+    return slug[:_SLUG_LENGTH].rstrip("-") or "book"
 
 
 def title_from_folder(source: Path) -> str:
