@@ -66,7 +66,8 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         for image in placed.story.images:
             if image.href not in seen:
                 seen.add(image.href)
-                resources.append(Resource(image.href, image.media_type, _read(image.source)))
+                data = image.data or _read(image.source)  # read and cleaned by the reader
+                resources.append(Resource(image.href, image.media_type, data))
     problems = [*ornament_problems, *user.diagnostics]
     cover_href = ""
     cover = settings.cover

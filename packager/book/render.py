@@ -18,6 +18,7 @@ from markupsafe import Markup
 from packager import __version__
 from packager.book import jinja
 from packager.book.contributors import join_names
+from packager.book.notes import ENDNOTES, EPUB, FOOTNOTES, PRINT, render_notes
 from packager.model import Book, Collection, Part, PlacedStory, Resource
 from packager.text import html
 from packager.text.cleanup import count_words
@@ -55,8 +56,12 @@ def render_book(
     styles: Styles,
     resources: Sequence[Resource],
     cover_href: str = "",
+    notes: str = FOOTNOTES,
 ) -> Book:
-    """Render every part of the book from its template, for both outputs."""
+    """Render every part of the book from its template, for both outputs.
+
+    ``notes``: the theme's choice, FOOTNOTES or ENDNOTES (packager.book.notes).
+    """
     settings = collection.settings
     common: dict[str, Any] = {
         # Fields named *_html are sanitized fragments: Markup so autoescape keeps them.
@@ -91,8 +96,8 @@ def render_book(
         in_epub: bool = True,
         **extra: Any,
     ) -> Part:
-        def page(flavor: str) -> str:
-            link: Callable[[str, str], str] = _epub_link if flavor == "epub" else _pdf_link
+        def page(flavor: str, mode: str = notes) -> str:
+            link: Callable[[str, str], str] = _epub_link if flavor == EPUB else _pdf_link
             listed = kind in ("contents", "contributors")  # the others need no list
             stories = [_story_view(s, link) for s in collection.stories] if listed else []
             context = {
@@ -106,17 +111,25 @@ def render_book(
                 else [],
             }
             if "placed" in extra:
-                context["story"] = _story_view(extra["placed"], link)
+                context["story"] = _story_view(extra["placed"], link, flavor, mode)
             return jinja.render_template(env, f"{kind}.xhtml", context)
 
         author = join_names(extra["placed"].story.meta.authors) if "placed" in extra else ""
+        # A note too long for the foot of a page cannot be printed there (WeasyPrint
+        # moves notes whole): the PDF then prints that story's notes at its end.
+        footnoted = (
+            "placed" in extra
+            and notes == FOOTNOTES
+            and any(c.footnotes for c in extra["placed"].story.chapters)
+        )
         return Part(
             id=pid,
             href=f"{pid}.xhtml",
             kind=kind,
             title=title,
-            xhtml=page("epub") if in_epub else "",
-            print_html=html.breakable(page("pdf")),
+            xhtml=page(EPUB) if in_epub else "",
+            print_html=html.breakable(page(PRINT)),
+            print_fallback=html.breakable(page(PRINT, ENDNOTES)) if footnoted else "",
             matter=matter,
             recto=recto,
             author=author,
@@ -211,8 +224,13 @@ def _pdf_link(href: str, anchor: str = "") -> str:
     return "#" + (anchor or href.removesuffix(".xhtml"))
 
 
-def _story_view(placed: PlacedStory, link: Callable[[str, str], str]) -> dict[str, Any]:
+def _story_view(
+    placed: PlacedStory, link: Callable[[str, str], str], flavor: str = EPUB, mode: str = FOOTNOTES
+) -> dict[str, Any]:
     story, meta = placed.story, placed.story.meta
+    # The first paragraph carries the opener's initial and lead-in.
+    texts = [html.mark_initial(c.html) if i == 0 else c.html for i, c in enumerate(story.chapters)]
+    noted = render_notes(list(zip(story.chapters, texts, strict=True)), placed.id, flavor, mode)
     facts = []
     for label, name in _FACTS:
         value = getattr(meta, name)
@@ -232,15 +250,15 @@ def _story_view(placed: PlacedStory, link: Callable[[str, str], str]) -> dict[st
         "summary": Markup(meta.summary_html),
         "notes": Markup(meta.notes_html),
         "end_notes": Markup(meta.end_notes_html),
+        "endnotes": Markup(noted.end),
         "chapters": [
             {
                 "id": cid,
                 "title": c.title,
-                # The first paragraph carries the opener's initial and lead-in.
-                "html": Markup(html.mark_initial(c.html) if i == 0 else c.html),
+                "html": Markup(text),
                 "notes": Markup(c.notes_html),
                 "end_notes": Markup(c.end_notes_html),
             }
-            for i, (c, cid) in enumerate(zip(story.chapters, placed.chapter_ids, strict=True))
+            for c, cid, text in zip(story.chapters, placed.chapter_ids, noted.chapters, strict=True)
         ],
     }

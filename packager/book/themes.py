@@ -28,7 +28,9 @@ DEFAULT_THEME = "classic"
 _PACKAGE = Path(__file__).resolve().parent.parent  # packager/
 BUILTIN_TEMPLATES = _PACKAGE / "book" / "templates"
 MANIFEST = "theme.toml"
-_KEYS = frozenset({"description", "extends", "fonts", "ornament", "cover"})
+_KEYS = frozenset({"description", "extends", "fonts", "ornament", "cover", "notes"})
+# Where notes go: the foot of the page (pop-ups in the EPUB), or the story's end.
+NOTES = ("footnotes", "endnotes")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -70,6 +72,7 @@ class Theme:
     fonts: tuple[Font, ...]
     ornament: Path | None = None  # an SVG drawn for scene breaks, instead of the CSS's own
     cover: CoverLook | None = None  # how a generated cover looks (theme.toml [cover])
+    notes: str = NOTES[0]  # theme.toml notes: "footnotes" or "endnotes"
 
     @property
     def folder(self) -> Path:
@@ -168,7 +171,11 @@ def _load(name: str, children: tuple[str, ...]) -> Theme:
         look = _cover(data["cover"], label)
     elif look is None and fonts:
         look = CoverLook(fonts[0].path, fonts[0].path)
-    return Theme(name, description, folders, fonts, ornament, look)
+    notes = data.get("notes", parent.notes if parent else NOTES[0])
+    if notes not in NOTES:
+        shown = " or ".join(f'"{n}"' for n in NOTES)
+        raise ConfigError([error(f"notes: must be {shown} (got {notes!r})", label)])
+    return Theme(name, description, folders, fonts, ornament, look, notes)
 
 
 def _cover(table: object, label: str) -> CoverLook:

@@ -98,6 +98,7 @@ def assemble(
     opened = []
     for piece in pieces:
         source = pikepdf.open(io.BytesIO(piece.part.pdf))
+        _drop_named_links(source)
         opened.append(source)
         starts.append(len(book.pages))
         book.pages.extend(source.pages)
@@ -127,6 +128,23 @@ def assemble(
     for source in opened:
         source.close()
     return out.getvalue()
+
+
+def _drop_named_links(part: pikepdf.Pdf) -> None:
+    """Remove a part's links to its own named destinations (a note's call, its backlink).
+
+    WeasyPrint links within a part by name; names do not survive the join, so
+    every internal link is written again by ``_links``, to a page and place.
+    """
+    if "/Names" in part.Root and "/Dests" in part.Root.Names:
+        del part.Root.Names.Dests
+    for page in part.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        kept = [a for a in annots if not isinstance(a.get("/Dest"), pikepdf.String | Name)]
+        if len(kept) != len(annots):
+            page.obj.Annots = Array(kept)
 
 
 def _outline(book: pikepdf.Pdf, pieces: Sequence[Piece], starts: Sequence[int]) -> None:

@@ -13,6 +13,7 @@ everything else, so no network request and no other local file.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -94,6 +95,7 @@ class RenderedPart:
     links: tuple[Link, ...] = ()  # internal links, to be resolved across parts
     messages: tuple[str, ...] = ()
     starts: tuple[int, ...] = ()  # per page: where it begins in the part's text (pagelist)
+    long_notes: tuple[str, ...] = ()  # ids of footnotes too tall for the foot of a page
 
 
 class BookFetcher(URLFetcher):  # type: ignore[misc]
@@ -176,15 +178,63 @@ class Renderer:
         starts = textstream.align(
             textstream.stream_text(document.etree_element), _page_texts(rendered)
         )
+        long_notes = _long_notes(rendered)
         # WeasyPrint logs each refusal too ("Failed to load image at ..."): once is enough.
         kept = [m for m in messages if _NOT_IN_BOOK not in m]
         asked = dict.fromkeys(self.fetcher.refused[refused_before:])
         refused = [self.fetcher.refusal(url) for url in asked]
-        return _describe(rendered, data, tuple(dict.fromkeys([*kept, *refused])), starts)
+        said = tuple(dict.fromkeys([*kept, *refused]))
+        return _describe(rendered, data, said, starts, long_notes)
+
+    def render_story(self, html: str, fallback: str, href: str, left: bool) -> RenderedPart:
+        """A story without folios; with its notes at its end if one is too long for a page's foot.
+
+        WeasyPrint 70 never splits a footnote across pages: it moves a note
+        that does not fit, whole, to the next page (its issue #1833), and one
+        taller than the page overflows it, its last lines cut off. A note taller
+        than half the text area would leave half-empty pages, or worse: the
+        story is laid out again from ``fallback``, its notes printed at its end.
+        """
+        part = self.render(html, href, folios=False, left=left)
+        if not part.long_notes or not fallback:
+            return part
+        again = self.render(fallback, href, folios=False, left=left)
+        count = len(part.long_notes)
+        note = f"{count} note{'s' if count > 1 else ''} too long for the foot of a page"
+        moved = f"{NOTES_MOVED}{note}"
+        return dataclasses.replace(again, messages=(*again.messages, moved))
+
+
+# The message that says a story's notes were printed at its end: information, not a problem.
+NOTES_MOVED = "notes printed at the end of the story: "
+# A footnote taller than this share of the page's text area is printed at the story's end.
+MAX_NOTE_SHARE = 0.5
+
+
+def _long_notes(document: Document) -> tuple[str, ...]:
+    """The ids of the footnotes taller than MAX_NOTE_SHARE of their page's text area.
+
+    Reads the laid-out box tree (``Page._page_box``, undocumented): a page box's
+    last children are its footnote area, whose children are the notes.
+    """
+    found: list[str] = []
+    for page in document.pages:
+        box = page._page_box
+        limit = box.height * MAX_NOTE_SHARE
+        for child in box.children:
+            if isinstance(child, boxes.FootnoteAreaBox):
+                for note in child.children:
+                    if note.margin_height() > limit and note.element is not None:
+                        found.append(str(note.element.get("id") or ""))
+    return tuple(dict.fromkeys(found))
 
 
 def _describe(
-    document: Document, data: bytes, messages: tuple[str, ...], starts: tuple[int, ...]
+    document: Document,
+    data: bytes,
+    messages: tuple[str, ...],
+    starts: tuple[int, ...],
+    long_notes: tuple[str, ...] = (),
 ) -> RenderedPart:
     bookmarks: list[Bookmark] = []
     anchors: list[Anchor] = []
@@ -195,13 +245,33 @@ def _describe(
             bookmarks.append(Bookmark(level, label, number, x * PX, height - y * PX))
         for name, (x, y, *_) in page.anchors.items():
             anchors.append(Anchor(name, number, x * PX, height - y * PX))
-        for kind, target, (x, y, w, h), _ in page.links:
+        found: list[Link] = []
+        # Each rectangle is (x1, y1, x2, y2), whatever WeasyPrint 70's docstring says
+        # (anchors.rectangle_aabb); every box inside a link repeats it (the <sup> of a call).
+        for kind, target, (x1, y1, x2, y2), _ in page.links:
             if kind == "internal":
-                rect = (x * PX, height - (y + h) * PX, (x + w) * PX, height - y * PX)
-                links.append(Link(number, rect, target))
+                rect = (x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX)
+                found.append(Link(number, rect, target))
+        found = list(dict.fromkeys(found))
+        links.extend(link for link in found if not any(_inside(link, o) for o in found))
     return RenderedPart(
-        data, len(document.pages), tuple(bookmarks), tuple(anchors), tuple(links), messages, starts
+        data,
+        len(document.pages),
+        tuple(bookmarks),
+        tuple(anchors),
+        tuple(links),
+        messages,
+        starts,
+        long_notes,
     )
+
+
+def _inside(link: Link, other: Link) -> bool:
+    """Whether ``link`` is another box of ``other``'s link, within its rectangle."""
+    if link == other or link.anchor != other.anchor:
+        return False
+    (a, b, c, d), (e, f, g, h) = link.rect, other.rect
+    return e <= a and f <= b and c <= g and d <= h
 
 
 @contextmanager
@@ -257,8 +327,8 @@ def _page_texts(document: Document) -> list[list[str]]:
         stack = [page._page_box]
         while stack:
             box = stack.pop()
-            if isinstance(box, boxes.MarginBox):
-                continue
+            if isinstance(box, boxes.MarginBox | boxes.FootnoteAreaBox):
+                continue  # folios and heads; footnotes (the text stream skips them too)
             if isinstance(box, boxes.TextBox):
                 if "::" not in (box.element_tag or ""):
                     texts.append(box.text)

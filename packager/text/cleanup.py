@@ -11,7 +11,7 @@ import dataclasses
 import re
 
 from packager.model import Story, StoryMeta
-from packager.text import html
+from packager.text import html, notes
 from packager.text.typography import smarten_blocks, smarten_text
 
 _WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
@@ -26,10 +26,19 @@ def clean(story: Story) -> Story:
             html=html.map_text(c.html, smarten_blocks),
             notes_html=html.map_text(c.notes_html, smarten_blocks),
             end_notes_html=html.map_text(c.end_notes_html, smarten_blocks),
+            footnotes=tuple(
+                dataclasses.replace(n, html=html.map_text(n.html, smarten_blocks))
+                for n in c.footnotes
+            ),
         )
         for c in story.chapters
     )
-    words = sum(count_words(html.text_of(c.html)) for c in chapters)
+    # A story's words are its text's and its footnotes' (the calls' numbers are not words).
+    words = sum(
+        count_words(html.text_of(notes.CALL.sub("", c.html)))
+        + sum(count_words(html.text_of(n.html)) for n in c.footnotes)
+        for c in chapters
+    )
     return dataclasses.replace(story, meta=_clean_meta(story.meta), chapters=chapters, words=words)
 
 
