@@ -185,6 +185,7 @@ class Settings:
     embed_fonts: bool = False  # the theme's fonts go into the EPUB too
     scene_break: Path | None = None  # the editor's SVG ornament for scene breaks
     generate_cover: bool = True  # no cover given: draw one (cover = false or --no-cover: none)
+    notes: str = ""  # "footnotes" or "endnotes" (packager.book.notes); "": the theme's choice
 
 
 @dataclass(frozen=True)

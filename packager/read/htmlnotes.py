@@ -35,7 +35,11 @@ _CALL_TEXT = re.compile(r"^[\[(]?\s*(?:note\s*)?(?:[0-9]{1,4}|[a-zA-Z]|[ivxlcIVX
                         r"[*†‡§¶#]{1,3})\s*[\])]?\.?$")  # fmt: skip
 # A note's own number at its start: "1.", "[1]", "1)", "*", "†".
 _OWN_NUMBER = re.compile(r"^\s*(?:[\[(]?[0-9]{1,4}[\])]?[.:)]?|[*†‡]{1,3})(?=\s|$)\s*")
-_BACK_TEXT = re.compile(r"^\s*(?:[↩↑^⤴︎\ufe0e]+|back|return|top|[0-9]{1,4}\.?)\s*$", re.I)
+_BACK_TEXT = re.compile(
+    r"^\s*[\[(]?\s*(?:[↩↑^⤴\ufe0e\ufe0f]+|(?:back|return|go back|jump back)"
+    r"(?: to (?:the )?(?:text|story|top|reading))?|top|up|[0-9]{1,4}\.?)\s*[\])]?\s*$",
+    re.I,
+)
 # A block that only titled the notes, left empty when they are taken out.
 _NOTES_HEADING = re.compile(r"^(?:foot|end)?notes?:?$|^(?:translator|author)['’]?s notes?:?$", re.I)
 MAX_NOTE_CHARS = 20_000  # a "note" longer than this is a part of the page, not a note
@@ -80,9 +84,12 @@ def take_notes(
         _replace_call(link, marker(number))
     for body, number in sorted(numbers.items(), key=lambda item: item[1]):
         line = body.sourceline or 1
-        for own in [*_strip_backlinks(body, call_names), _strip_own_number(body)]:
-            if any(ch.isalnum() for ch in own):
-                found.changes.append(Change(file, line, "removed", "note's own number", own))
+        for back in _strip_backlinks(body, call_names):
+            if any(ch.isalnum() for ch in back):
+                found.changes.append(Change(file, line, "removed", "link back to the text", back))
+        own = _strip_own_number(body)
+        if own:
+            found.changes.append(Change(file, line, "removed", "note's own number", own))
         kind = kind_of(str(body.get("id") or "")) if kind_of else "footnote"
         found.notes.append(Note(number, _note_html(body), line, kind))
         parent = body.getparent()
@@ -202,18 +209,19 @@ def _drop_emptied(parent: lxml.html.HtmlElement | None, file: str, found: PageNo
         if grand is None:
             return
         parent.drop_tree()
+        heading = False
         while before is not None and isinstance(before.tag, str):
             text = tidy(before.text_content())
+            previous = before.getprevious()
             if before.tag == "hr" and not text:
-                previous = before.getprevious()
                 before.drop_tree()
-                before = previous
-            elif text and _NOTES_HEADING.match(text) and before.find(".//img") is None:
+            elif not heading and _NOTES_HEADING.match(text) and before.find(".//img") is None:
                 found.changes.append(
                     Change(file, before.sourceline or 1, "removed", "notes heading", text)
                 )
                 before.drop_tree()
-                break
+                heading = True
             else:
                 break
+            before = previous
         parent = grand
