@@ -108,10 +108,15 @@ def picture_facts(data: bytes) -> Facts | None:
     """Format, colour mode, size and transparency from a picture's header (None: unreadable)."""
     try:
         picture = _open(data)
-    except (NotAPicture, PictureError):
+        kind, mode, size = str(picture.format), picture.mode, picture.size
+        transparent = False
+        if mode in ("RGBA", "LA", "PA") or "transparency" in picture.info:
+            # An alpha channel is not transparency until a pixel uses it.
+            alpha = picture.convert("RGBA").getchannel("A")
+            transparent = alpha.getextrema()[0] < 255
+    except (NotAPicture, PictureError, OSError, ValueError, SyntaxError):
         return None
-    transparent = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
-    return Facts(str(picture.format), picture.mode, *picture.size, transparent)
+    return Facts(kind, mode, *size, transparent)
 
 
 def _open(data: bytes) -> PILImage.Image:
