@@ -113,7 +113,8 @@ def picture_facts(data: bytes) -> Facts | None:
         if mode in ("RGBA", "LA", "PA") or "transparency" in picture.info:
             # An alpha channel is not transparency until a pixel uses it.
             alpha = picture.convert("RGBA").getchannel("A")
-            transparent = alpha.getextrema()[0] < 255
+            low = alpha.getextrema()[0]
+            transparent = isinstance(low, int | float) and low < 255
     except (NotAPicture, PictureError, OSError, ValueError, SyntaxError):
         return None
     return Facts(kind, mode, *size, transparent)
