@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -190,8 +191,18 @@ def _links(
         for link in piece.part.links:
             annotation = _add_link(book, start, link, targets)
             if annotation is not None and structure is not None:
-                title = titles.get(link.anchor, link.anchor)
-                structure.tag_link(book, annotation, start + link.page, f"Go to {title}")
+                structure.tag_link(book, annotation, start + link.page, _link_text(link, titles))
+
+
+_NOTE_ANCHOR = re.compile(r"-(note|ref)-([0-9]+)(?:-[0-9]+)?$")  # packager.book.notes' ids
+
+
+def _link_text(link: Link, titles: Mapping[str, str]) -> str:
+    """What a tagged link says it does: "Go to note 3", "Back to the text", "Go to <title>"."""
+    note = _NOTE_ANCHOR.search(link.anchor)
+    if note is not None:
+        return f"Go to note {note.group(2)}" if note.group(1) == "note" else "Back to the text"
+    return f"Go to {titles.get(link.anchor, link.anchor)}"
 
 
 def _add_link(
