@@ -15,7 +15,7 @@ from packager import __version__
 from packager.errors import warning
 from packager.model import Book, Part, Resource
 from packager.parallel import pmap
-from packager.pdf import cache, join, weasy
+from packager.pdf import cache, footnotes, join, weasy
 from packager.pdf.cache import Cache
 from packager.pdf.weasy import RenderedPart, Renderer
 from packager.progress import Progress
@@ -51,7 +51,7 @@ def _render_story(task: tuple[str, str, str, bool]) -> _Laid:
     """Lay out one story without folios: the part, its fonts' hashes, fonts not sent yet."""
     assert _worker is not None
     html, fallback, href, left = task
-    part = _worker.render_story(html, fallback, href, left)
+    part = footnotes.render_story(_worker, html, fallback, href, left)
     detached, programs = join.detach_fonts(part.pdf)
     new = {sha: data for sha, data in programs.items() if sha not in _known and sha not in _sent}
     _sent.update(new)

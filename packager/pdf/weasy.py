@@ -13,7 +13,6 @@ everything else, so no network request and no other local file.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -186,27 +185,7 @@ class Renderer:
         said = tuple(dict.fromkeys([*kept, *refused]))
         return _describe(rendered, data, said, starts, long_notes)
 
-    def render_story(self, html: str, fallback: str, href: str, left: bool) -> RenderedPart:
-        """A story without folios; with its notes at its end if one is too long for a page's foot.
 
-        WeasyPrint 70 never splits a footnote across pages: it moves a note
-        that does not fit, whole, to the next page (its issue #1833), and one
-        taller than the page overflows it, its last lines cut off. A note taller
-        than half the text area would leave half-empty pages, or worse: the
-        story is laid out again from ``fallback``, its notes printed at its end.
-        """
-        part = self.render(html, href, folios=False, left=left)
-        if not part.long_notes or not fallback:
-            return part
-        again = self.render(fallback, href, folios=False, left=left)
-        count = len(part.long_notes)
-        note = f"{count} note{'s' if count > 1 else ''} too long for the foot of a page"
-        moved = f"{NOTES_MOVED}{note}"
-        return dataclasses.replace(again, messages=(*again.messages, moved))
-
-
-# The message that says a story's notes were printed at its end: information, not a problem.
-NOTES_MOVED = "notes printed at the end of the story: "
 # A footnote taller than this share of the page's text area is printed at the story's end.
 MAX_NOTE_SHARE = 0.5
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from packager import __version__
 from packager.errors import warning
 from packager.model import Book, Diagnostic, PageStart, Part, Severity
-from packager.pdf import folios, join, layout, weasy
+from packager.pdf import folios, footnotes, join, layout, weasy
 from packager.pdf.cache import Cache
 from packager.pdf.weasy import RenderedPart, Renderer
 from packager.progress import Progress, Silent
@@ -216,7 +216,7 @@ def _problems(part: Part, rendered: RenderedPart, seen: set[str]) -> list[Diagno
     where = f" ({part.title})" if part.kind == "story" else ""
     found = []
     for message in rendered.messages:
-        if message.startswith(weasy.NOTES_MOVED):  # every story's own: always reported
+        if message.startswith(footnotes.NOTES_MOVED):  # every story's own: always reported
             found.append(Diagnostic(Severity.INFO, f"PDF{where}: {message}"))
         elif message not in seen:
             seen.add(message)
