@@ -134,21 +134,30 @@ def print_summary(result: BuildResult, seconds: float | None = None) -> None:
 
 def print_table(loaded: Loaded) -> None:
     table = Table(title=escape(loaded.config.settings.title), show_lines=False)
-    counts = ("words", "chapters", "notes", "pictures")
+    # Notes and pictures get a column when a story has them (a narrow terminal has room).
+    notes = any(c.footnotes for s in loaded.stories for c in s.chapters)
+    pictures = any(s.images for s in loaded.stories)
+    counts = (
+        "words",
+        "chapters",
+        *(("notes",) if notes else ()),
+        *(("pictures",) if pictures else ()),
+    )
     for column in ("file", "title", "author", "encoding", *counts):
         table.add_column(column, justify="right" if column in counts else "left")
     for story in loaded.stories:
         titled = sum(1 for c in story.chapters if c.title)
-        table.add_row(
+        row = [
             escape(story.name),
             escape(story.meta.title),
             escape(", ".join(story.meta.authors)),
             story.encoding,
             f"{story.words:,}",
             str(titled),
-            str(sum(len(c.footnotes) for c in story.chapters)),
-            str(len(story.images)),
-        )
+        ]
+        row += [str(sum(len(c.footnotes) for c in story.chapters))] if notes else []
+        row += [str(len(story.images))] if pictures else []
+        table.add_row(*row)
     out.print(table)
     total = sum(s.words for s in loaded.stories)
     out.print(f"{len(loaded.stories)} stories, {total:,} words")
