@@ -17,8 +17,14 @@ MAX_APPLE_PIXELS = 4_000_000  # Apple Books Asset Guide: pixels of an image in t
 _KINDLE_FORMATS = ("JPEG", "PNG", "GIF")
 
 
-def picture_findings(media_type: str, data: bytes) -> Iterator[tuple[str, str]]:
-    """(rule code, detail) for each rule of rules.toml a manifest item's picture trips."""
+def picture_findings(
+    media_type: str, data: bytes, cover: bool = False
+) -> Iterator[tuple[str, str]]:
+    """(rule code, detail) for each rule of rules.toml a manifest item's picture trips.
+
+    The pixel limit is for pictures in the text: a cover is the size the stores
+    ask for (Kindle's 1600x2560 is 4.1 million pixels).
+    """
     if not media_type.startswith("image/") or media_type == "image/svg+xml" or not data:
         return
     facts = picture_facts(data)
@@ -34,5 +40,5 @@ def picture_findings(media_type: str, data: bytes) -> Iterator[tuple[str, str]]:
     if facts.mode in ("CMYK", "YCCK"):
         yield "KOBO005", facts.mode
         yield "APPLE007", facts.mode
-    if facts.width * facts.height > MAX_APPLE_PIXELS:
+    if facts.width * facts.height > MAX_APPLE_PIXELS and not cover:
         yield "APPLE006", f"{facts.width}\u00d7{facts.height} pixels"

@@ -251,7 +251,9 @@ def _fonts(pkg: _Package) -> Iterator[Finding]:
 def _pictures(pkg: _Package) -> Iterator[Finding]:
     for item in pkg.items:
         name = pkg.href(item)
-        for code, detail in picture_findings(item.get("media-type", ""), pkg.files.get(name, b"")):
+        cover = "cover-image" in (item.get("properties") or "").split()
+        kind, data = item.get("media-type", ""), pkg.files.get(name, b"")
+        for code, detail in picture_findings(kind, data, cover):
             yield Finding(code, detail, name)
 
 
