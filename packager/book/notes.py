@@ -65,12 +65,17 @@ def call_id(story_id: str, number: int, repeat: int = 1) -> str:
 
 
 def render_notes(
-    chapters: Sequence[tuple[Chapter, str]], story_id: str, flavor: str, mode: str = FOOTNOTES
+    chapters: Sequence[tuple[Chapter, str]],
+    story_id: str,
+    flavor: str,
+    mode: str = FOOTNOTES,
+    title: str = NOTES_TITLE,
 ) -> StoryNotes:
     """Every chapter's (chapter, its XHTML) with calls and notes made for ``flavor``.
 
     ``mode`` FOOTNOTES keeps footnotes beside their calls; ENDNOTES puts every
-    note in the section at the story's end.
+    note in the section at the story's end, headed ``title`` (plain text: the
+    book's word for notes, packager.book.labels).
     """
     every = [n for chapter, _ in chapters for n in chapter.footnotes]
     if not every:
@@ -87,7 +92,7 @@ def render_notes(
             out.append(_epub_chapter(text, here, story_id, calls_seen))
         else:
             out.append(_print_chapter(text, here, story_id, calls_seen))
-    end = _end_section(at_end, story_id, called) if at_end else ""
+    end = _end_section(at_end, story_id, called, title) if at_end else ""
     return StoryNotes(tuple(out), end)
 
 
@@ -199,7 +204,7 @@ def _print_note(note: Note, story_id: str) -> str:
     return f'<span class="footnote" id="{note_id(story_id, note.number)}">{inner}</span>'
 
 
-def _end_section(notes: Sequence[Note], story_id: str, called: set[int]) -> str:
+def _end_section(notes: Sequence[Note], story_id: str, called: set[int], title: str) -> str:
     items = "".join(
         f'<li class="endnote" id="{note_id(story_id, n.number)}">'
         f"{_backlinked(n, story_id, n.number in called)}</li>"
@@ -209,6 +214,6 @@ def _end_section(notes: Sequence[Note], story_id: str, called: set[int]) -> str:
     return (
         f'<section class="endnotes" id="{story_id}-notes" epub:type="endnotes" '
         f'role="doc-endnotes" aria-labelledby="{title_id}">'
-        f'<h2 class="story-meta-heading endnotes-title" id="{title_id}">{NOTES_TITLE}</h2>'
+        f'<h2 class="story-meta-heading endnotes-title" id="{title_id}">{html.escape(title)}</h2>'
         f'<ol class="endnote-list">{items}</ol></section>'
     )
