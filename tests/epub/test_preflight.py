@@ -227,6 +227,10 @@ def test_near_misses_trip_nothing() -> None:
     assert codes(mini_epub(edit("EPUB/content.opf", ' properties="cover-image"', ""))) == []
     # A regional tag Kindle accepts by its language.
     assert codes(mini_epub(edit("EPUB/content.opf", ">en<", ">pt-BR<"))) == []
+    # A cover the size Kindle asks for (1600x2560: over Apple's 4 million pixels,
+    # which are for pictures in the text).
+    big_cover = lambda files: files.__setitem__("EPUB/cover.png", picture("1", (1600, 2560)))  # noqa: E731
+    assert codes(mini_epub(big_cover)) == []
 
 
 NCX = """<?xml version="1.0" encoding="utf-8"?>
