@@ -126,3 +126,24 @@ def test_daisy_ace_passes_notes(footnoted: Path, endnoted: Path, tmp_path: Path)
     for epub in (footnoted, endnoted):
         report = run_ace(epub, tmp_path / epub.parent.parent.name)
         assert ace_violations(report) == []
+
+
+def test_the_notes_heading_is_in_the_books_language(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "collection.toml").write_text(
+        'title = "Notizen"\nauthors = ["Eine Herausgeberin"]\nlanguage = "de"\n'
+        'notes = "endnotes"\n',
+        encoding="utf-8",
+    )
+    (source / "01-md.md").write_text(
+        "# Die Fähre\n\nSie wartete am Kai.[^1] Niemand sprach.\n\n[^1]: Ein alter Hafen.\n",
+        encoding="utf-8",
+    )
+    result = build(source, tmp_path / "out", BuildOptions(env={}, formats=("epub",)))
+    epub = next(o.path for o in result.outputs if o.format == "epub")
+    (doc,) = _stories(epub).values()
+    heading = doc.find(".//x:section[@class='endnotes']/x:h2", XHTML_NS)
+    assert heading is not None and heading.text == "Anmerkungen"
+    assert not [d for d in result.diagnostics if "label" in str(d).lower()]
+    assert_epubcheck_clean(epub)
