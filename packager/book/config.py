@@ -252,6 +252,7 @@ def _settings(
         bleed=trim.parse_length(parsed.bleed) if parsed.bleed.strip() else 0.0,
         crop_marks=parsed.crop_marks,
         embed_fonts=parsed.embed_fonts,
+        notes=parsed.notes or "",
         scene_break=source / parsed.scene_break if parsed.scene_break else None,
         labels=tuple(sorted(_labels(parsed).items())),
     )

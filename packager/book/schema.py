@@ -168,6 +168,7 @@ class CollectionFile(BaseModel):
     bleed: str = ""
     crop_marks: bool = False
     embed_fonts: bool = False
+    notes: Literal["footnotes", "endnotes"] | None = None  # default: the theme's choice
     scene_break: str | None = None
     stories: dict[str, StoryOverride] = {}
     edition: str = ""
