@@ -9,7 +9,7 @@ from pathlib import Path
 
 from packager.errors import StoryError, error, warning
 from packager.model import Change, Chapter, Diagnostic, Severity, Story, StoryMeta
-from packager.read import markdown, txt
+from packager.read import markdown, sitetext, txt
 from packager.read.body import Body
 from packager.read.docx import read_docx
 from packager.read.epub import read_epub
@@ -19,7 +19,7 @@ from packager.read.meta import apply, meta_updates
 from packager.read.paragraphs import inline
 from packager.read.source import MAX_STORY_BYTES, SourceText, decode
 from packager.read.webpage import read_html
-from packager.text import html, hygiene, sanitize
+from packager.text import html, hygiene, notes, sanitize
 from packager.text.languages import language_tag
 
 FORMATS = {
@@ -85,9 +85,11 @@ def _read_stories(path: Path, root: Path, file: str, split: bool) -> tuple[Story
     elif suffix in _HTML:
         bodies = [read_html(source.text, file, meta.title)]
     else:
-        md = markdown.MarkdownBody(front.body, file, front.body_line, meta.title)
-        found = Body(md.title, {}, md.chapters, changes=md.changes, diagnostics=md.diagnostics)
-        md.site.fill(found, meta.title)  # a title or author only the site's text gave
+        text, site = sitetext.strip_lines(front.body, file, front.body_line)
+        md = markdown.MarkdownBody(text, file, front.body_line, meta.title)
+        found = Body(md.title, {}, md.chapters, changes=[*site.changes, *md.changes],
+                     diagnostics=md.diagnostics, notes=list(md.notes))  # fmt: skip
+        site.fill(found, meta.title)  # a title or author only the site's text gave
         bodies = [found]
     names = (
         [path.name] if len(bodies) == 1 else [f"{path.name}#{i}" for i in range(1, len(bodies) + 1)]
@@ -109,7 +111,8 @@ def _story(
     body: Body,
 ) -> Story:
     """A Story from what a reader found in one body (one work of the file)."""
-    detected, chapters = body.title, body.chapters
+    detected, chapters = body.title, notes.attach(body.chapters, body.notes)
+    embedded = body.embedded
     meta = _with_detected(meta, body)
     changes: list[Change] = [*source.changes, *body.changes]
     found: list[Diagnostic] = list(body.diagnostics)
@@ -133,19 +136,40 @@ def _story(
                 for line, n in too_long
             ]
         )  # fmt: skip
+    meta, chapters = _uncall_outside_text(meta, chapters)
     meta, chapters, tidied = _tidy_labels(meta, chapters, file)
     found.extend(tidied)
-    chapters, images, image_problems = resolve_images(chapters, path, root, file)
-    return Story(
+    story = Story(
         path=path,
         name=name,
         meta=meta,
         chapters=chapters,
         encoding=source.encoding,
-        images=images,
         changes=tuple(changes),
-        diagnostics=(*source.diagnostics, *problems, *found, *image_problems),
+        diagnostics=(*source.diagnostics, *problems, *found),
     )
+    return resolve_images(story, root, file, embedded)
+
+
+def _uncall_outside_text(
+    meta: StoryMeta, chapters: Sequence[Chapter]
+) -> tuple[StoryMeta, tuple[Chapter, ...]]:
+    """Calls outside the story's text (a summary, an author's note) as plain numbers:
+    their notes are printed at the story's end (packager.text.notes.attach)."""
+    fields = {
+        k: notes.uncall(v)
+        for k, v in dataclasses.asdict(meta).items()
+        if k.endswith("_html") and "data-note" in v
+    }
+    tidied = tuple(
+        dataclasses.replace(
+            c, notes_html=notes.uncall(c.notes_html), end_notes_html=notes.uncall(c.end_notes_html)
+        )
+        if "data-note" in c.notes_html + c.end_notes_html
+        else c
+        for c in chapters
+    )
+    return (apply(meta, fields) if fields else meta), tidied
 
 
 def _tidy_labels(
