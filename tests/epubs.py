@@ -96,13 +96,19 @@ def source_words(path: Path) -> collections.Counter[str]:
             body = lxml.html.document_fromstring(epub.read(name)).find("body")
             for code in body.xpath(".//script|.//style"):
                 code.drop_tree()
-            for img in body.iter("img"):
-                figure = next((a for a in img.iterancestors("figure")), None)
-                caption = figure is not None and figure.find(".//figcaption") is not None
-                if not caption:  # the alt text stands for the picture
-                    img.tail = f" {img.get('alt') or ''} {img.tail or ''}"
-            found.update(words(" ".join(body.itertext())))
+            found.update(_shown_words(body))
     return found
+
+
+def _shown_words(el: lxml.html.HtmlElement) -> list[str]:
+    """The words of markup as a reader meets them: a picture's alt text where no
+    caption stands for it."""
+    for img in el.iter("img"):
+        figure = next((a for a in img.iterancestors("figure")), None)
+        caption = figure is not None and figure.find(".//figcaption") is not None
+        if not caption:  # the alt text stands for the picture
+            img.tail = f" {img.get('alt') or ''} {img.tail or ''}"
+    return words(" ".join(el.itertext()))
 
 
 def accounted_words(stories: Iterable[Story]) -> collections.Counter[str]:
@@ -112,10 +118,11 @@ def accounted_words(stories: Iterable[Story]) -> collections.Counter[str]:
         parts = [story.meta.notes_html, story.meta.end_notes_html]
         for chapter in story.chapters:
             parts += [chapter.notes_html, chapter.html, chapter.end_notes_html]
+            parts += [note.html for note in chapter.footnotes]
             found.update(words(chapter.title or ""))
         for part in parts:
             if part:
-                found.update(words(" ".join(lxml.html.fromstring(f"<div>{part}</div>").itertext())))
+                found.update(_shown_words(lxml.html.fromstring(f"<div>{part}</div>")))
         for change in story.changes:
             if change.kind in TAKEN_OUT:
                 found.update(words(change.text))

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from packager.model import Change, Chapter
-from packager.read.blocks import Block, blocks, fragment, plain
+from packager.read.blocks import Block, Pictures, blocks, fragment, plain
 from packager.read.body import Body
 from packager.read.container import line_of
 from packager.read.sitelabels import ARCHIVE_LABELS, first_date
@@ -68,9 +68,12 @@ def _label(text: str) -> str:
 class ArchiveWork:
     """Reads one work's blocks into a Body; ``where(entry)`` names an entry in reports."""
 
-    def __init__(self, run: Sequence[Block], where: Callable[[str], str]) -> None:
+    def __init__(
+        self, run: Sequence[Block], where: Callable[[str], str], picture: Pictures | None = None
+    ) -> None:
         self.run = list(run)
         self.where = where
+        self.picture = picture
         self.body = Body()
         self.chapters: list[Chapter] = []
         self.pictures: list[Block] = []
@@ -262,7 +265,7 @@ class ArchiveWork:
             frame = copy.deepcopy(run[0].el)
             frame.tag = "div"
             run = blocks(frame, run[0].entry)
-        made = fragment(run)
+        made = fragment(run, self.picture)
         self.pictures.extend(made.pictures)
         for block in made.breaks:
             self.change(block, "removed", "scene break marker, drawn as a break")

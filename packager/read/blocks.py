@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -229,31 +229,45 @@ class Fragment:
     """A run of blocks as the book's XHTML, and what making it changed."""
 
     html: str
-    pictures: tuple[Block, ...] = ()  # blocks whose pictures were left out (alt text kept)
+    pictures: tuple[Block, ...] = ()  # blocks with a picture left out (alt text kept)
     breaks: tuple[Block, ...] = ()  # scene-break lines with letters ("-x-"), drawn as breaks
 
 
-def fragment(run: Sequence[Block]) -> Fragment:
-    """The sanitized XHTML of a run of blocks: a scene-break line is <hr/>, and each
-    picture is replaced by its alt text in brackets (pictures are not carried over yet)."""
+# What becomes of a picture: (the entry it is in, its src) -> the src the book's copy is
+# made from (a key of the pictures read from the container, or a remote address, which
+# is never fetched), or None: it is not there, and its alt text stands for it.
+Pictures = Callable[[str, str], "str | None"]
+
+
+def fragment(run: Sequence[Block], picture: Pictures | None = None) -> Fragment:
+    """The sanitized XHTML of a run of blocks: a scene-break line is <hr/>; each picture
+    kept where ``picture`` gives it a src, else replaced by its alt text in brackets."""
     pictures: list[Block] = []
     breaks: list[Block] = []
     parts: list[str] = []
     for block in run:
-        images = list(block.el.iter("img"))
-        if images:
+        kept = False
+        if block.el.find(".//img") is not None or block.tag == "img":
             el = copy.deepcopy(block.el)
-            for img in list(el.iter("img")):
+            lost = False
+            for img in [i for i in el.iter("img")]:
+                src = picture(block.entry, img.get("src") or "") if picture else None
+                if src is not None:
+                    img.set("src", src)
+                    kept = True
+                    continue
+                lost = True
                 alt = squash(img.get("alt") or "")
                 shown = alt and alt not in plain(el)  # not already its caption
                 _append_after(img, (f"[{alt}]" if shown else "") + (img.tail or ""))
                 img.getparent().remove(img)  # type: ignore[union-attr]
             block = Block(block.entry, el, block.line)
-            pictures.append(block)
-        if block.tag in _PARAGRAPHS and is_scene_break(block.text):
+            if lost:
+                pictures.append(block)
+        if block.tag in _PARAGRAPHS and is_scene_break(block.text) and not kept:
             parts.append("<hr/>")
             if any(c.isalnum() for c in block.text):  # "-x-", "oOo": its letters go
                 breaks.append(block)
-        elif block.text or block.tag == "hr":
+        elif block.text or block.tag == "hr" or kept:
             parts.append(block.html())
     return Fragment(sanitize.sanitize("".join(parts)), tuple(pictures), tuple(breaks))

@@ -29,6 +29,7 @@ from packager.read.blocks import Block, fragment
 from packager.read.body import Body
 from packager.read.container import Container, open_container
 from packager.read.epubnotes import Note, end_notes_html
+from packager.read.epubpictures import ContainerPictures
 from packager.read.package import Package, read_package
 from packager.read.sitetext import strip_blocks
 from packager.read.spine import Doc, document, works_of
@@ -70,6 +71,7 @@ def read_epub(data: bytes, file: str, split: bool = False) -> list[Body]:
 
 def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: bool) -> Body:
     archive = any(d.kind == "preface" for d in docs)
+    pictures_of = ContainerPictures(box)
     out = Body()
     left_out: list[Change] = []
     text: list[Doc] = []
@@ -86,7 +88,7 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
         else:
             text.append(doc)
     if archive:
-        work = ArchiveWork([b for d in text for b in d.blocks], box.where)
+        work = ArchiveWork([b for d in text for b in d.blocks], box.where, pictures_of)
         found = work.read()
         pictures = work.pictures
         found.changes[:0] = out.changes
@@ -94,7 +96,7 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
         found.title = found.title or out.title
         out = found
     else:
-        out.chapters, pictures = _chapters(text, box, out)
+        out.chapters, pictures = _chapters(text, box, out, pictures_of)
     loose = [d for d in docs if d not in text or archive]  # notes no chapter takes
     out.end_notes_html += end_notes_html([n for d in loose for n in d.notes])
     for doc in loose:
@@ -103,8 +105,9 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
                 Change(box.where(doc.entry), note.line, "moved", "moved to end notes", note.text)
             )
     out.changes.extend(left_out)
+    out.embedded = pictures_of.embedded
     out.diagnostics.extend(
-        warning("pictures inside EPUB stories are not included yet; alt text kept",
+        warning("a picture the EPUB names but does not hold; left out, alt text kept",
                 box.where(p.entry), p.line)
         for p in pictures
     )  # fmt: skip
@@ -122,7 +125,7 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
 
 
 def _chapters(
-    docs: Sequence[Doc], box: Container, out: Body
+    docs: Sequence[Doc], box: Container, out: Body, pictures_of: ContainerPictures
 ) -> tuple[tuple[Chapter, ...], list[Block]]:
     """Chapters where the documents' headings begin them; the pictures left out."""
     found: list[tuple[str | None, int, list[Block]]] = []
@@ -156,7 +159,7 @@ def _chapters(
     for i, (title, line, run) in enumerate(found):
         run, cut = strip_blocks(run, box.where)
         out.changes.extend(cut)
-        made = fragment(run)
+        made = fragment(run, pictures_of)
         pictures.extend(made.pictures)
         out.changes.extend(
             Change(

@@ -153,10 +153,12 @@ def test_archive_epub_reports_what_it_left_out_with_the_entry(calibre_epub: Path
         assert change.file.startswith(calibre_epub.name) and entry.endswith(".html")
         assert change.line > 1
     assert by_action[("metadata", "rating")].text == "Rating: Teen And Up Audiences"
-    # The picture is not carried over yet: its alt text stays, with a warning naming the entry.
-    assert "[A sketch of a lantern with a cracked pane]" in story.chapters[0].html
-    warned = [d for d in story.diagnostics if "pictures inside EPUB" in d.message]
-    assert len(warned) == 1 and ".epub/" in warned[0].file and warned[0].line
+    # The picture comes through, read from the container, with its alt text.
+    (picture,) = story.images
+    assert picture.media_type == "image/png" and (picture.width, picture.height) == (60, 80)
+    assert f'src="{picture.href}"' in story.chapters[0].html
+    assert 'alt="A sketch of a lantern with a cracked pane"' in story.chapters[0].html
+    assert not [d for d in story.diagnostics if "picture" in d.message]
 
 
 def test_archive_epub_word_fidelity(calibre_epub: Path) -> None:
@@ -174,6 +176,8 @@ def test_pandoc_epub_metadata_chapters_and_fidelity(pandoc_epub: Path) -> None:
     assert meta.summary_html == "<p>Two sisters walk to the sea.</p>"
     assert [c.title for c in story.chapters] == ["One", "Two"]
     assert "<em>Ada\u2019s</em>" in story.chapters[0].html and "<hr/>" in story.chapters[0].html
+    (picture,) = story.images  # pandoc's figure, its picture read from the container
+    assert (picture.width, picture.height) == (40, 30) and picture.href in story.chapters[0].html
     left_out = {c.action for c in story.changes if c.kind == "removed"}
     assert {"title page", "navigation"} <= left_out
     # pandoc's footnote: the call a superscript, the note the chapter's end note
