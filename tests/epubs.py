@@ -4,6 +4,8 @@
 spine's bodies, a picture's alt text where no caption says it), with lxml's
 HTML parser and none of packager's code; ``accounted_words`` is what packager
 made of it: the story's text and notes, plus every word it reported as taken out.
+A note's call is markup on both sides, as a link's target is: the source's
+label ("[2]", "*") is not counted, nor the number the book gives the note.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import lxml.html
 from helpers import words
 
 from packager.model import Story
+from packager.text.notes import CALL
 
 CONTAINER = (
     '<?xml version="1.0"?><container version="1.0" '
@@ -96,6 +99,11 @@ def source_words(path: Path) -> collections.Counter[str]:
             body = lxml.html.document_fromstring(epub.read(name)).find("body")
             for code in body.xpath(".//script|.//style"):
                 code.drop_tree()
+            for a in body.iter("a"):
+                if "noteref" in (a.get("epub:type") or "").split() or a.get("role") == (
+                    "doc-noteref"
+                ):
+                    a.drop_tree()  # a call: the book numbers the notes itself
             found.update(_shown_words(body))
     return found
 
@@ -121,6 +129,7 @@ def accounted_words(stories: Iterable[Story]) -> collections.Counter[str]:
             parts += [note.html for note in chapter.footnotes]
             found.update(words(chapter.title or ""))
         for part in parts:
+            part = CALL.sub(" ", part)  # a call shows the book's number for its note
             if part:
                 found.update(_shown_words(lxml.html.fromstring(f"<div>{part}</div>")))
         for change in story.changes:

@@ -27,6 +27,7 @@ from packager.read.body import Body
 from packager.read.container import line_of
 from packager.read.sitelabels import ARCHIVE_LABELS, first_date
 from packager.read.sitetext import strip_blocks
+from packager.text.notes import calls_from_markers
 
 _POSTED = re.compile(r"\bposted originally on the\b", re.IGNORECASE)
 _SEE_END = re.compile(r"^see the end of the (?:work|chapter) for (?:more )?notes\.?$", re.I)
@@ -269,4 +270,4 @@ class ArchiveWork:
         self.pictures.extend(made.pictures)
         for block in made.breaks:
             self.change(block, "removed", "scene break marker, drawn as a break")
-        return made.html
+        return calls_from_markers(made.html)  # note calls (packager.read.epubnotes)

@@ -18,6 +18,7 @@ works is one story unless ``split`` asks for one story per work.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -28,12 +29,13 @@ from packager.read.archivework import ArchiveWork
 from packager.read.blocks import Block, fragment
 from packager.read.body import Body
 from packager.read.container import Container, open_container
-from packager.read.epubnotes import Note, end_notes_html
+from packager.read.epubnotes import numbered, take_notes
 from packager.read.epubpictures import ContainerPictures
 from packager.read.package import Package, read_package
 from packager.read.sitetext import strip_blocks
-from packager.read.spine import Doc, document, works_of
+from packager.read.spine import Doc, document, parse, works_of
 from packager.text import hygiene, sanitize
+from packager.text.notes import calls_from_markers
 
 _LEFT_OUT = {
     "nav": "navigation",
@@ -41,7 +43,7 @@ _LEFT_OUT = {
     "cover": "cover page",
     "title": "title page",
     "log": "log page",
-    "notes": "notes page heading",  # its notes are the story's end notes
+    "notes": "notes page heading",  # its notes are the story's notes
 }
 _CHAPTER_LEVEL = 3  # headings at this level or above may start chapters
 
@@ -50,8 +52,14 @@ def read_epub(data: bytes, file: str, split: bool = False) -> list[Body]:
     """The story (or with ``split``, each work) of an EPUB file."""
     box = open_container(data, file)
     package = read_package(box)
-    calls: dict[str, str] = {}  # note calls, by the id of their note
-    docs = [document(box, package, entry, i, calls) for i, entry in enumerate(package.spine)]
+    parsed = [parse(box, entry) for entry in package.spine]
+    notes = take_notes(
+        [(entry, p.body) for entry, p in zip(package.spine, parsed, strict=True)], box.where
+    )
+    docs = [
+        document(package, entry, i, p, notes[entry])
+        for i, (entry, p) in enumerate(zip(package.spine, parsed, strict=True))
+    ]
     works = works_of(docs)
     if split and len(works) > 1:
         return [_read_work(w, box, package, alone=False) for w in works]
@@ -81,6 +89,10 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
             Change(where, line, "removed", f"<{tag}>", "" if what == "code" else what)
             for line, tag, what in doc.code
         )
+        for line, codes in doc.controls:
+            left_out.append(Change(where, line, "repaired", "control characters removed", codes))
+            out.diagnostics.append(warning(f"removed control characters ({codes})", where, line))
+        left_out.extend(doc.notes.changes)
         if doc.kind == "fields":
             titlepage.read_title_page(doc.body, where, out)
         elif doc.kind in _LEFT_OUT and not (archive and doc.kind == "title"):
@@ -92,18 +104,15 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
         found = work.read()
         pictures = work.pictures
         found.changes[:0] = out.changes
+        found.diagnostics[:0] = out.diagnostics
         found.meta = {**out.meta, **found.meta}
         found.title = found.title or out.title
         out = found
     else:
         out.chapters, pictures = _chapters(text, box, out, pictures_of)
-    loose = [d for d in docs if d not in text or archive]  # notes no chapter takes
-    out.end_notes_html += end_notes_html([n for d in loose for n in d.notes])
-    for doc in loose:
-        for note in doc.notes:
-            out.changes.append(
-                Change(box.where(doc.entry), note.line, "moved", "moved to end notes", note.text)
-            )
+    # Every note of the work's documents, wherever it was: story.py attaches each to the
+    # chapter that calls it first, and those never called to the last.
+    numbered(out, [n for d in docs for n in d.notes.notes])
     out.changes.extend(left_out)
     out.embedded = pictures_of.embedded
     out.diagnostics.extend(
@@ -129,7 +138,6 @@ def _chapters(
 ) -> tuple[tuple[Chapter, ...], list[Block]]:
     """Chapters where the documents' headings begin them; the pictures left out."""
     found: list[tuple[str | None, int, list[Block]]] = []
-    notes: dict[int, list[Note]] = {}
     level = 0
     for doc in docs:
         since_heading = False  # story text after the chapter's heading, in this document
@@ -147,16 +155,9 @@ def _chapters(
                 found.append((None, block.line, []))
             found[-1][2].append(block)
             since_heading = True
-        for note in doc.notes:  # to the end notes of the chapter the document ends in
-            if not found:
-                found.append((None, note.line, []))
-            notes.setdefault(len(found) - 1, []).append(note)
-            out.changes.append(
-                Change(box.where(doc.entry), note.line, "moved", "moved to end notes", note.text)
-            )
     chapters: list[Chapter] = []
     pictures: list[Block] = []
-    for i, (title, line, run) in enumerate(found):
+    for title, line, run in found:
         run, cut = strip_blocks(run, box.where)
         out.changes.extend(cut)
         made = fragment(run, pictures_of)
@@ -171,8 +172,7 @@ def _chapters(
             )
             for b in made.breaks
         )
-        end_notes = end_notes_html(notes.get(i, ()))
-        chapters.append(Chapter(title, made.html, line, end_notes_html=end_notes))
+        chapters.append(Chapter(title, calls_from_markers(made.html), line))
     return tuple(chapters), pictures
 
 
@@ -232,8 +232,7 @@ def _title_heading(out: Body) -> None:
         return
     first = out.chapters[0]
     if first.title and first.title.casefold() == out.title.casefold():
-        out.chapters = (Chapter(None, first.html, first.line, first.notes_html,
-                                first.end_notes_html), *out.chapters[1:])  # fmt: skip
+        out.chapters = (dataclasses.replace(first, title=None), *out.chapters[1:])
         for i, change in enumerate(out.changes):
             if change.action == "chapter" and change.line == first.line:
                 out.changes[i] = Change(change.file, change.line, "metadata", "title", change.text)

@@ -1,43 +1,62 @@
-"""Notes inside an EPUB's documents: footnote and endnote markup, read into chapter end notes.
+"""Notes inside an EPUB's documents: footnote and endnote markup, read into numbered notes.
 
 EPUB 3 marks a note's call ``<a epub:type="noteref">`` (or ``role="doc-noteref"``)
 and the note ``epub:type="footnote"``/``"endnote"``/``"rearnote"`` (or
 ``role="doc-footnote"``/``"doc-endnote"``), often inside a section of notes
 (``epub:type="footnotes"``, ``role="doc-endnotes"``) that pandoc and Sigil put at
-the end of each document. The call stays where it is, as a superscript; each
-note is taken out of the text and becomes an end note of the chapter it is in,
-numbered by its call ("1"), reported as moved. A backlink without words (the
-"↩" that pandoc writes) goes; one with words (a calibre note's number) stays.
+the end of each document, or on a page of endnotes that every chapter calls.
+
+The notes of the whole EPUB are numbered together, in the order of their first
+call through the spine (pandoc restarts its ids, not its meaning, in each
+document: a call's target is read as document and id); a note nothing calls
+gets the next number after the called ones. Each call (with the ``<sup>`` that
+only holds it) is replaced by a call marker (packager.text.notes), each note
+taken out of its document as a packager.model.Note, without its own number
+("1.", "[1]") and its links back to the text, which the book writes itself:
+those are reported with file:line when they held words.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Container, Sequence
-from dataclasses import dataclass
+import dataclasses
+import functools
+from collections.abc import Callable, Container, Sequence
+from dataclasses import dataclass, field
 
 import lxml.etree as etree
 
-from packager.read.blocks import epub_types, plain
-from packager.read.container import line_of
-from packager.text import sanitize
+from packager.model import Change, Note
+from packager.read.blocks import HEADINGS, epub_types, plain, squash
+from packager.read.body import Body
+from packager.read.container import line_of, resolve
+from packager.read.notebody import note_html, take_out
+from packager.text.notes import called, marker, renumber
 
 _NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote"})
 _NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote"})
+_END_TYPES = frozenset({"endnote", "rearnote"})
 _SECTION_TYPES = frozenset({"footnotes", "endnotes", "rearnotes"})
 _SECTION_ROLES = frozenset({"doc-endnotes", "doc-footnotes"})
-_BLOCKS = frozenset({"p", "div", "blockquote", "ul", "ol", "dl", "table", "pre", "figure"})
 _HOLDERS = frozenset({"ol", "ul", "div", "section", "aside"})  # what notes sit in
+_WRAPPERS = ("sup", "span")  # around a call, holding only it
+
+Key = tuple[str, str]  # a document and an id in it
 
 
-@dataclass(frozen=True)
-class Note:
-    """A note taken out of a document: where it was, its words, and its end-note HTML."""
+@dataclass
+class DocNotes:
+    """What came out of one document: its notes, and the words that taking them out removed."""
 
-    line: int
-    text: str
-    html: str  # sanitized XHTML blocks, without its number
-    number: int | None = None  # its call's number, where the note does not write it
+    notes: list[Note] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class _Call:
+    entry: str
+    el: etree._Element
+    label: str
+    note: etree._Element | None = None
 
 
 def _is_note(el: etree._Element, called: Container[str] = ()) -> bool:
@@ -48,108 +67,167 @@ def _is_note(el: etree._Element, called: Container[str] = ()) -> bool:
     return "note" in types and (el.get("id") or "") in called
 
 
+def _is_endnote(el: etree._Element) -> bool:
+    """What the source made an endnote (printed at the story's end whatever the setting)."""
+    return bool(epub_types(el) & _END_TYPES) or el.get("role") == "doc-endnote"
+
+
 def _is_section(el: etree._Element) -> bool:
     return bool(epub_types(el) & _SECTION_TYPES) or el.get("role") in _SECTION_ROLES
 
 
-def _is_call(el: etree._Element) -> bool:
+def _is_noteref(el: etree._Element) -> bool:
     return el.tag == "a" and ("noteref" in epub_types(el) or el.get("role") == "doc-noteref")
 
 
-def take_notes(body: etree._Element, calls: dict[str, str] | None = None) -> list[Note]:
-    """Take the notes out of a document's body (in place), calls made superscripts.
+def _target(entry: str, href: str) -> Key | None:
+    """The document and id a link points to (its own document for "#id")."""
+    path, _, name = href.strip().partition("#")
+    if not name:
+        return None
+    doc = resolve(entry, path) if path else entry
+    return (doc, name) if doc is not None else None
 
-    ``calls`` holds the labels of the calls of earlier documents, by the id they
-    point to (a page of endnotes is called from the chapters before it); this
-    document's are added to it.
+
+def take_notes(
+    docs: Sequence[tuple[str, etree._Element]], where: Callable[[str], str]
+) -> dict[str, DocNotes]:
+    """Take the notes out of the documents' bodies (in place), their calls made markers.
+
+    ``docs`` are the spine's (entry, body) in reading order; ``where(entry)``
+    names an entry in reports. Returns each entry's notes and reports.
     """
-    labels: dict[str, str] = {}
-    for call in [a for a in body.iter("a") if _is_call(a)]:
-        target = (call.get("href") or "").partition("#")[2]
-        if target:
-            labels.setdefault(target, plain(call))
-        inside_sup = call.find(".//sup") is not None
-        parent = call.getparent()
-        if not inside_sup and (parent is None or parent.tag != "sup"):
-            sup = etree.SubElement(call, "sup")
-            sup.text, call.text = call.text, None
-            for child in list(call)[:-1]:
-                sup.append(child)  # moves it
-    if calls is not None:
-        for target, label in labels.items():
-            calls.setdefault(target, label)
-        labels = {**calls, **labels}
-    notes: list[Note] = []
-    for el in [e for e in body.iter() if isinstance(e.tag, str) and _is_note(e, labels)]:
-        if any(_is_note(a, labels) for a in el.iterancestors()) or el.getparent() is None:
-            continue  # inside a note already taken (or taken with it)
-        notes.append(_note(el, labels.get(el.get("id") or "", "")))
-        parent = el.getparent()
-        _remove(el)
+    ids: dict[Key, etree._Element] = {}
+    for entry, body in docs:
+        for el in body.iter():
+            if isinstance(el.tag, str) and el.get("id"):
+                ids.setdefault((entry, str(el.get("id"))), el)
+    refs = [(entry, a) for entry, body in docs for a in body.iter("a") if _is_noteref(a)]
+    # A call's own id (or its <sup>'s): a link to it, in a note, leads back to the text.
+    call_keys = {(entry, str(n)) for entry, a in refs for n in _call_ids(a)}
+    calls: list[_Call] = []
+    for entry, a in refs:
+        key = _target(entry, a.get("href") or "")
+        if key not in call_keys:
+            calls.append(_Call(entry, a, squash(plain(a))))
+    called = {k for c in calls if (k := _target(c.entry, c.el.get("href") or ""))}
+    found: dict[etree._Element, str] = {}  # every note, outermost only -> its entry
+    for entry, body in docs:
+        here = {name for doc, name in called if doc == entry}
+        for el in body.iter():
+            inside = isinstance(el.tag, str) and any(a in found for a in el.iterancestors())
+            if isinstance(el.tag, str) and not inside and _is_note(el, here):
+                found[el] = entry
+    number: dict[etree._Element, int] = {}
+    labels: dict[etree._Element, set[str]] = {}
+    for c in calls:
+        key = _target(c.entry, c.el.get("href") or "")
+        target = ids.get(key) if key else None
+        c.note = next((e for e in _self_and_up(target) if e in found), None)
+        if c.note is None or c.note in c.el.iterancestors() or _in_heading(c.el):
+            c.note = None  # a superscript that leads nowhere a note is, or in a title
+            continue
+        number.setdefault(c.note, len(number) + 1)
+        labels.setdefault(c.note, set()).add(c.label.strip("[]() .").casefold())
+    for note in found:
+        number.setdefault(note, len(number) + 1)  # never called: after the called ones
+    for c in calls:
+        if c.note is not None:
+            take_out(_with_wrapper(c.el), marker(number[c.note]))
+        else:
+            _as_superscript(c.el)
+    out: dict[str, DocNotes] = {entry: DocNotes() for entry, _ in docs}
+    for note, entry in found.items():
+        taken = out[entry]
+        file = where(entry)
+        line = line_of(note)
+        to_call = functools.partial(_links_to, entry, call_keys)
+        html, words, removed = note_html(note, to_call, labels.get(note, set()))
+        taken.changes.extend(Change(file, at, "removed", what, text) for at, what, text in removed)
+        kind = "endnote" if _is_endnote(note) else "footnote"
+        taken.notes.append(Note(number[note], html, line, kind))
+        taken.changes.append(Change(file, line, "moved", kind, words))
+        parent = note.getparent()
+        take_out(note)
         # The list or section that held the notes, once only its rule is left.
         while parent is not None and parent.tag in _HOLDERS and _empty(parent):
             el, parent = parent, parent.getparent()
-            _remove(el)
-    for section in [e for e in body.iter() if isinstance(e.tag, str) and _is_section(e)]:
-        if section.getparent() is not None and _empty(section):
-            _remove(section)  # only its rule or an empty list is left
-    return notes
+            take_out(el)
+    for _, body in docs:
+        for section in [e for e in body.iter() if isinstance(e.tag, str) and _is_section(e)]:
+            if section.getparent() is not None and _empty(section):
+                take_out(section)  # only its rule or an empty list is left
+    return out
+
+
+def numbered(out: Body, notes: Sequence[Note]) -> None:
+    """The notes of one work into ``out``, numbered from 1 in the order its chapters call
+    them, then the rest (a split EPUB's works are stories, each numbered on its own)."""
+    known = sorted(n.number for n in notes)
+    order = [n for c in out.chapters for n in called(c.html) if n in known]
+    numbers: dict[int, int] = {}
+    for old in [*order, *known]:
+        numbers.setdefault(old, len(numbers) + 1)
+    out.notes = [dataclasses.replace(n, number=numbers[n.number]) for n in notes]
+    if all(old == new for old, new in numbers.items()):
+        return
+    out.chapters = tuple(
+        dataclasses.replace(c, html=renumber(c.html, numbers), notes_html=renumber(c.notes_html,
+                            numbers), end_notes_html=renumber(c.end_notes_html, numbers))
+        for c in out.chapters
+    )  # fmt: skip
+    out.notes = [dataclasses.replace(n, html=renumber(n.html, numbers)) for n in out.notes]
+    out.notes_html = renumber(out.notes_html, numbers)
+    out.end_notes_html = renumber(out.end_notes_html, numbers)
+    for key, value in out.meta.items():
+        if key.endswith("_html"):
+            out.meta[key] = renumber(value, numbers)
+
+
+def _links_to(entry: str, keys: set[Key], link: etree._Element) -> bool:
+    return _target(entry, link.get("href") or "") in keys
+
+
+def _call_ids(a: etree._Element) -> list[str]:
+    names = [a.get("id")]
+    parent = a.getparent()
+    if parent is not None and parent.tag in _WRAPPERS and len(parent) == 1:
+        names.append(parent.get("id"))
+    return [n for n in names if n]
+
+
+def _self_and_up(el: etree._Element | None) -> list[etree._Element]:
+    return [] if el is None else [el, *el.iterancestors()]
+
+
+def _in_heading(el: etree._Element) -> bool:
+    return any(a.tag in HEADINGS for a in el.iterancestors())
+
+
+def _with_wrapper(call: etree._Element) -> etree._Element:
+    """The call, or the <sup> around it that holds nothing else."""
+    parent = call.getparent()
+    if (
+        parent is not None
+        and parent.tag in _WRAPPERS
+        and len(parent) == 1
+        and not (parent.text or "").strip()
+        and not (call.tail or "").strip()
+    ):
+        return parent
+    return call
+
+
+def _as_superscript(call: etree._Element) -> None:
+    """A call left as text keeps its label, as a superscript (it links nowhere in the book)."""
+    parent = call.getparent()
+    if call.find(".//sup") is not None or (parent is not None and parent.tag == "sup"):
+        return
+    sup = etree.SubElement(call, "sup")
+    sup.text, call.text = call.text, None
+    for child in list(call)[:-1]:
+        sup.append(child)  # moves it
 
 
 def _empty(el: etree._Element) -> bool:
     return not plain(el) and el.find(".//img") is None
-
-
-def _note(el: etree._Element, label: str) -> Note:
-    note = copy.deepcopy(el)
-    note.tail = None
-    for link in list(note.iter("a")):
-        backlink = "backlink" in epub_types(link) or link.get("role") == "doc-backlink"
-        if backlink and not any(c.isalnum() for c in plain(link)):
-            _remove(link)
-    text = plain(note)
-    inner = (note.text or "") + "".join(
-        etree.tostring(c, encoding="unicode", method="html") for c in note
-    )
-    if not any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in note):
-        inner = f"<p>{inner}</p>"
-    number = label.strip("[]() ")  # a call may be written "[1]"
-    shown = int(number) if number.isdigit() and not text.lstrip("[( ").startswith(number) else None
-    return Note(line_of(el), text, sanitize.sanitize(inner), shown)
-
-
-def end_notes_html(notes: Sequence[Note]) -> str:
-    """Notes as end notes: numbered ones as a list's items (the list gives the number,
-    which is no word of the story), in one list while their numbers follow each other."""
-    parts: list[str] = []
-    after: int | None = None  # the number the open list would give next
-    for note in notes:
-        if after is not None and note.number != after:
-            parts.append("</ol>")
-            after = None
-        if note.number is not None and after is None:
-            # WeasyPrint 70 honours start only with presentational hints: a list of
-            # the chapter's notes from 1 is numbered right in the PDF too.
-            parts.append("<ol>" if note.number == 1 else f'<ol start="{note.number}">')
-        if note.number is None:
-            parts.append(note.html)
-        else:
-            parts.append(f"<li>{note.html}</li>")
-            after = note.number + 1
-    if after is not None:
-        parts.append("</ol>")
-    return "".join(parts)
-
-
-def _remove(el: etree._Element) -> None:
-    """Take an element out, keeping the text after it where it was."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail or ""
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(el)

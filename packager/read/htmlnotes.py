@@ -35,7 +35,7 @@ _CALL_TEXT = re.compile(r"^[\[(]?\s*(?:note\s*)?(?:[0-9]{1,4}|[a-zA-Z]|[ivxlcIVX
                         r"[*†‡§¶#]{1,3})\s*[\])]?\.?$")  # fmt: skip
 # A note's own number at its start: "1.", "[1]", "1)", "*", "†".
 _OWN_NUMBER = re.compile(r"^\s*(?:[\[(]?[0-9]{1,4}[\])]?[.:)]?|[*†‡]{1,3})(?=\s|$)\s*")
-_BACK_TEXT = re.compile(
+BACK_TEXT = re.compile(
     r"^\s*[\[(]?\s*(?:[↩↑^⤴\ufe0e\ufe0f]+|(?:back|return|go back|jump back)"
     r"(?: to (?:the )?(?:text|story|top|reading))?|top|up|[0-9]{1,4}\.?)\s*[\])]?\s*$",
     re.I,
@@ -164,8 +164,8 @@ def _strip_backlinks(body: lxml.html.HtmlElement, call_names: set[str]) -> list[
         if href.lower().startswith(("http://", "https://", "mailto:")):
             continue
         text = a.text_content() or ""
-        back = href.startswith("#") and (href[1:] in call_names or _BACK_TEXT.match(text))
-        if back and (_BACK_TEXT.match(text) or _OWN_NUMBER.fullmatch(text)):
+        back = href.startswith("#") and (href[1:] in call_names or BACK_TEXT.match(text))
+        if back and (BACK_TEXT.match(text) or _OWN_NUMBER.fullmatch(text)):
             removed.append(text.strip())
             _to_text(a, "")
             continue

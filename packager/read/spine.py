@@ -17,9 +17,10 @@ import lxml.etree as etree
 from packager.read import titlepage
 from packager.read.archivework import is_archive_preface
 from packager.read.blocks import Block, blocks, body_of, epub_types, plain, without_code
-from packager.read.container import Container
-from packager.read.epubnotes import Note, take_notes
+from packager.read.container import Container, line_of
+from packager.read.epubnotes import DocNotes
 from packager.read.package import Package
+from packager.text import hygiene
 
 _TITLE_PAGE_WORDS = 80  # a "title page" with more words than this is story text
 
@@ -32,24 +33,48 @@ class Doc:
     body: etree._Element
     blocks: list[Block]
     kind: str  # text, preface, fields, log, nav, contents, cover, title, notes
+    code: list[tuple[int, str, str]]  # (line, tag, what) of the code taken out
+    notes: DocNotes = field(default_factory=DocNotes)  # its footnotes and endnotes, taken out
+    controls: list[tuple[int, str]] = field(default_factory=list)  # (line, codes) removed
+
+
+@dataclass
+class Parsed:
+    """A document's body without its code, before its notes are taken out."""
+
+    body: etree._Element
     code: list[tuple[int, str, str]]
-    notes: list[Note] = field(default_factory=list)  # its footnotes and endnotes, taken out
+    controls: list[tuple[int, str]]
 
 
-def document(
-    box: Container, package: Package, entry: str, index: int, calls: dict[str, str]
-) -> Doc:
-    """A document of the spine; ``calls``: the note calls of those before it (and its own)."""
-    root = box.xml(entry)
-    body = body_of(root)
+def parse(box: Container, entry: str) -> Parsed:
+    """A document's body, without its code and control characters."""
+    body = body_of(box.xml(entry))
     if body is None:
         raise box.refuse("damaged EPUB: a document of its spine has no <body>", entry)
-    code = without_code(body)
-    notes = take_notes(body, calls)
+    return Parsed(body, without_code(body), _without_controls(body))
+
+
+def _without_controls(body: etree._Element) -> list[tuple[int, str]]:
+    """Control and private-use characters out of the text: packager marks note calls
+    with the latter (packager.text.notes), so a document's own would make false calls."""
+    found: list[tuple[int, str]] = []
+    for el in body.iter():
+        for attr in ("text", "tail"):
+            value = getattr(el, attr)
+            if value and hygiene.CONTROL.search(value):
+                setattr(el, attr, hygiene.CONTROL.sub("", value))
+                found.append((line_of(el), hygiene.codes(hygiene.CONTROL.findall(value))))
+    return found
+
+
+def document(package: Package, entry: str, index: int, parsed: Parsed, notes: DocNotes) -> Doc:
+    """A document of the spine (parsed, its notes taken out: epubnotes.take_notes)."""
+    body = parsed.body
     run = blocks(body, entry)
-    if notes and all(b.level for b in run):  # a page of endnotes, under its heading
-        return Doc(entry, body, run, "notes", code, notes)
-    return Doc(entry, body, run, _kind(package, entry, body, run, index), code, notes)
+    kind = "notes" if notes.notes and all(b.level for b in run) else ""  # a page of endnotes
+    kind = kind or _kind(package, entry, body, run, index)
+    return Doc(entry, body, run, kind, parsed.code, notes, parsed.controls)
 
 
 def _kind(package: Package, entry: str, body: etree._Element, run: list[Block], index: int) -> str:

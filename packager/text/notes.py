@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from packager.model import Chapter, Note
 
@@ -37,6 +37,13 @@ def calls_from_markers(fragment: str) -> str:
     if NOTE_OPEN not in fragment:
         return fragment
     return _MARK.sub(lambda m: call(int(m.group(1))), fragment)
+
+
+def renumber(fragment: str, numbers: Mapping[int, int]) -> str:
+    """Calls with the numbers ``numbers`` gives them (a call it does not name stays)."""
+    if "data-note" not in fragment:
+        return fragment
+    return CALL.sub(lambda m: call(numbers.get(int(m.group(1)), int(m.group(1)))), fragment)
 
 
 def unmark(text: str) -> str:

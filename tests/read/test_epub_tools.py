@@ -23,6 +23,7 @@ from packager.model import Story
 from packager.options import BuildOptions
 from packager.read.story import read_stories
 from packager.text import clean
+from packager.text.notes import call
 
 FIXTURES = ROOT / "tests" / "fixtures"
 CALIBRE = shutil.which("ebook-convert")
@@ -180,14 +181,15 @@ def test_pandoc_epub_metadata_chapters_and_fidelity(pandoc_epub: Path) -> None:
     assert (picture.width, picture.height) == (40, 30) and picture.href in story.chapters[0].html
     left_out = {c.action for c in story.changes if c.kind == "removed"}
     assert {"title page", "navigation"} <= left_out
-    # pandoc's footnote: the call a superscript, the note the chapter's end note
+    # pandoc's footnote: the call the book's call, the note a footnote of its chapter
     one, two = story.chapters
-    assert "milestone.<sup>1</sup>" in one.html and "crossroads" not in one.html
-    assert one.end_notes_html.startswith("<ol><li>")
-    assert "<em>number</em> worn away" in one.end_notes_html and not two.end_notes_html
+    assert "milestone." + call(1) in one.html and "crossroads" not in one.html
+    (note,) = one.footnotes
+    assert note.kind == "footnote" and "<em>number</em> worn away" in note.html
+    assert not two.footnotes and not one.end_notes_html + two.end_notes_html
     (moved,) = [c for c in story.changes if c.kind == "moved"]
-    assert moved.action == "moved to end notes" and moved.text.startswith("The one at")
-    assert moved.file.startswith("salt.epub/EPUB/text/ch0")
+    assert moved.action == "footnote" and moved.text.startswith("The one at")
+    assert moved.file.startswith("salt.epub/EPUB/text/ch0") and moved.line > 1
     assert accounted_words([story]) == source_words(pandoc_epub)
 
 
