@@ -314,3 +314,33 @@ def test_the_notes_words_are_all_in_the_pdf_story(printed: tuple[Path, bytes]) -
     assert accounted_words([story]) == source_words(path)
     with zipfile.ZipFile(path) as z:
         assert z.read("OEBPS/c2.xhtml").count(b'id="fn1"') == 1
+
+
+def test_notes_in_an_archive_works_chapters(tmp_path: Path) -> None:
+    url = "https://archive.example.org/works/5"
+    docs = {
+        "preface.xhtml": xhtml(
+            '<div><h2>Preface</h2><p><b>Lamps</b><br/>Posted originally on the <a href="https://'
+            f'archive.example.org/">Archive of Our Own</a> at <a href="{url}">{url}</a>.</p>'
+            "<dl><dt>Rating:</dt><dd>General Audiences</dd></dl>"
+            "<h1>Lamps</h1><div>by <a>Marrow_and_Moth</a></div></div>"
+        ),
+        "ch1.xhtml": xhtml(
+            "<div><h2>Chapter 1: Oil</h2><p>The keeper trimmed the wick"
+            '<sup><a epub:type="noteref" href="#n1" id="c1">1</a></sup> at six.</p>'
+            '<aside epub:type="footnote" id="n1"><p><a href="#c1">1</a>. Cotton, then.</p></aside>'
+            "<p>Chapter End Notes</p><blockquote><p>Thanks for reading.</p></blockquote></div>"
+        ),
+    }
+    path = write_epub(tmp_path / "lamps.epub", docs, "<dc:title>Lamps</dc:title>")
+    (story,) = read_stories(path, tmp_path, "lamps.epub")
+    assert story.meta.rating == "General Audiences"
+    (chapter,) = story.chapters
+    assert chapter.title == "Chapter 1: Oil"
+    assert "wick" + call(1) + " at six" in chapter.html
+    assert "Thanks for reading." in chapter.end_notes_html  # the archive's own end notes
+    (note,) = chapter.footnotes
+    assert _text(note.html) == "Cotton, then."
+    removed = {(c.action, c.text) for c in story.changes if c.kind == "removed"}
+    assert ("link back to the text", "1") in removed and ("note's own number", ".") in removed
+    assert accounted_words([story]) == source_words(path)
