@@ -21,12 +21,16 @@ LAYERS = (
     ("packager.pdf",),
     ("packager.epub",),
     ("packager.options", "packager.load", "packager.write", "packager.build"),
+    ("packager.batch",),
     ("packager.cli", "packager.__main__"),
 )
 # Each library is imported only in these modules (or folders, ending in "/").
 ADAPTERS = {
     "ebooklib": {"packager/epub/writer.py"},
-    "weasyprint": {"packager/pdf/weasy.py"},
+    # weasy.py lays out; engine.py reads the versions of the C libraries under it.
+    "weasyprint": {"packager/pdf/weasy.py", "packager/pdf/engine.py"},
+    "dask": {"packager/pdf/cluster.py"},
+    "distributed": {"packager/pdf/cluster.py"},
     "nh3": {"packager/text/sanitize.py"},
     "jinja2": {"packager/book/jinja.py"},
     "mammoth": {"packager/read/docx.py"},

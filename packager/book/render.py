@@ -19,6 +19,7 @@ from packager import __version__
 from packager.book import jinja
 from packager.book.contributors import join_names
 from packager.model import Book, Collection, Part, PlacedStory, Resource
+from packager.paths import display_path
 from packager.text import html
 from packager.text.cleanup import count_words
 
@@ -121,6 +122,7 @@ def render_book(
             recto=recto,
             author=author,
             in_epub=in_epub,
+            source=display_path(extra["placed"].story.path) if "placed" in extra else "",
         )
 
     # The order of a printed book: half-title (i), title (iii), imprint on its

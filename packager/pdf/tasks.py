@@ -1,0 +1,111 @@
+"""One story's layout as a task: its inputs, the pure function, and who runs it.
+
+A task's result depends on its inputs only (the story's HTML and side, the
+resources its cache key names, the PDF variant): it gives the part with its
+font programs detached, the hashes of the fonts it used, and the programs
+of those not among its resources (a system font it fell back on). No worker
+remembers what it sent before, so a task run twice, on any process or
+machine, gives the same bytes, and the client keeps the font bookkeeping.
+
+``Local`` runs tasks on this machine's processes (packager.parallel);
+``packager.pdf.cluster.Cluster`` on a Dask cluster. Both are ``Runner``\\s.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from packager.model import Resource
+from packager.parallel import pmap
+from packager.pdf import join
+from packager.pdf.weasy import RenderedPart, Renderer
+
+# The part, the hashes of every font it uses, the programs of those not in its resources.
+Laid = tuple[RenderedPart, tuple[str, ...], dict[str, bytes]]
+
+
+@dataclass(frozen=True)
+class StoryTask:
+    key: str  # the cache key: also the task's name on a cluster
+    story: str  # the story's file, for messages
+    html: str
+    href: str
+    left: bool  # it starts on a left-hand page
+    variant: str | None = None  # "pdf/ua-1": tagged
+
+    @property
+    def size(self) -> int:
+        """How much there is to lay out, to start the largest first."""
+        return len(self.html)
+
+
+class Runner(Protocol):
+    """Lays out stories somewhere; results in the order of ``tasks``."""
+
+    retried: int  # tasks run again because the process running them died
+
+    def lay_out(
+        self,
+        tasks: Sequence[StoryTask],
+        resources: tuple[Resource, ...],
+        done: Callable[[], None],
+    ) -> list[Laid]: ...
+
+
+def font_hashes(resources: Sequence[Resource]) -> frozenset[str]:
+    return frozenset(hashlib.sha256(r.data).hexdigest() for r in resources if is_font(r.href))
+
+
+def is_font(href: str) -> bool:
+    return href.startswith("fonts/")
+
+
+def render_story(renderer: Renderer, known: frozenset[str], task: StoryTask) -> Laid:
+    """Lay out one story without folios (the pure function every runner calls)."""
+    part = renderer.render(task.html, task.href, folios=False, left=task.left)
+    detached, programs = join.detach_fonts(part.pdf)
+    unknown = {sha: data for sha, data in programs.items() if sha not in known}
+    return dataclasses.replace(part, pdf=detached), tuple(sorted(programs)), unknown
+
+
+class Local:
+    """Tasks on ``jobs`` processes of this machine (forked: the resources are not copied)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.retried = 0  # a dead worker process ends a local build
+
+    def lay_out(
+        self,
+        tasks: Sequence[StoryTask],
+        resources: tuple[Resource, ...],
+        done: Callable[[], None],
+    ) -> list[Laid]:
+        variant = tasks[0].variant if tasks else None
+        return pmap(
+            _render_here,
+            list(tasks),
+            self.jobs,
+            initializer=_start_process,
+            initargs=(resources, variant),
+            done=done,
+        )
+
+
+_renderer: Renderer | None = None
+_known: frozenset[str] = frozenset()
+
+
+def _start_process(resources: tuple[Resource, ...], variant: str | None) -> None:
+    global _renderer, _known
+    _renderer = Renderer(resources, variant)
+    _known = font_hashes(resources)
+
+
+def _render_here(task: StoryTask) -> Laid:
+    assert _renderer is not None
+    return render_story(_renderer, _known, task)
