@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -109,3 +110,58 @@ def _start_process(resources: tuple[Resource, ...], variant: str | None) -> None
 def _render_here(task: StoryTask) -> Laid:
     assert _renderer is not None
     return render_story(_renderer, _known, task)
+
+
+# -- on a cluster's workers: everything from the arguments, nothing remembered but the
+# renderer (fonts loaded once per thread and resources; the result does not depend on it).
+
+
+class EngineMismatch(Exception):
+    """A worker whose engine differs from the client's (it joined after the check)."""
+
+    def __init__(self, worker: str, fingerprint: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(worker, fingerprint)
+        self.worker = worker
+        self.fingerprint = fingerprint
+
+
+_renderers = threading.local()
+# WeasyPrint is laid out one part at a time per process: weasy.py swaps a class
+# attribute and a logging handler while it renders, which threads would share.
+_one_at_a_time = threading.Lock()
+
+
+def remote_fingerprint() -> tuple[tuple[str, str], ...]:
+    from packager.pdf import engine
+
+    return engine.fingerprint()
+
+
+def render_remote(
+    task: StoryTask, resources: tuple[Resource, ...], resources_key: str, engine_key: str
+) -> Laid:
+    """One story on a Dask worker: checked against the client's engine, then laid out."""
+    from packager.pdf import engine
+
+    if engine.key() != engine_key:
+        raise EngineMismatch(_worker_address(), engine.fingerprint())
+    held: dict[tuple[str, str | None], tuple[Renderer, frozenset[str]]]
+    held = getattr(_renderers, "held", None) or {}
+    _renderers.held = held
+    slot = (resources_key, task.variant)
+    if slot not in held:
+        if len(held) >= 4:  # a batch of many books: keep the latest few
+            held.pop(next(iter(held)))
+        held[slot] = (Renderer(resources, task.variant), font_hashes(resources))
+    renderer, known = held[slot]
+    with _one_at_a_time:
+        return render_story(renderer, known, task)
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker  # on a worker, Dask is installed
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):
+        return "?"
