@@ -23,7 +23,7 @@ from packager.model import Diagnostic
 from packager.options import ALL_FORMATS
 from packager.paths import display_path
 
-_HEADER = re.compile(r"^\s*\[\[\s*collection\s*\]\]", re.MULTILINE)
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*collection[ \t]*\]\]", re.MULTILINE)
 _KEYS = ("path", "name", "theme", "formats")
 _NAME = re.compile(r"^[\w][\w.-]*$")
 
@@ -63,7 +63,8 @@ def read_manifest(path: Path) -> tuple[Entry, ...]:
     seen: dict[str, int | None] = {}
     for index, table in enumerate(tables):
         line = starts[index] if index < len(starts) else None
-        entry = _entry(table, path.parent, label, line, _lines(text, line), problems)
+        keys = _lines(text, line)
+        entry = _entry(table, path.parent, label, line, keys, problems)
         if entry is None:
             continue
         if entry.name in seen:
@@ -72,7 +73,7 @@ def read_manifest(path: Path) -> tuple[Entry, ...]:
                     f"name: {entry.name!r} is listed twice (first at line {seen[entry.name]}); "
                     "give one of them another name",
                     label,
-                    entry.line,
+                    keys.get("name", entry.line),
                 )
             )
         seen.setdefault(entry.name, entry.line)

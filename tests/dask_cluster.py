@@ -103,7 +103,7 @@ def kill_when_busy(cluster: LocalCluster, timeout: float = 300) -> str:
     while time.monotonic() < deadline:
         for worker, keys in cluster.client.processing().items():
             if any(str(k).startswith(LAYOUT) for k in keys):
-                pid = cluster.workers()[worker]["pid"]
+                pid = cluster.client.run(os.getpid, workers=[worker])[worker]
                 os.kill(pid, 9)
                 return str(worker)
         time.sleep(0.05)

@@ -14,7 +14,9 @@ import os
 from packager.pdf import engine, tasks
 
 CRASH = "CRASH-THIS-DASK-WORKER"
-_render = tasks.render_story
+# Dask may run a preload twice in one process: wrap the real function, never the wrapper.
+_render = getattr(tasks, "_unwrapped_render_story", tasks.render_story)
+tasks._unwrapped_render_story = _render  # type: ignore[attr-defined]
 
 
 def _render_or_die(renderer, known, task):  # type: ignore[no-untyped-def]
@@ -26,6 +28,8 @@ def _render_or_die(renderer, known, task):  # type: ignore[no-untyped-def]
 tasks.render_story = _render_or_die
 
 if os.environ.get("PACKAGER_TEST_ENGINE"):
-    _real = engine.fingerprint()
+    _original = getattr(engine, "_unwrapped_fingerprint", engine.fingerprint)
+    engine._unwrapped_fingerprint = _original  # type: ignore[attr-defined]
+    _real = _original()
     _other = (("packager", os.environ["PACKAGER_TEST_ENGINE"]), *_real[1:])
     engine.fingerprint = lambda: _other  # type: ignore[assignment]

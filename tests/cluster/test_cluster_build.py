@@ -46,58 +46,68 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_corpus(tmp_path_factory.mktemp("corpus") / "sixty", stories=60, words=15000)
 
 
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_samples(tmp_path_factory.mktemp("sample") / "stories")
+
+
 def outputs(result: BuildResult) -> dict[str, bytes]:
     return {o.format: o.path.read_bytes() for o in result.outputs}
 
 
-def local(source: Path, out: Path) -> dict[str, bytes]:
-    return outputs(build(source, out, BuildOptions(jobs=2, use_cache=False, env=ENV)))
+@pytest.fixture(scope="module")
+def local_books(
+    sample: Path, corpus: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, bytes]]:
+    """The sample and the corpus built locally (2 processes): the bytes to match."""
+    out = tmp_path_factory.mktemp("local")
+    options = BuildOptions(jobs=2, use_cache=False, env=ENV)
+    return {s.name: outputs(build(s, out / s.name, options)) for s in (sample, corpus)}
 
 
-def on_cluster(cluster: LocalCluster, source: Path, out: Path, **flags: object) -> BuildResult:
-    options = BuildOptions(use_cache=False, env=ENV, scheduler=cluster.address, **flags)  # type: ignore[arg-type]
-    return build(source, out, options)
+def on_cluster(cluster: LocalCluster, source: Path, out: Path) -> BuildResult:
+    return build(source, out, BuildOptions(use_cache=False, env=ENV, scheduler=cluster.address))
 
 
-@pytest.fixture
-def no_local_layout(monkeypatch: pytest.MonkeyPatch) -> None:
-    """This process (the client) must not lay out a story: its local runner is a tripwire."""
-
+def test_sample_and_sixty_stories_on_the_cluster_give_the_local_bytes(
+    cluster: LocalCluster,
+    sample: Path,
+    corpus: Path,
+    local_books: dict[str, dict[str, bytes]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def refuse(*args: object) -> None:
         raise AssertionError("a story was laid out by the client, not by the cluster")
 
+    # This process (the client) must not lay out a story: its local runner is a tripwire.
     monkeypatch.setattr(tasks.Local, "lay_out", refuse)
-
-
-@pytest.mark.usefixtures("no_local_layout")
-def test_sample_and_sixty_stories_on_the_cluster_give_the_local_bytes(
-    cluster: LocalCluster, corpus: Path, tmp_path: Path
-) -> None:
-    sample = copy_samples(tmp_path / "stories")
     for source in (sample, corpus):
         before = len(cluster.layout_records())
-        result = on_cluster(cluster, source, tmp_path / f"{source.name}-cluster")
+        result = on_cluster(cluster, source, tmp_path / source.name)
         records = cluster.layout_records()[before:]
         # Each story one task (the sample: 4, the corpus: 60), run by a worker of the cluster.
         assert len({r["key"] for r in records}) == result.stories
         assert {r["worker"] for r in records} <= set(cluster.workers())
         assert all(r["status"] == "OK" for r in records)
-        assert outputs(result) == local(source, tmp_path / f"{source.name}-local"), source.name
+        assert outputs(result) == local_books[source.name], source.name
     # Both workers took part in the 60 stories (largest first, spread by the scheduler).
     assert len({r["worker"] for r in records}) == 2
 
 
 def test_a_worker_killed_during_the_build_changes_no_byte(
-    cluster: LocalCluster, corpus: Path, tmp_path: Path
+    cluster: LocalCluster, corpus: Path, local_books: dict[str, dict[str, bytes]], tmp_path: Path
 ) -> None:
-    expected = local(corpus, tmp_path / "local")
+    expected = local_books[corpus.name]
     found: dict[str, BuildResult] = {}
     thread = threading.Thread(
         target=lambda: found.setdefault("result", on_cluster(cluster, corpus, tmp_path / "c"))
     )
     thread.start()
-    killed = kill_when_busy(cluster)
-    thread.join(timeout=900)
+    try:
+        killed = kill_when_busy(cluster)
+    finally:
+        thread.join(timeout=900)
     assert not thread.is_alive()
     result = found["result"]
     assert outputs(result) == expected
