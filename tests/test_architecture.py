@@ -21,7 +21,7 @@ LAYERS = (
     ("packager.pdf",),
     ("packager.epub",),
     ("packager.options", "packager.load", "packager.write", "packager.build"),
-    ("packager.batch",),
+    ("packager.batch", "packager.manifest"),
     ("packager.cli", "packager.__main__"),
 )
 # Each library is imported only in these modules (or folders, ending in "/").

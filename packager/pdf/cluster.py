@@ -20,7 +20,14 @@ from typing import Any
 from packager.errors import PackagerError, error
 from packager.model import Resource
 from packager.pdf import engine
-from packager.pdf.tasks import EngineMismatch, Laid, StoryTask, remote_fingerprint, render_remote
+from packager.pdf.tasks import (
+    EngineMismatch,
+    Laid,
+    StoryTask,
+    keep,
+    remote_fingerprint,
+    render_remote,
+)
 
 EXTRA = "pip install 'anthology-packager[cluster]'"
 SCHEMES = ("tcp://", "tls://")
@@ -137,7 +144,9 @@ class Cluster:
         for r in resources:
             digest.update(hashlib.sha256(r.href.encode() + b"\0" + r.data).digest())
         bundle_key = digest.hexdigest()
-        [bundle] = self.client.scatter([resources], hash=True)
+        # The resources as a task of their own, not scattered data: if the worker holding
+        # them dies, the scheduler makes them again from the task (scattered data is lost).
+        bundle = self.client.submit(keep, resources, key=f"packager-resources-{bundle_key}")
         expected = engine.key()
         order = sorted(range(len(tasks)), key=lambda i: (-tasks[i].size, i))
         futures: dict[str, Any] = {}

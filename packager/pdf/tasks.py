@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -131,6 +133,11 @@ _renderers = threading.local()
 _one_at_a_time = threading.Lock()
 
 
+def keep(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
+    """The resources a build's tasks share, as the result of a task (see cluster.py)."""
+    return resources
+
+
 def remote_fingerprint() -> tuple[tuple[str, str], ...]:
     from packager.pdf import engine
 
@@ -159,9 +166,5 @@ def render_remote(
 
 
 def _worker_address() -> str:
-    try:
-        from distributed import get_worker  # on a worker, Dask is installed
-
-        return str(get_worker().address)
-    except (ImportError, ValueError):
-        return "?"
+    """Where this worker runs, for the client's message (without importing Dask here)."""
+    return f"on {socket.gethostname()} (process {os.getpid()})"

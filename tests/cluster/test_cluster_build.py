@@ -119,14 +119,14 @@ def test_a_story_that_kills_every_worker_fails_the_build_naming_it(
     cluster: LocalCluster, runner: CliRunner, tmp_path: Path
 ) -> None:
     source = copy_samples(tmp_path / "stories")
-    story = source / "02-salt-and-static.md"
+    story = source / "02-salt-and-static.txt"
     story.write_text(story.read_text(encoding="utf-8") + f"\n\n{CRASH}\n", encoding="utf-8")
     out = tmp_path / "out"
     result = runner.invoke(
         app, ["build", str(source), "-o", str(out), "--no-cache", "--scheduler", cluster.address]
     )
     assert result.exit_code == 1, result.output
-    assert "02-salt-and-static.md" in result.output
+    assert "02-salt-and-static.txt" in result.output
     assert "killed every Dask worker" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()  # nothing written
