@@ -89,7 +89,11 @@ def batch_command(
 
             return run_batch(entries, out_dir, options, tick)
 
-    results = guard(run)
+    try:
+        results = guard(run)
+    except (KeyboardInterrupt, SystemExit):
+        err.print(f"{shown} of {count} collections were done before the stop")
+        raise
     failed = [b for b in results if not b.ok]
     if as_json:
         out.print_json(data=batch_report(results, time.monotonic() - started))
