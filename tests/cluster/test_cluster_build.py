@@ -184,8 +184,9 @@ def test_sigterm_cancels_the_cluster_tasks_and_writes_nothing(
 ) -> None:
     out = tmp_path / "out"
     command = [sys.executable, "-m", "packager", "build", str(corpus), "-o", str(out)]
-    command += ["--no-cache", "--scheduler", cluster.address]
-    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, **ENV})
+    command += ["--no-cache", "--scheduler", "env"]  # the address from Dask's own configuration
+    env = {**os.environ, **ENV, "DASK_SCHEDULER_ADDRESS": cluster.address}
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 300
     while not any(
         str(k).startswith(LAYOUT) for keys in cluster.client.processing().values() for k in keys
@@ -204,3 +205,20 @@ def test_sigterm_cancels_the_cluster_tasks_and_writes_nothing(
     ):
         assert time.monotonic() < deadline, "the cancelled build's tasks kept running"
         time.sleep(0.2)
+
+
+def test_scheduler_env_without_an_address_is_a_usage_error(tmp_path: Path) -> None:
+    require_dask()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    source = copy_samples(tmp_path / "stories")
+    argv = [sys.executable, "-m", "packager", "build", str(source), "-o", str(tmp_path / "out")]
+    done = subprocess.run(
+        [*argv, "--scheduler", "env"],
+        capture_output=True,
+        text=True,
+        env={**env, "DASK_CONFIG": str(tmp_path / "no-config")},
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Dask's configuration names no scheduler" in done.stderr
+    assert not (tmp_path / "out").exists()
