@@ -114,10 +114,12 @@ def main() -> None:
         walls: dict[str, list[float]] = {"local": [], "cluster": []}
         story_times: dict[str, list[float]] = {}
         windows: list[float] = []
-        for _ in range(args.runs):
+        for run in range(args.runs):
             walls["local"].append(timed(local_cmd))
             start = len(client.get_task_stream())
             walls["cluster"].append(timed(cluster_cmd))
+            print(f"run {run + 1}: local {walls['local'][-1]:.1f} s, "
+                  f"cluster {walls['cluster'][-1]:.1f} s", file=sys.stderr, flush=True)  # fmt: skip
             records = layouts(client, start)
             spans = [compute(r) for r in records]
             windows.append(max(s for _, s in spans) - min(s for s, _ in spans))
@@ -125,7 +127,8 @@ def main() -> None:
                 story_times.setdefault(str(r["key"]), []).append(e - s)
         same = digests(work / "local") == digests(work / "cluster")
         times = [statistics.median(v) for v in story_times.values()]
-        batch = time_batch(work, client, address, args.batch, args.words // args.stories)
+        size = args.words // args.stories
+        batch = time_batch(work, client, address, args.batch, size) if args.batch else None
     finally:
         for proc in reversed(procs):
             proc.terminate()
@@ -160,7 +163,7 @@ def report(
     windows: list[float],
     times: list[float],
     same: bool,
-    batch: dict[str, float],
+    batch: dict[str, float] | None,
 ) -> None:
     local, cluster = statistics.median(walls["local"]), statistics.median(walls["cluster"])
     window = statistics.median(windows)
@@ -181,6 +184,8 @@ def report(
     for n in (2, 8, 32, 128):
         span = makespan(times, n) + overhead * -(-len(times) // n)
         print(f"| {n} | {serial + span:.1f} s | {span:.1f} s |")
+    if batch is None:
+        return
     c, lay = batch["client"], batch["layout"]
     size = args.words // args.stories
     print(f"\nbatch: a one-story collection ({size:,} words) costs the client {c:.2f} s")
