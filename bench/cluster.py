@@ -168,7 +168,7 @@ def report(
     local, cluster = statistics.median(walls["local"]), statistics.median(walls["cluster"])
     window = statistics.median(windows)
     serial = cluster - window
-    overhead = (window * 2 - sum(times)) / len(times)  # per task, on 2 workers
+    overhead = max(0.0, (window * 2 - sum(times)) / len(times))  # per task, on 2 workers
     print(f"corpus: {args.words:,} words in {args.stories} stories; {args.runs} runs each,")
     print(f"alternating, medians; machine: {os.cpu_count()} cores; same bytes: {same}\n")
     print("| build | wall (median) | runs |")
