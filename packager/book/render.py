@@ -22,6 +22,7 @@ from packager.model import Book, Collection, Part, PlacedStory, Resource
 from packager.paths import display_path
 from packager.text import html
 from packager.text.cleanup import count_words
+from packager.text.languages import is_cjk
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -59,6 +60,7 @@ def render_book(
 ) -> Book:
     """Render every part of the book from its template, for both outputs."""
     settings = collection.settings
+    language = settings.language
     common: dict[str, Any] = {
         # Fields named *_html are sanitized fragments: Markup so autoescape keeps them.
         "book": dataclasses.replace(
@@ -95,7 +97,7 @@ def render_book(
         def page(flavor: str) -> str:
             link: Callable[[str, str], str] = _epub_link if flavor == "epub" else _pdf_link
             listed = kind in ("contents", "contributors")  # the others need no list
-            stories = [_story_view(s, link) for s in collection.stories] if listed else []
+            stories = [_story_view(s, link, language) for s in collection.stories] if listed else []
             context = {
                 **_page(common, kind, title, matter),
                 **extra,
@@ -107,7 +109,7 @@ def render_book(
                 else [],
             }
             if "placed" in extra:
-                context["story"] = _story_view(extra["placed"], link)
+                context["story"] = _story_view(extra["placed"], link, language)
             return jinja.render_template(env, f"{kind}.xhtml", context)
 
         author = join_names(extra["placed"].story.meta.authors) if "placed" in extra else ""
@@ -213,8 +215,14 @@ def _pdf_link(href: str, anchor: str = "") -> str:
     return "#" + (anchor or href.removesuffix(".xhtml"))
 
 
-def _story_view(placed: PlacedStory, link: Callable[[str, str], str]) -> dict[str, Any]:
+def _story_view(
+    placed: PlacedStory, link: Callable[[str, str], str], book_language: str = ""
+) -> dict[str, Any]:
     story, meta = placed.story, placed.story.meta
+    # Chinese, Japanese and Korean books open a story with its first character
+    # as it is: no raised initial, no small-caps lead-in (the script has no
+    # capitals, and an ideograph set large reads as a heading).
+    opener = not is_cjk(meta.language or book_language)
     facts = []
     for label, name in _FACTS:
         value = getattr(meta, name)
@@ -239,7 +247,7 @@ def _story_view(placed: PlacedStory, link: Callable[[str, str], str]) -> dict[st
                 "id": cid,
                 "title": c.title,
                 # The first paragraph carries the opener's initial and lead-in.
-                "html": Markup(html.mark_initial(c.html) if i == 0 else c.html),
+                "html": Markup(html.mark_initial(c.html) if i == 0 and opener else c.html),
                 "notes": Markup(c.notes_html),
                 "end_notes": Markup(c.end_notes_html),
             }

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from packager.pdf import fonts, tags
+from packager.pdf import fonts, tags, weasyfonts
 from packager.pdf.folios import FolioStyle, folios_font, print_folios
 from packager.pdf.weasy import Anchor, Bookmark, Link, RenderedPart
 
@@ -31,8 +31,14 @@ _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _MARK = "/PackagerFont"  # on a detached font file: the sha256 of its program
 
 
-def detach_fonts(pdf: bytes) -> tuple[bytes, dict[str, bytes]]:
-    """Take the font programs out of a PDF: (the PDF with empty stubs, {sha: program})."""
+def detach_fonts(
+    pdf: bytes, laid_out: Mapping[str, bytes] | None = None
+) -> tuple[bytes, dict[str, bytes]]:
+    """Take the font programs out of a PDF: (the PDF with empty stubs, {sha: program}).
+
+    ``laid_out`` holds the programs the renderer kept for its stubs
+    (packager.pdf.weasyfonts), by sha256.
+    """
     programs: dict[str, bytes] = {}
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         for descriptor in _font_descriptors(doc):
@@ -40,7 +46,11 @@ def detach_fonts(pdf: bytes) -> tuple[bytes, dict[str, bytes]]:
                 stream = descriptor.get(key)
                 if isinstance(stream, pikepdf.Stream) and _MARK not in stream:
                     data = stream.read_bytes()
-                    sha = hashlib.sha256(data).hexdigest()
+                    sha = weasyfonts.stub_sha(data)
+                    if sha is None:
+                        sha = hashlib.sha256(data).hexdigest()
+                    else:
+                        data = (laid_out or {})[sha]
                     programs[sha] = data
                     stream.write(b"")
                     stream[_MARK] = pikepdf.String(sha)

@@ -101,7 +101,15 @@ def lay_out(
     progress.advance(len(done))
     todo = [(p, left) for p, left in wanted if (p.id, left) not in done]
     tasks = [
-        StoryTask(keys[p.id, left], p.source or p.title, p.print_html, p.href, left, variant)
+        StoryTask(
+            keys[p.id, left],
+            p.source or p.title,
+            p.print_html,
+            p.href,
+            left,
+            variant,
+            book.fallbacks,
+        )
         for p, left in todo
     ]
     results = runner.lay_out(tasks, key_resources(book, tasks), progress.advance)
@@ -118,6 +126,7 @@ def part_key(book: Book, html: str, how: str) -> str:
     """What a part's layout depends on: its HTML, the engine, and every resource it may
     read (the print stylesheets, what they name, fonts, its images)."""
     inputs: list[bytes | str] = [__version__, _CACHE_FORMAT, engine.key(), how, html]
+    inputs.append(repr(book.fallbacks))  # the faces after the theme's, in their order
     for resource in _read_by(book.resources, frozenset(_IMAGE.findall(html))):
         inputs += [resource.href, resource.data]
     return cache.key(*inputs)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from packager.model import Resource
+from packager.model import Fallback, Resource
 from packager.parallel import pmap
 from packager.pdf import join
 from packager.pdf.weasy import RenderedPart, Renderer
@@ -39,6 +39,7 @@ class StoryTask:
     href: str
     left: bool  # it starts on a left-hand page
     variant: str | None = None  # "pdf/ua-1": tagged
+    fallbacks: tuple[Fallback, ...] = ()  # the script faces after the theme's (book.fallbacks)
 
     @property
     def size(self) -> int:
@@ -70,7 +71,7 @@ def is_font(href: str) -> bool:
 def render_story(renderer: Renderer, known: frozenset[str], task: StoryTask) -> Laid:
     """Lay out one story without folios (the pure function every runner calls)."""
     part = renderer.render(task.html, task.href, folios=False, left=task.left)
-    detached, programs = join.detach_fonts(part.pdf)
+    detached, programs = join.detach_fonts(part.pdf, renderer.programs)
     unknown = {sha: data for sha, data in programs.items() if sha not in known}
     return dataclasses.replace(part, pdf=detached), tuple(sorted(programs)), unknown
 
@@ -89,12 +90,13 @@ class Local:
         done: Callable[[], None],
     ) -> list[Laid]:
         variant = tasks[0].variant if tasks else None
+        fallbacks = tasks[0].fallbacks if tasks else ()
         return pmap(
             _render_here,
             list(tasks),
             self.jobs,
             initializer=_start_process,
-            initargs=(resources, variant),
+            initargs=(resources, variant, fallbacks),
             done=done,
         )
 
@@ -103,9 +105,11 @@ _renderer: Renderer | None = None
 _known: frozenset[str] = frozenset()
 
 
-def _start_process(resources: tuple[Resource, ...], variant: str | None) -> None:
+def _start_process(
+    resources: tuple[Resource, ...], variant: str | None, fallbacks: tuple[Fallback, ...]
+) -> None:
     global _renderer, _known
-    _renderer = Renderer(resources, variant)
+    _renderer = Renderer(resources, variant, fallbacks)
     _known = font_hashes(resources)
 
 
@@ -152,14 +156,14 @@ def render_remote(
 
     if engine.key() != engine_key:
         raise EngineMismatch(_worker_address(), engine.fingerprint())
-    held: dict[tuple[str, str | None], tuple[Renderer, frozenset[str]]]
+    held: dict[tuple[str, str | None, tuple[Fallback, ...]], tuple[Renderer, frozenset[str]]]
     held = getattr(_renderers, "held", None) or {}
     _renderers.held = held
-    slot = (resources_key, task.variant)
+    slot = (resources_key, task.variant, task.fallbacks)
     if slot not in held:
         if len(held) >= 4:  # a batch of many books: keep the latest few
             held.pop(next(iter(held)))
-        held[slot] = (Renderer(resources, task.variant), font_hashes(resources))
+        held[slot] = (Renderer(resources, task.variant, task.fallbacks), font_hashes(resources))
     renderer, known = held[slot]
     with _one_at_a_time:
         return render_story(renderer, known, task)

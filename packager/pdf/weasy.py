@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import weasyprint
-import weasyprint.pdf.fonts
 from weasyprint import CSS, HTML, Document
 from weasyprint.formatting_structure import boxes
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from packager.model import Resource
-from packager.pdf import textstream
+from packager.model import Fallback, Resource
+from packager.pdf import textstream, weasyfonts
 
 # Resources are addressed under a host that can never resolve (RFC 2606).
 BASE_URL = "https://book.invalid/"
@@ -140,10 +138,17 @@ def _shown(url: str) -> str:
 class Renderer:
     """Lays out parts of one book; one per process (fonts are loaded once)."""
 
-    def __init__(self, resources: Sequence[Resource], variant: str | None = None) -> None:
+    def __init__(
+        self,
+        resources: Sequence[Resource],
+        variant: str | None = None,
+        fallbacks: Sequence[Fallback] = (),
+    ) -> None:
         self.fetcher = BookFetcher(resources)
-        self.fonts = FontConfiguration()
+        self.fonts = weasyfonts.BookFonts()
         self.variant = variant  # e.g. "pdf/ua-1": WeasyPrint tags the part's structure
+        self.fallbacks = tuple(fallbacks)  # the script fonts the book needs, in its stacks
+        self.programs: dict[str, bytes] = {}  # every font program laid out here, by sha256
 
     def render(
         self,
@@ -169,7 +174,12 @@ class Renderer:
         if left:
             sheets.append(_LEFT_FIRST)
         refused_before = len(self.fetcher.refused)
-        with _messages() as messages, _full_fonts():
+        with (
+            _messages() as messages,
+            weasyfonts.stubbed(self.programs),
+            weasyfonts.stacks(self.fallbacks),
+            weasyfonts.actual_text(),
+        ):
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts, stylesheets=sheets)
             data = rendered.write_pdf(pdf_variant=self.variant)
@@ -202,23 +212,6 @@ def _describe(
     return RenderedPart(
         data, len(document.pages), tuple(bookmarks), tuple(anchors), tuple(links), messages, starts
     )
-
-
-@contextmanager
-def _full_fonts() -> Iterator[None]:
-    """Embed whole font programs, listing only the glyphs used.
-
-    Subsetting each part's fonts separately is most of the cost of writing it
-    (fontTools, when the system has no HarfBuzz-Subset) and would embed one
-    subset per part; pdfbook subsets each font once, for the whole book.
-    """
-    font_class = weasyprint.pdf.fonts.Font
-    saved = font_class.subset
-    font_class.subset = lambda self, to_unicode, hinting: None
-    try:
-        yield
-    finally:
-        font_class.subset = saved
 
 
 @contextmanager

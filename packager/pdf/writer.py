@@ -63,7 +63,7 @@ def write_pdf(
     progress = progress or Silent()
     runner = runner or Local(jobs)
     retried_before = runner.retried
-    renderer = Renderer(book.resources, variant)
+    renderer = Renderer(book.resources, variant, book.fallbacks)
     known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if is_font(r.href)}
     programs: dict[str, bytes] = dict(known)
     problems: list[Diagnostic] = []
@@ -91,7 +91,7 @@ def write_pdf(
         if found is not None:
             return found
         part = renderer.render(html, href, first_number=first_number, heads=heads, left=left)
-        detached, used = join.detach_fonts(part.pdf)
+        detached, used = join.detach_fonts(part.pdf, renderer.programs)
         programs.update(used)
         done = dataclasses.replace(part, pdf=detached)
         if store is not None:
