@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.book import contributors
+from packager.book import contributors, labels
 from packager.book.collection import discover
 from packager.book.config import Config, load_config
 from packager.book.stylesheets import user_styles
@@ -85,6 +85,7 @@ def load_stories(
     if failed:
         raise kind(failed)
     problems.extend(contributors.problems(config.settings, stories, config.file))
+    problems.extend(labels.problems(config.settings, config.file))
     if css:
         problems.extend(user_styles(config.settings.extra_css, config.source).diagnostics)
     return Loaded(config, tuple(stories), tuple(problems))

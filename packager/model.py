@@ -158,6 +158,7 @@ class Settings:
     embed_fonts: bool = False  # the theme's fonts go into the EPUB too
     scene_break: Path | None = None  # the editor's SVG ornament for scene breaks
     generate_cover: bool = True  # no cover given: draw one (cover = false or --no-cover: none)
+    labels: tuple[tuple[str, str], ...] = ()  # [labels]: the editor's own words, by label key
 
 
 @dataclass(frozen=True)

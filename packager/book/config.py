@@ -16,9 +16,9 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from packager.book import themes, trim
 from packager.book.messages import (
@@ -26,6 +26,7 @@ from packager.book.messages import (
     drop_invalid,
     key_line,
     key_name,
+    label_problems,
     toml_error,
     validation_problems,
 )
@@ -104,6 +105,7 @@ def load_config(
         except ConfigError as exc:
             problems.extend(exc.problems)
     problems.extend(_missing_files(parsed, source, text, label))
+    problems.extend(label_problems(raw, text, label))
     changelog_html, found = _changelog(source, parsed.language)
     problems.extend(found)
     try:
@@ -225,7 +227,14 @@ def _settings(
         crop_marks=parsed.crop_marks,
         embed_fonts=parsed.embed_fonts,
         scene_break=source / parsed.scene_break if parsed.scene_break else None,
+        labels=tuple(sorted(_labels(parsed).items())),
     )
+
+
+def _labels(parsed: CollectionFile) -> dict[str, str]:
+    """[labels] as given: the editor's words are theirs (no typography applied)."""
+    table = cast(BaseModel, parsed.labels)  # a model made from the label keys (schema.py)
+    return {k: str(v) for k, v in table.model_dump(exclude_none=True).items()}
 
 
 # A CHANGELOG.md beside the stories becomes the book's "What's New" page.

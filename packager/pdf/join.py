@@ -96,12 +96,14 @@ def assemble(
     *,
     bleed: float = 0.0,
     tagged: bool = False,
+    rtl: bool = False,
 ) -> bytes:
     """One PDF of all pieces, in order, with shared fonts, folios, outline and links.
 
     ``bleed`` (points) sets every page's BleedBox that far beyond its TrimBox.
     With ``tagged`` (parts made by WeasyPrint's pdf/ua-1 variant), the parts'
     structure trees are joined into one, so the book stays a tagged PDF.
+    ``rtl``: a right-to-left book, whose rectos (odd pages) are left-hand pages.
     """
     book = pikepdf.new()
     starts: list[int] = []
@@ -115,7 +117,9 @@ def assemble(
     folio_font = folios_font(book, folios)
     fonts.share(book, programs, extra=folio_font)
     if folios is not None and folio_font is not None:
-        print_folios(book, pieces, starts, folios, folio_font[0], artifact=tagged)
+        print_folios(book, pieces, starts, folios, folio_font[0], artifact=tagged, rtl=rtl)
+    if rtl:  # viewers show the spreads right to left (ISO 32000-1, 12.2, Direction)
+        book.Root.ViewerPreferences = Dictionary(Direction=Name.R2L)
     _outline(book, pieces, starts)
     _links(book, pieces, starts, structure)
     if structure is not None:

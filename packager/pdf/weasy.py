@@ -43,9 +43,11 @@ def _empty_margin_boxes(edge: str) -> CSS:
 # live in the bottom margin boxes and running heads in the top ones.
 _NO_FOLIOS = _empty_margin_boxes("bottom")
 _NO_HEADS = _empty_margin_boxes("top")
-# The first page is a left-hand one (CSS Paged Media 3, 4.1: the root's
-# break-before decides; WeasyPrint's layout.initialize_page_maker reads it).
-_LEFT_FIRST = CSS(string="html { break-before: left }")
+# The first page is a verso: a left-hand page, or a right-hand one when the
+# document is right to left (CSS Paged Media 3, 4.1 and CSS Fragmentation 3:
+# the root's break-before decides; WeasyPrint's layout.initialize_page_maker
+# reads it, and starts a right-to-left root on a left-hand recto by default).
+_VERSO_FIRST = CSS(string="html { break-before: verso }")
 
 # WeasyPrint's notes about the machine rather than the book: without the system
 # HarfBuzz-Subset library it would subset fonts with fontTools (not used here:
@@ -162,7 +164,8 @@ class Renderer:
     ) -> RenderedPart:
         """Lay out and write one part. ``first_number`` sets its first folio.
 
-        ``left``: the part starts on a left-hand page (else on a right-hand one).
+        ``left``: the part starts on a verso, an even page: a left-hand page, or a
+        right-hand one in a right-to-left book (else on a recto).
         """
         sheets = []
         if first_number is not None:
@@ -172,7 +175,7 @@ class Renderer:
         if not heads:
             sheets.append(_NO_HEADS)
         if left:
-            sheets.append(_LEFT_FIRST)
+            sheets.append(_VERSO_FIRST)
         refused_before = len(self.fetcher.refused)
         with (
             _messages() as messages,

@@ -27,6 +27,7 @@ from packager.pdf.cache import Cache
 from packager.pdf.tasks import Local, Runner, is_font
 from packager.pdf.weasy import RenderedPart, Renderer
 from packager.progress import Progress, Silent
+from packager.text import locales
 
 _TARGET = re.compile(r'data-target="([^"]+)"')
 
@@ -148,6 +149,7 @@ def write_pdf(
         _metadata(book),
         bleed=bleed,
         tagged=variant is not None,
+        rtl=locales.direction(book.settings.language) == "rtl",
     )
     pages = sum(piece.part.pages for piece in [*front, *body])
     if store is not None:
