@@ -46,3 +46,7 @@ def error(message: str, file: str = "", line: int | None = None) -> Diagnostic:
 
 def warning(message: str, file: str = "", line: int | None = None) -> Diagnostic:
     return Diagnostic(Severity.WARNING, message, file, line)
+
+
+def info(message: str, file: str = "", line: int | None = None) -> Diagnostic:
+    return Diagnostic(Severity.INFO, message, file, line)

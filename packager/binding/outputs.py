@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from packager.binding import impose, render, settings
-from packager.binding.coverwrap import cover_wrap
+from packager.binding import settings
 from packager.binding.settings import Binding
 from packager.book import labels, trim
 from packager.book.config import Config
@@ -64,6 +63,11 @@ def bound_files(
     config: Config,
 ) -> tuple[list[File], list[Diagnostic]]:
     """The files --format imposed and --format cover ask for, and what making them noticed."""
+    # Imposing and the cover wrap need pikepdf and fontTools: imported when asked for,
+    # so that a build (and the CLI) without them starts in a fraction of a second.
+    from packager.binding import impose, render
+    from packager.binding.coverwrap import cover_wrap
+
     files: list[File] = []
     found: list[Diagnostic] = []
     s = book.settings

@@ -37,9 +37,11 @@ class StoryOverride(BaseModel):
     source_url: str | None = None
     language: str | None = None
     author_bio: str | None = None
+    series: str | None = None
+    split: bool | None = None  # an EPUB holding several works: one story per work
 
 
-assert set(StoryOverride.model_fields) == KNOWN_FIELDS
+assert set(StoryOverride.model_fields) == KNOWN_FIELDS | {"split"}
 
 
 class Contributor(BaseModel):
@@ -168,6 +170,7 @@ class CollectionFile(BaseModel):
     bleed: str = ""
     crop_marks: bool = False
     embed_fonts: bool = False
+    notes: Literal["footnotes", "endnotes"] | None = None  # default: the theme's choice
     scene_break: str | None = None
     stories: dict[str, StoryOverride] = {}
     edition: str = ""

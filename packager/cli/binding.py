@@ -10,14 +10,10 @@ import typer
 from rich.markup import escape
 
 from packager.binding.data import mm
-from packager.binding.impose import impose_book, notes
 from packager.binding.settings import binding_from
-from packager.binding.verify import check_imposed
 from packager.cli.common import app, err, guard, out, print_diagnostics
 from packager.errors import PackagerError, error
 from packager.paths import display_path
-from packager.pdf.pieces import read_book
-from packager.pdf.readback import read_imposed
 from packager.write import write_all
 
 
@@ -102,6 +98,13 @@ def impose_command(
     folder = out_dir or book.parent
 
     def run() -> list[tuple[str, str]]:
+        # pikepdf and fontTools are imported by the command that needs them, not by
+        # every start of the CLI.
+        from packager.binding.impose import impose_book, notes
+        from packager.binding.verify import check_imposed
+        from packager.pdf.pieces import read_book
+        from packager.pdf.readback import read_imposed
+
         source = read_book(data, label)
         size = (f"{mm(source.trim[0])} x {mm(source.trim[1])} mm", *source.trim)
         binding = binding_from(table, trim=size, label=label, prefix="--")
@@ -131,6 +134,9 @@ def check_pdf(path: Path) -> None:
     except OSError as exc:
         err.print(f"error: {escape(label)}: cannot read ({exc.strerror or exc})")
         raise typer.Exit(1) from None
+    from packager.binding.verify import check_imposed
+    from packager.pdf.readback import read_imposed
+
     problems, proved = guard(lambda: check_imposed(read_imposed(data, label)))
     if problems:
         guard(lambda: _fail(label, problems))

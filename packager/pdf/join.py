@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -113,6 +114,7 @@ def assemble(
     opened = []
     for piece in pieces:
         source = pikepdf.open(io.BytesIO(piece.part.pdf))
+        _drop_named_links(source)
         opened.append(source)
         starts.append(len(book.pages))
         book.pages.extend(source.pages)
@@ -149,6 +151,23 @@ def assemble(
     for source in opened:
         source.close()
     return out.getvalue()
+
+
+def _drop_named_links(part: pikepdf.Pdf) -> None:
+    """Remove a part's links to its own named destinations (a note's call, its backlink).
+
+    WeasyPrint links within a part by name; names do not survive the join, so
+    every internal link is written again by ``_links``, to a page and place.
+    """
+    if "/Names" in part.Root and "/Dests" in part.Root.Names:
+        del part.Root.Names.Dests
+    for page in part.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        kept = [a for a in annots if not isinstance(a.get("/Dest"), pikepdf.String | Name)]
+        if len(kept) != len(annots):
+            page.obj.Annots = Array(kept)
 
 
 def _outline(book: pikepdf.Pdf, pieces: Sequence[Piece], starts: Sequence[int]) -> None:
@@ -194,8 +213,18 @@ def _links(
         for link in piece.part.links:
             annotation = _add_link(book, start, link, targets)
             if annotation is not None and structure is not None:
-                title = titles.get(link.anchor, link.anchor)
-                structure.tag_link(book, annotation, start + link.page, f"Go to {title}")
+                structure.tag_link(book, annotation, start + link.page, _link_text(link, titles))
+
+
+_NOTE_ANCHOR = re.compile(r"-(note|ref)-([0-9]+)(?:-[0-9]+)?$")  # packager.book.notes' ids
+
+
+def _link_text(link: Link, titles: Mapping[str, str]) -> str:
+    """What a tagged link says it does: "Go to note 3", "Back to the text", "Go to <title>"."""
+    note = _NOTE_ANCHOR.search(link.anchor)
+    if note is not None:
+        return f"Go to note {note.group(2)}" if note.group(1) == "note" else "Back to the text"
+    return f"Go to {titles.get(link.anchor, link.anchor)}"
 
 
 def _add_link(

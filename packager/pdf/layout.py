@@ -27,8 +27,9 @@ from packager.progress import Progress
 _IMAGE = re.compile(r'src="(images/[^"]+)"')
 
 # What a cache entry holds and what names it; entries written before page starts were
-# kept, or before the engine and the resources CSS names were in the key, have another key.
-_CACHE_FORMAT = "part+starts+engine"
+# kept, before the engine and the resources CSS names were in the key, or before
+# links were deduplicated, have another key.
+_CACHE_FORMAT = "part+starts+engine+links"
 
 
 def side(left: bool) -> str:
@@ -90,7 +91,9 @@ def lay_out(
     """The stories laid out on the given sides, in worker processes or from ``store``."""
     mode = book.settings.pdf + (f", variant={variant}" if variant else "")
     keys = {
-        (p.id, left): part_key(book, p.print_html, f"story, no folios, {side(left)}, {mode}")
+        (p.id, left): part_key(
+            book, p.print_html + p.print_fallback, f"story, no folios, {side(left)}, {mode}"
+        )
         for p, left in wanted
     }
     done: dict[_Side, RenderedPart] = {}
@@ -109,6 +112,7 @@ def lay_out(
             left,
             variant,
             book.fallbacks,
+            p.print_fallback,
         )
         for p, left in todo
     ]

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from packager.model import Fallback, Resource
 from packager.parallel import pmap
-from packager.pdf import join
+from packager.pdf import footnotes, join
 from packager.pdf.weasy import RenderedPart, Renderer
 
 # The part, the hashes of every font it uses, the programs of those not in its resources.
@@ -40,6 +40,7 @@ class StoryTask:
     left: bool  # it starts on a left-hand page
     variant: str | None = None  # "pdf/ua-1": tagged
     fallbacks: tuple[Fallback, ...] = ()  # the script faces after the theme's (book.fallbacks)
+    fallback: str = ""  # the story with its notes at its end (Part.print_fallback), or ""
 
     @property
     def size(self) -> int:
@@ -70,7 +71,7 @@ def is_font(href: str) -> bool:
 
 def render_story(renderer: Renderer, known: frozenset[str], task: StoryTask) -> Laid:
     """Lay out one story without folios (the pure function every runner calls)."""
-    part = renderer.render(task.html, task.href, folios=False, left=task.left)
+    part = footnotes.render_story(renderer, task.html, task.fallback, task.href, task.left)
     detached, programs = join.detach_fonts(part.pdf, renderer.programs)
     unknown = {sha: data for sha, data in programs.items() if sha not in known}
     return dataclasses.replace(part, pdf=detached), tuple(sorted(programs)), unknown

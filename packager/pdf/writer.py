@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from packager import __version__
 from packager.errors import warning
-from packager.model import Book, Diagnostic, PageStart, Part
-from packager.pdf import folios, join, layout, weasy
+from packager.model import Book, Diagnostic, PageStart, Part, Severity
+from packager.pdf import folios, footnotes, join, layout, weasy
 from packager.pdf.cache import Cache
 from packager.pdf.tasks import Local, Runner, is_font
 from packager.pdf.weasy import RenderedPart, Renderer
@@ -222,9 +222,14 @@ def _fill_contents(html: str, starts: Mapping[str, int]) -> str:
 def _problems(part: Part, rendered: RenderedPart, seen: set[str]) -> list[Diagnostic]:
     """The part's messages not reported yet: every part reads the same stylesheets."""
     where = f" ({part.title})" if part.kind == "story" else ""
-    new = [m for m in rendered.messages if m not in seen]
-    seen.update(new)
-    return [warning(f"PDF{where}: {m}") for m in new]
+    found = []
+    for message in rendered.messages:
+        if message.startswith(footnotes.NOTES_MOVED):  # every story's own: always reported
+            found.append(Diagnostic(Severity.INFO, f"PDF{where}: {message}"))
+        elif message not in seen:
+            seen.add(message)
+            found.append(warning(f"PDF{where}: {message}"))
+    return found
 
 
 def _metadata(book: Book) -> join.Metadata:

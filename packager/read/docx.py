@@ -18,6 +18,8 @@ import lxml.html
 
 from packager.errors import StoryError, error
 from packager.read.body import Body
+from packager.read.htmlnotes import take_notes
+from packager.read.images import EMBEDDED
 from packager.read.webpage import read_page
 from packager.text import sanitize
 
@@ -36,12 +38,21 @@ def read_docx(data: bytes, file: str, known_title: str) -> Body:
     import mammoth  # only Word files need it
 
     _check_unpacked_size(data, file)
+    pictures: dict[str, bytes] = {}
+
+    def picture(image: Any) -> dict[str, str]:
+        """A picture of the document, kept as bytes for packager.read.images."""
+        with image.open() as stream:
+            content = stream.read(MAX_UNPACKED_BYTES)
+        src = f"{EMBEDDED}{len(pictures) + 1}"
+        pictures[src] = content
+        return {"src": src, "alt": str(getattr(image, "alt_text", "") or "")}
 
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(data),
             style_map=_STYLE_MAP,
-            convert_image=mammoth.images.img_element(_image),
+            convert_image=mammoth.images.img_element(picture),
         )
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise StoryError([error(f"not a readable Word (.docx) file ({exc})", file)]) from None
@@ -49,7 +60,15 @@ def read_docx(data: bytes, file: str, known_title: str) -> Body:
     text = re.sub(r"(</(?:p|h[1-6]|li|blockquote|table)>)", r"\1\n", str(result.value))
     sanitize.check_depth(text)  # before lxml, which drops what lies deeper than 256
     root = lxml.html.document_fromstring(f"<html><body>{text}</body></html>")
-    return read_page(root, file, known_title, Body())
+    found = Body(embedded=pictures)
+    taken = take_notes(root, file, _note_kind)
+    found.notes, found.changes = taken.notes, taken.changes
+    return read_page(root, file, known_title, found)
+
+
+def _note_kind(target: str) -> str:
+    """mammoth gives Word's footnotes ids "footnote-N" and its endnotes "endnote-N"."""
+    return "endnote" if target.startswith("endnote-") else "footnote"
 
 
 # A .docx is a zip: a small file can unpack to gigabytes (a "zip bomb").
@@ -66,7 +85,3 @@ def _check_unpacked_size(data: bytes, file: str) -> None:
         raise StoryError(
             [error(f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB; refused", file)]
         )
-
-
-def _image(image: Any) -> dict[str, str]:
-    return {"src": "", "alt": str(getattr(image, "alt_text", "") or "")}

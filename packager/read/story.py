@@ -9,16 +9,17 @@ from pathlib import Path
 
 from packager.errors import StoryError, error, warning
 from packager.model import Change, Chapter, Diagnostic, Severity, Story, StoryMeta
-from packager.read import markdown, txt
+from packager.read import markdown, sitetext, txt
 from packager.read.body import Body
 from packager.read.docx import read_docx
+from packager.read.epub import read_epub
 from packager.read.frontmatter import FrontMatter, split_front_matter
 from packager.read.images import resolve_images
 from packager.read.meta import apply, meta_updates
 from packager.read.paragraphs import inline
 from packager.read.source import MAX_STORY_BYTES, SourceText, decode
 from packager.read.webpage import read_html
-from packager.text import html, hygiene, sanitize
+from packager.text import html, hygiene, notes, sanitize
 from packager.text.languages import language_tag
 
 FORMATS = {
@@ -28,8 +29,10 @@ FORMATS = {
     ".html": "HTML",
     ".htm": "HTML",
     ".docx": "Word",
+    ".epub": "EPUB",
 }
 _HTML = (".html", ".htm")
+_BINARY = (".docx", ".epub")  # zip containers: read as bytes, no front matter
 # Files that often sit beside stories but are not stories.
 NOT_STORIES = frozenset({"readme", "license", "licence", "changelog", "contributing"})
 
@@ -44,13 +47,18 @@ def is_story_file(path: Path) -> bool:
 
 def read_story(path: Path, root: Path, file: str) -> Story:
     """Read one story file; raise StoryError listing every problem with file:line."""
+    return read_stories(path, root, file)[0]
+
+
+def read_stories(path: Path, root: Path, file: str, split: bool = False) -> tuple[Story, ...]:
+    """The story of a file; with ``split``, each work of an EPUB that holds several."""
     try:
-        return _read_story(path, root, file)
+        return _read_stories(path, root, file, split)
     except sanitize.TooDeep as exc:
         raise StoryError([error(str(exc), file, exc.line)]) from None
 
 
-def _read_story(path: Path, root: Path, file: str) -> Story:
+def _read_stories(path: Path, root: Path, file: str, split: bool) -> tuple[Story, ...]:
     try:
         if path.stat().st_size > MAX_STORY_BYTES:  # refused before it is read
             raise StoryError([error(f"file is larger than {MAX_STORY_BYTES // 2**20} MiB", file)])
@@ -58,8 +66,8 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
     except OSError as exc:
         raise StoryError([f"{file}: cannot read ({exc.strerror})"]) from None
     suffix = path.suffix.lower()
-    if suffix == ".docx":
-        source = SourceText("", "docx", (), ())
+    if suffix in _BINARY:
+        source = SourceText("", suffix[1:], (), ())
         front = FrontMatter()
     else:
         source = decode(data, file)
@@ -68,31 +76,53 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
     if any(p.severity is Severity.ERROR for p in problems):
         raise StoryError(problems)
     meta = apply(StoryMeta(), updates)
-    changes: list[Change] = list(source.changes)
-    found: list[Diagnostic] = []
-    if suffix in (".txt", ".docx", *_HTML):
-        if suffix == ".txt":
-            body = txt.read_body(front.body, file, front.body_line, meta.title)
-        elif suffix == ".docx":
-            body = read_docx(data, file, meta.title)
-        else:
-            body = read_html(source.text, file, meta.title)
-        detected, chapters = body.title, body.chapters
-        meta = _with_detected(meta, body)
-        changes.extend(body.changes)
-        found.extend(body.diagnostics)
+    if suffix == ".txt":
+        bodies = [txt.read_body(front.body, file, front.body_line, meta.title)]
+    elif suffix == ".docx":
+        bodies = [read_docx(data, file, meta.title)]
+    elif suffix == ".epub":
+        bodies = read_epub(data, file, split)
+    elif suffix in _HTML:
+        bodies = [read_html(source.text, file, meta.title)]
     else:
-        md = markdown.MarkdownBody(front.body, file, front.body_line, meta.title)
-        detected, chapters = md.title, md.chapters
-        changes.extend(md.changes)
-        found.extend(md.diagnostics)
+        text, site = sitetext.strip_lines(front.body, file, front.body_line)
+        md = markdown.MarkdownBody(text, file, front.body_line, meta.title)
+        found = Body(md.title, {}, md.chapters, changes=[*site.changes, *md.changes],
+                     diagnostics=md.diagnostics, notes=list(md.notes))  # fmt: skip
+        site.fill(found, meta.title)  # a title or author only the site's text gave
+        bodies = [found]
+    names = (
+        [path.name] if len(bodies) == 1 else [f"{path.name}#{i}" for i in range(1, len(bodies) + 1)]
+    )
+    return tuple(
+        _story(path, root, file, name, source, meta, [*problems], body)
+        for name, body in zip(names, bodies, strict=True)
+    )
+
+
+def _story(
+    path: Path,
+    root: Path,
+    file: str,
+    name: str,
+    source: SourceText,
+    meta: StoryMeta,
+    problems: list[Diagnostic],
+    body: Body,
+) -> Story:
+    """A Story from what a reader found in one body (one work of the file)."""
+    detected, chapters = body.title, notes.attach(body.chapters, body.notes)
+    embedded = body.embedded
+    meta = _with_detected(meta, body)
+    changes: list[Change] = [*source.changes, *body.changes]
+    found: list[Diagnostic] = list(body.diagnostics)
     if not meta.title:
         title = detected or title_from_name(path)
         if not detected and title == UNTITLED:
             found.append(
                 warning(
                     f"no title found; called '{UNTITLED}' (set one in the file or "
-                    f'with [stories."{path.name}"] in collection.toml)',
+                    f'with [stories."{name}"] in collection.toml)',
                     file,
                 )
             )
@@ -106,19 +136,40 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
                 for line, n in too_long
             ]
         )  # fmt: skip
+    meta, chapters = _uncall_outside_text(meta, chapters)
     meta, chapters, tidied = _tidy_labels(meta, chapters, file)
     found.extend(tidied)
-    chapters, images, image_problems = resolve_images(chapters, path, root, file)
-    return Story(
+    story = Story(
         path=path,
-        name=path.name,
+        name=name,
         meta=meta,
         chapters=chapters,
         encoding=source.encoding,
-        images=images,
         changes=tuple(changes),
-        diagnostics=(*source.diagnostics, *problems, *found, *image_problems),
+        diagnostics=(*source.diagnostics, *problems, *found),
     )
+    return resolve_images(story, root, file, embedded)
+
+
+def _uncall_outside_text(
+    meta: StoryMeta, chapters: Sequence[Chapter]
+) -> tuple[StoryMeta, tuple[Chapter, ...]]:
+    """Calls outside the story's text (a summary, an author's note) as plain numbers:
+    their notes are printed at the story's end (packager.text.notes.attach)."""
+    fields = {
+        k: notes.uncall(v)
+        for k, v in dataclasses.asdict(meta).items()
+        if k.endswith("_html") and "data-note" in v
+    }
+    tidied = tuple(
+        dataclasses.replace(
+            c, notes_html=notes.uncall(c.notes_html), end_notes_html=notes.uncall(c.end_notes_html)
+        )
+        if "data-note" in c.notes_html + c.end_notes_html
+        else c
+        for c in chapters
+    )
+    return (apply(meta, fields) if fields else meta), tidied
 
 
 def _tidy_labels(

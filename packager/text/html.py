@@ -143,11 +143,11 @@ def map_text(fragment: str, fn: Callable[[Sequence[Sequence[str]]], list[list[st
     return "".join(tokens)
 
 
-def map_images(fragment: str, fn: Callable[[str], str | None]) -> str:
-    """Rewrite each ``<img src>`` through ``fn``; None replaces the image by its alt text."""
+def map_images(fragment: str, fn: Callable[[str, str], str | None]) -> str:
+    """Rewrite each ``<img src>`` through ``fn(src, alt)``; None puts its alt text in its place."""
     root = parse(fragment)
     for img in list(root.iter("img")):
-        new = fn(img.get("src", ""))
+        new = fn(img.get("src", ""), img.get("alt", "").strip())
         if new is None:
             alt = img.get("alt", "").strip()
             replace_with_text(img, f"[{alt}]" if alt else "")

@@ -21,8 +21,8 @@ import unicodedata
 
 # C0 controls other than tab and newline, DEL, C1 controls (U+0085 is a line
 # break, handled by the readers), and the private-use characters packager
-# uses internally for inline markup.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ue000-\ue004]")
+# uses internally for inline markup, note calls and pictures.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ue000-\ue008]")
 # Bidi embeddings, overrides and isolates; zero-width space, word joiner and
 # invisible operators; byte order mark; soft hyphen; Mongolian vowel
 # separator; Arabic letter mark; interlinear annotation controls.
