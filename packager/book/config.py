@@ -22,19 +22,19 @@ from pydantic import ValidationError
 
 from packager.book import themes, trim
 from packager.book.messages import (
-    control_characters,
     drop_invalid,
     key_line,
     key_name,
+    scrub_values,
     toml_error,
     validation_problems,
 )
 from packager.book.schema import CollectionFile
 from packager.errors import ConfigError, error
-from packager.model import Diagnostic, Settings
+from packager.model import Diagnostic, Settings, Severity
 from packager.paths import display_path, outside
 from packager.read.markdown import render_fragment
-from packager.text import html, hygiene, sanitize
+from packager.text import forbidden, html, hygiene, sanitize
 from packager.text.typography import smarten_blocks, smarten_text
 
 CONFIG_NAME = "collection.toml"
@@ -53,6 +53,8 @@ class Config:
     order: tuple[str, ...] | None = None
     overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     override_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()  # warnings about collection.toml itself
+    skip_empty_stories: bool = False  # a story without text: left out with a warning
 
 
 def load_config(
@@ -84,7 +86,8 @@ def load_config(
             raise ConfigError([error("not UTF-8 text", label)]) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError([toml_error(exc, label)]) from None
-    problems: list[Diagnostic] = list(control_characters(raw, text, label))
+    raw, notes = scrub_values(raw, text, label)
+    problems: list[Diagnostic] = []
     try:
         parsed = CollectionFile.model_validate(raw)
     except ValidationError as exc:
@@ -105,7 +108,8 @@ def load_config(
             problems.extend(exc.problems)
     problems.extend(_missing_files(parsed, source, text, label))
     changelog_html, found = _changelog(source)
-    problems.extend(found)
+    problems.extend(d for d in found if d.severity is Severity.ERROR)
+    notes.extend(d for d in found if d.severity is not Severity.ERROR)
     try:
         source_date_epoch(env)
     except ConfigError as exc:
@@ -124,7 +128,16 @@ def load_config(
         for name, fields in overrides.items()
     }
     order = tuple(parsed.order) if parsed.order is not None else None
-    return Config(source, label if text else "", settings, order, overrides, lines)
+    return Config(
+        source,
+        label if text else "",
+        settings,
+        order,
+        overrides,
+        lines,
+        tuple(notes),
+        parsed.skip_empty_stories,
+    )
 
 
 def slugify(text: str) -> str:
@@ -242,13 +255,14 @@ def _changelog(source: Path) -> tuple[str, list[Diagnostic]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         return "", [error("not UTF-8 text", label)]
-    text, _ = hygiene.without_controls(text)
+    scrubbed = forbidden.scrub(text.replace("\r\n", "\n").replace("\r", "\n"), label)
     try:
-        fragment = _markdown(text, "CHANGELOG.md", label)
+        fragment = _markdown(scrubbed.text, "CHANGELOG.md", label)
     except ConfigError as exc:
         return "", list(exc.problems)
     # The page's own title is the <h1>: the changelog's headings go one level down.
-    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", fragment), []
+    fragment = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", fragment)
+    return fragment, list(scrubbed.diagnostics)
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")

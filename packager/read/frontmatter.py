@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.composer import ComposerError
 from yaml.error import Mark
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from packager.errors import StoryError, error
 
@@ -65,6 +65,17 @@ def _refuse_duplicates(node: MappingNode, file: str) -> None:
         seen[name] = line
 
 
+def _nulls_as_empty(node: MappingNode) -> None:
+    """A value written as YAML's null (``~`` or nothing) is empty text, as ``""`` is.
+
+    The word ``null`` stays a word: like ``no`` and ``007``, it may be a title.
+    A plain scalar's style is None in PyYAML and '' in libyaml's loader.
+    """
+    for _, value in node.value:
+        if isinstance(value, ScalarNode) and not value.style and value.value == "~":
+            value.value = ""
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """The fields of a front matter block and the story text after it."""
@@ -106,6 +117,7 @@ def _load(yaml_text: str, file: str) -> tuple[dict[str, object], dict[str, int]]
                 [error("front matter must be 'key: value' lines", file, node.start_mark.line + 2)]
             )
         _refuse_duplicates(node, file)
+        _nulls_as_empty(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

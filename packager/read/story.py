@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from packager.errors import StoryError, error, warning
 from packager.model import Change, Chapter, Diagnostic, Severity, Story, StoryMeta
-from packager.read import markdown, txt
+from packager.paths import readable
+from packager.read import blank, markdown, sniff, txt
 from packager.read.body import Body
 from packager.read.docx import read_docx
 from packager.read.frontmatter import FrontMatter, split_front_matter
@@ -58,6 +60,7 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
     except OSError as exc:
         raise StoryError([f"{file}: cannot read ({exc.strerror})"]) from None
     suffix = path.suffix.lower()
+    sniff.refuse_binary(data, suffix, file)
     if suffix == ".docx":
         source = SourceText("", "docx", (), ())
         front = FrontMatter()
@@ -86,9 +89,19 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
         detected, chapters = md.title, md.chapters
         changes.extend(md.changes)
         found.extend(md.diagnostics)
+    if not blank.has_text(chapters):
+        raise blank.refuse(
+            data, source.text or html.text_of("".join(c.html for c in chapters)), file
+        )
     if not meta.title:
         title = detected or title_from_name(path)
-        if not detected and title == UNTITLED:
+        if "title" in front.fields:  # given, but empty: say what the story is called instead
+            whence = "its first heading" if detected else "the file name"
+            found.append(
+                warning(f"front matter: 'title' is empty; the story is called '{title}' "
+                        f"(from {whence})", file, front.lines.get("title"))
+            )  # fmt: skip
+        elif not detected and title == UNTITLED:
             found.append(
                 warning(
                     f"no title found; called '{UNTITLED}' (set one in the file or "
@@ -111,7 +124,7 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
     chapters, images, image_problems = resolve_images(chapters, path, root, file)
     return Story(
         path=path,
-        name=path.name,
+        name=readable(path.name),
         meta=meta,
         chapters=chapters,
         encoding=source.encoding,
@@ -178,6 +191,8 @@ def title_from_name(path: Path) -> str:
     A name that is only an archive's id ('004_1f319cfad394e1be.txt') gives "Untitled".
     """
     stem = re.sub(r"^\d+[\s._-]+", "", path.stem) or path.stem
+    if any("\ud800" <= c <= "\udfff" for c in stem):  # bytes that are not UTF-8 (Windows)
+        stem = os.fsencode(stem).decode("cp1252", "replace")
     if re.fullmatch(r"[0-9a-fA-F]{8,}", stem) and any(c.isdigit() for c in stem):
         return UNTITLED
     words = [w for w in re.split(r"[\s_-]+", stem) if w]
