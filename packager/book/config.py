@@ -30,7 +30,7 @@ from packager.book.messages import (
     validation_problems,
 )
 from packager.book.schema import CollectionFile
-from packager.errors import ConfigError, error
+from packager.errors import ConfigError, error, parsing
 from packager.model import Diagnostic, Settings, Severity
 from packager.paths import display_path, outside
 from packager.read.markdown import render_fragment
@@ -79,13 +79,14 @@ def load_config(
             # Named by the link itself: display_path would resolve it to its target.
             link = (Path(display_path(source)) / CONFIG_NAME).as_posix()
             raise ConfigError([error("links outside the source folder; refused", link)])
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            raw = tomllib.loads(text)
-        except UnicodeDecodeError:
-            raise ConfigError([error("not UTF-8 text", label)]) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([toml_error(exc, label)]) from None
+        with parsing("cannot read this TOML file", label, kind=ConfigError):
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+                raw = tomllib.loads(text)
+            except UnicodeDecodeError:
+                raise ConfigError([error("not UTF-8 text", label)]) from None
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError([toml_error(exc, label)]) from None
     raw, notes = scrub_values(raw, text, label)
     problems: list[Diagnostic] = []
     try:

@@ -16,7 +16,7 @@ from yaml.composer import ComposerError
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from packager.errors import StoryError, error
+from packager.errors import StoryError, error, parsing
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes; real front matter is a few hundred
 _FENCE = "---"
@@ -106,6 +106,11 @@ def split_front_matter(text: str, file: str) -> FrontMatter:
 
 
 def _load(yaml_text: str, file: str) -> tuple[dict[str, object], dict[str, int]]:
+    with parsing("front matter: cannot read this YAML", file, 1):
+        return _load_yaml(yaml_text, file)
+
+
+def _load_yaml(yaml_text: str, file: str) -> tuple[dict[str, object], dict[str, int]]:
     loader = _StringLoader(yaml_text)
     try:
         node = loader.get_single_node()

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 from packager.errors import warning
 from packager.model import Chapter, Diagnostic, Image
 from packager.paths import outside
+from packager.read.sniff import looks_like
 from packager.text import html
 
 MEDIA_TYPES = {
@@ -25,6 +26,26 @@ _EMBEDDED = (
     "an embedded image (a data: URL or a picture inside the file) is not a file "
     "in the source folder; left out"
 )
+
+
+_KINDS = {"image/png": "a PNG image", "image/jpeg": "a JPEG image", "image/gif": "a GIF image"}
+
+
+def _mislabelled(target: Path, media_type: str) -> str:
+    """Why a picture's bytes are not what its name says ('' when they are).
+
+    A JPEG renamed .png, or a page saved as .gif, would go into the EPUB under
+    the wrong media type (EPUBCheck rejects it) and print as nothing.
+    """
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(64)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    kind = looks_like(head)
+    if kind == _KINDS[media_type]:
+        return ""
+    return f"is not {_KINDS[media_type]}: it looks like {kind or 'something else'}"
 
 
 def _book_href(target: Path, root: Path) -> str:
@@ -63,6 +84,10 @@ def resolve_images(
             return None
         if not target.is_file():
             problems.append(warning(f"image '{src}' does not exist; left out", file))
+            return None
+        wrong = _mislabelled(target, media_type)
+        if wrong:
+            problems.append(warning(f"image '{src}' {wrong}; left out", file))
             return None
         href = _book_href(target, real_root)
         images.setdefault(href, Image(target, href, media_type))

@@ -13,7 +13,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from packager.errors import warning
+from packager.errors import parsing, warning
 from packager.model import Change, Chapter, Diagnostic
 from packager.text import html, sanitize
 
@@ -38,7 +38,8 @@ def _parser() -> MarkdownIt:
 def render_fragment(text: str, file: str, first_line: int = 1) -> tuple[str, list[Diagnostic]]:
     """Markdown text (a summary, a note) to a sanitized XHTML fragment."""
     md = _parser()
-    tokens = md.parse(text)
+    with parsing("cannot read this Markdown", file, first_line):
+        tokens = md.parse(text)
     problems = _defuse_raw_html(tokens, file, first_line)
     return sanitize.sanitize(md.renderer.render(tokens, md.options, {})), problems
 
@@ -53,7 +54,8 @@ class MarkdownBody:
         self.changes: list[Change] = []
         self.diagnostics: list[Diagnostic] = []
         md = _parser()
-        tokens = md.parse(_scene_breaks(body))
+        with parsing("cannot read this Markdown", file):
+            tokens = md.parse(_scene_breaks(body))
         self.diagnostics.extend(_defuse_raw_html(tokens, file, first_line, self.changes))
         for tok in tokens:
             if tok.type == "fence" and tok.info.strip():

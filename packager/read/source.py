@@ -9,7 +9,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from packager.errors import StoryError, error, warning
+from packager.errors import StoryError, error, parsing, warning
 from packager.model import Change, Diagnostic
 from packager.read import sniff
 from packager.text import forbidden
@@ -53,7 +53,8 @@ def decode(data: bytes, file: str) -> SourceText:
     """Decode a story file, whatever its encoding, and repair what copying broke."""
     if len(data) > MAX_STORY_BYTES:
         raise StoryError([error(f"file is larger than {MAX_STORY_BYTES // 2**20} MiB", file)])
-    text, encoding, guessed = _decode(data, file)
+    with parsing("cannot read this file's text", file):  # charset-normalizer, ftfy
+        text, encoding, guessed = _decode(data, file)
     changes: list[Change] = []
     notes: list[Diagnostic] = []
     if encoding not in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
@@ -63,7 +64,8 @@ def decode(data: bytes, file: str) -> SourceText:
     # Line ends first: a NEL after a CR is a line break of its own, not half of a CRLF.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sniff.refuse_control_heavy(text, file)  # binary data under a text file's name
-    text, mended = _mend_mojibake(_NEL.sub("\n", text), file)
+    with parsing("cannot read this file's text", file):
+        text, mended = _mend_mojibake(_NEL.sub("\n", text), file)
     cleaned = clean_text(text, file)
     return SourceText(
         cleaned.text,
