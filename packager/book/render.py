@@ -19,7 +19,7 @@ from packager import __version__
 from packager.book import jinja
 from packager.book.contributors import join_names
 from packager.model import Book, Collection, Part, PlacedStory, Resource
-from packager.text import html
+from packager.text import html, runs
 from packager.text.cleanup import count_words
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def render_book(
             kind=kind,
             title=title,
             xhtml=page("epub") if in_epub else "",
-            print_html=html.breakable(page("pdf")),
+            print_html=runs.in_spans(html.breakable(page("pdf"))),
             matter=matter,
             recto=recto,
             author=author,
