@@ -2,6 +2,7 @@
 
     python bench/run.py [--words 1000000] [--stories 200] [--runs 1] [--jobs N]
                         [--skip-pandoc] [--skip-single] [--scaling 10000,100000]
+    python bench/run.py --against REV [--runs 3] [--quick]    (bench/against.py)
 
 A benchmark, run by hand (it takes minutes on a 1M-word corpus), not a test.
 Every command runs in its own measuring process, so each row reports the
@@ -48,13 +49,16 @@ class Sample:
     rss: float  # MiB, the largest single process
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> Sample:
+def measure(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Sample:
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, *command],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
         check=False,
+        cwd=cwd,
     )
     report = json.loads(done.stderr.strip().splitlines()[-1])
     if report["code"] != 0:
@@ -130,6 +134,12 @@ documents[0].copy([page for d in documents for page in d.pages]).write_pdf(sys.a
 
 
 def main() -> None:
+    if "--against" in sys.argv:  # HEAD against another revision: bench/against.py
+        import against
+
+        rest = [a for a in sys.argv[1:] if a != "--against"]
+        against.main(rest)
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=1_000_000)
     parser.add_argument("--stories", type=int, default=200)
