@@ -49,8 +49,11 @@ class SourceText:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def decode(data: bytes, file: str) -> SourceText:
-    """Decode a story file, whatever its encoding, and repair what copying broke."""
+def decode(data: bytes, file: str, *, markup: bool = False) -> SourceText:
+    """Decode a story file, whatever its encoding, and repair what copying broke.
+
+    markup: the text is Markdown or HTML, whose character references are read too.
+    """
     if len(data) > MAX_STORY_BYTES:
         raise StoryError([error(f"file is larger than {MAX_STORY_BYTES // 2**20} MiB", file)])
     with parsing("cannot read this file's text", file):  # charset-normalizer, ftfy
@@ -66,7 +69,7 @@ def decode(data: bytes, file: str) -> SourceText:
     sniff.refuse_control_heavy(text, file)  # binary data under a text file's name
     with parsing("cannot read this file's text", file):
         text, mended = _mend_mojibake(_NEL.sub("\n", text), file)
-    cleaned = clean_text(text, file)
+    cleaned = clean_text(text, file, markup=markup)
     return SourceText(
         cleaned.text,
         encoding,
@@ -183,10 +186,10 @@ class CleanText:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def clean_text(text: str, file: str) -> CleanText:
+def clean_text(text: str, file: str, *, markup: bool = False) -> CleanText:
     """Normalise line ends and separators; drop what XML forbids, with a warning per line."""
     # Line numbers in every report count U+2028 as one line break and U+2029
     # as two (a paragraph break), as Unicode-aware editors show them.
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SEPARATORS)
-    scrubbed = forbidden.scrub(text, file)
+    scrubbed = forbidden.scrub(text, file, references=markup)
     return CleanText(scrubbed.text, scrubbed.changes, scrubbed.diagnostics)

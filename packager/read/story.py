@@ -20,7 +20,7 @@ from packager.read.meta import apply, meta_updates
 from packager.read.paragraphs import inline
 from packager.read.source import MAX_STORY_BYTES, SourceText, decode
 from packager.read.webpage import read_html
-from packager.text import html, hygiene, sanitize
+from packager.text import forbidden, html, hygiene, sanitize
 from packager.text.languages import language_tag
 
 FORMATS = {
@@ -32,6 +32,7 @@ FORMATS = {
     ".docx": "Word",
 }
 _HTML = (".html", ".htm")
+_MARKUP = (".md", ".markdown", *_HTML)  # formats whose character references are read
 # Files that often sit beside stories but are not stories.
 NOT_STORIES = frozenset({"readme", "license", "licence", "changelog", "contributing"})
 
@@ -65,7 +66,7 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
         source = SourceText("", "docx", (), ())
         front = FrontMatter()
     else:
-        source = decode(data, file)
+        source = decode(data, file, markup=suffix in _MARKUP)
         front = split_front_matter(source.text, file) if suffix not in _HTML else FrontMatter()
     updates, problems = meta_updates(front.fields, file, front.lines)
     if any(p.severity is Severity.ERROR for p in problems):
@@ -89,6 +90,8 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
         detected, chapters = md.title, md.chapters
         changes.extend(md.changes)
         found.extend(md.diagnostics)
+    chapters, meta, leftovers = _without_forbidden(chapters, meta, file)
+    found.extend(leftovers)
     if not blank.has_text(chapters):
         raise blank.refuse(
             data, source.text or html.text_of("".join(c.html for c in chapters)), file
@@ -132,6 +135,41 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
         changes=tuple(changes),
         diagnostics=(*source.diagnostics, *problems, *found, *image_problems),
     )
+
+
+def _without_forbidden(
+    chapters: tuple[Chapter, ...], meta: StoryMeta, file: str
+) -> tuple[tuple[Chapter, ...], StoryMeta, list[Diagnostic]]:
+    """The last net: what a parser made of the markup that no book may carry, removed.
+
+    The decoder has removed forbidden characters and references to them with
+    their lines; this catches anything a parser still produced, by chapter.
+    """
+    found: list[Diagnostic] = []
+
+    def tidy(value: str, line: int | None) -> str:
+        text, removed = forbidden.strip(value)
+        if removed:
+            found.append(warning(f"removed {removed}", file, line))
+        return text
+
+    chapters = tuple(
+        dataclasses.replace(
+            c,
+            title=tidy(c.title, c.line) if c.title else c.title,
+            html=tidy(c.html, c.line),
+            notes_html=tidy(c.notes_html, c.line),
+            end_notes_html=tidy(c.end_notes_html, c.line),
+        )
+        for c in chapters
+    )
+    updates: dict[str, object] = {}
+    for name, value in dataclasses.asdict(meta).items():
+        if isinstance(value, str):
+            updates[name] = tidy(value, None)
+        elif isinstance(value, tuple):
+            updates[name] = tuple(tidy(v, None) for v in value)
+    return chapters, apply(meta, updates), found
 
 
 def _tidy_labels(

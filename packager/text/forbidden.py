@@ -76,19 +76,58 @@ class Scrubbed:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def scrub(text: str, file: str, first_line: int = 1) -> Scrubbed:
+def scrub(text: str, file: str, first_line: int = 1, *, references: bool = False) -> Scrubbed:
     """Remove forbidden characters, reporting each line (counted from first_line) they were on.
 
+    With references=True (Markdown, HTML), character references that a parser
+    would turn into a forbidden character (``&#xFFFE;``, ``&#1;``) go too.
     Lines are split on newlines only: the caller has normalised line ends.
     """
-    if not FORBIDDEN.search(text):
+    raw = FORBIDDEN.search(text) is not None
+    refs = references and "&#" in text and any(map(_forbidden_reference, _REFERENCE.finditer(text)))
+    if not raw and not refs:
         return Scrubbed(text)
     changes: list[Change] = []
     diagnostics: list[Diagnostic] = []
-    for lineno, line in enumerate(text.split("\n"), start=first_line):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        lineno = i + first_line
         found = FORBIDDEN.findall(line)
+        named = [m for m in _REFERENCE.finditer(line) if _forbidden_reference(m)] if refs else []
+        if named:
+            line = _REFERENCE.sub(lambda m: "" if _forbidden_reference(m) else m.group(0), line)
+        notes = []
         if found:
-            what = describe(found)
+            notes.append(describe(found))
+        if named:
+            points = [chr(_value(m)) for m in named]
+            notes.append(f"character references to {describe(points)}")
+        for what in notes:
             diagnostics.append(warning(f"removed {what}", file, lineno))
             changes.append(Change(file, lineno, "repaired", "characters removed", what))
-    return Scrubbed(FORBIDDEN.sub("", text), tuple(changes), tuple(diagnostics))
+        lines[i] = FORBIDDEN.sub("", line)
+    return Scrubbed("\n".join(lines), tuple(changes), tuple(diagnostics))
+
+
+# A numeric character reference, as HTML and CommonMark read them.
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+# HTML reads &#x80; to &#x9F; as the windows-1252 characters, but for these five.
+_C1_KEPT = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
+
+
+def _value(match: re.Match[str]) -> int:
+    hexa, decimal = match.groups()
+    return int(hexa, 16) if hexa else int(decimal)
+
+
+def _forbidden_reference(match: re.Match[str]) -> bool:
+    """Whether a parser would read this reference as a forbidden character.
+
+    &#0; and references past U+10FFFF become U+FFFD, which is allowed.
+    """
+    value = _value(match)
+    if not 0 < value <= 0x10FFFF:
+        return False
+    if 0x80 <= value <= 0x9F:
+        return value in _C1_KEPT
+    return FORBIDDEN.match(chr(value)) is not None
