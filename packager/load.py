@@ -126,7 +126,7 @@ def _read_and_clean(task: tuple[Path, Config]) -> tuple[Story | None, list[Diagn
     except StoryError as exc:
         return None, list(exc.problems)
     story, found = _override(story, config)
-    return clean(story), [*found, *story.diagnostics]
+    return clean(story, config.settings.language), [*found, *story.diagnostics]
 
 
 def _override(story: Story, config: Config) -> tuple[Story, list[Diagnostic]]:

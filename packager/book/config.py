@@ -35,7 +35,7 @@ from packager.model import Diagnostic, Settings, Severity
 from packager.paths import display_path, outside
 from packager.read.markdown import render_fragment
 from packager.text import forbidden, html, hygiene, sanitize
-from packager.text.typography import smarten_blocks, smarten_text
+from packager.text.typography import smarten_text, smartener
 
 CONFIG_NAME = "collection.toml"
 # When neither SOURCE_DATE_EPOCH nor a date is given, builds are still
@@ -108,7 +108,7 @@ def load_config(
         except ConfigError as exc:
             problems.extend(exc.problems)
     problems.extend(_missing_files(parsed, source, text, label))
-    changelog_html, found = _changelog(source)
+    changelog_html, found = _changelog(source, parsed.language)
     problems.extend(d for d in found if d.severity is Severity.ERROR)
     notes.extend(d for d in found if d.severity is not Severity.ERROR)
     try:
@@ -201,16 +201,21 @@ def _settings(
     identifier = parsed.identifier.strip() or (
         "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "packager:" + title))
     )
+    lang = parsed.language  # the book's own text is set in the book's language
+
+    def smart(text: str) -> str:
+        return smarten_text(text, lang)
+
     bios = []
     for name, contributor in parsed.contributors.items():
-        shown = smarten_text(hygiene.label(name)[0])
-        bio = _markdown(contributor.bio, f'contributors."{name}".bio', label)
+        shown = smart(hygiene.label(name)[0])
+        bio = _markdown(contributor.bio, f'contributors."{name}".bio', label, lang)
         if shown and bio:
             bios.append((shown, bio))
     return Settings(
-        title=smarten_text(title),
-        subtitle=smarten_text(hygiene.label(parsed.subtitle)[0]),
-        editors=tuple(smarten_text(e) for e in (hygiene.label(e)[0] for e in editors) if e),
+        title=smart(title),
+        subtitle=smart(hygiene.label(parsed.subtitle)[0]),
+        editors=tuple(smart(e) for e in (hygiene.label(e)[0] for e in editors) if e),
         language=parsed.language,
         date=date,
         modified=modified_time(env, date),
@@ -218,16 +223,16 @@ def _settings(
         publisher=parsed.publisher.strip(),
         rights=parsed.rights.strip(),
         identifier=identifier,
-        disclaimer_html=_markdown(parsed.disclaimer or "", "disclaimer", label),
+        disclaimer_html=_markdown(parsed.disclaimer or "", "disclaimer", label, lang),
         theme=theme,
         extra_css=tuple(source / c for c in parsed.css),
         cover=source / parsed.cover if parsed.cover else None,
         generate_cover=parsed.cover is not False,
         page_size=parsed.page_size,
         slug=slugify(title),
-        edition=smarten_text(hygiene.label(parsed.edition)[0]),
+        edition=smart(hygiene.label(parsed.edition)[0]),
         version=parsed.version,
-        dedication_html=_markdown(parsed.dedication, "dedication", label),
+        dedication_html=_markdown(parsed.dedication, "dedication", label, lang),
         bios=tuple(bios),
         pdf=parsed.pdf,
         bleed=trim.parse_length(parsed.bleed) if parsed.bleed.strip() else 0.0,
@@ -242,7 +247,7 @@ CHANGELOG = "CHANGELOG.md"
 MAX_CHANGELOG = 1024 * 1024
 
 
-def _changelog(source: Path) -> tuple[str, list[Diagnostic]]:
+def _changelog(source: Path, lang: str = "en") -> tuple[str, list[Diagnostic]]:
     """SOURCE/CHANGELOG.md as a fragment with its headings a level down ("" if none)."""
     path = source / CHANGELOG
     if not path.is_file():
@@ -258,7 +263,7 @@ def _changelog(source: Path) -> tuple[str, list[Diagnostic]]:
         return "", [error("not UTF-8 text", label)]
     scrubbed = forbidden.scrub(text.replace("\r\n", "\n").replace("\r", "\n"), label)
     try:
-        fragment = _markdown(scrubbed.text, "CHANGELOG.md", label)
+        fragment = _markdown(scrubbed.text, "CHANGELOG.md", label, lang)
     except ConfigError as exc:
         return "", list(exc.problems)
     # The page's own title is the <h1>: the changelog's headings go one level down.
@@ -269,7 +274,7 @@ def _changelog(source: Path) -> tuple[str, list[Diagnostic]]:
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 
 
-def _markdown(text: str, key: str, label: str) -> str:
+def _markdown(text: str, key: str, label: str, lang: str = "en") -> str:
     """A Markdown value of collection.toml as a sanitized, typeset fragment ("" if blank)."""
     if not text.strip():
         return ""
@@ -277,7 +282,7 @@ def _markdown(text: str, key: str, label: str) -> str:
         rendered, _ = render_fragment(text, label)
     except sanitize.TooDeep as exc:
         raise ConfigError([error(f"{key}: {exc}", label)]) from None
-    return html.map_text(rendered, smarten_blocks)
+    return html.map_text(rendered, smartener(lang))
 
 
 def _plain(value: object) -> object:

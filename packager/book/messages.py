@@ -13,7 +13,7 @@ from packager.book import trim
 from packager.book.schema import CollectionFile, Contributor, StoryOverride
 from packager.errors import error, warning
 from packager.model import Diagnostic
-from packager.text import hygiene
+from packager.text import forbidden
 
 
 def scrub_values(
@@ -32,7 +32,7 @@ def scrub_values(
         if isinstance(item, list):
             return [scrub(i, here) for i in item]
         if isinstance(item, str):
-            item, removed = hygiene.without_controls(item)
+            item, removed = forbidden.strip(item, references=True)  # Markdown values read them
             if removed:
                 name = ".".join(str(k) for k in here)
                 found.append(warning(f"{name}: removed {removed}", label, key_line(text, here)))

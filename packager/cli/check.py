@@ -61,6 +61,8 @@ def check_command(
     else:
         loaded = guard(lambda: load_stories(source, BuildOptions(theme=theme), css=True))
         print_table(loaded)
+        for line in report.untypeset(loaded):
+            out.print(escape(line))
         print_changes(loaded)
         print_diagnostics(loaded.diagnostics)
     if strict and loaded.warnings():

@@ -7,6 +7,7 @@ from typing import Any
 from packager.build import BuildResult, Loaded
 from packager.model import Change, Diagnostic, Severity, Story
 from packager.paths import display_path
+from packager.text.typography import rules_for
 
 
 def diagnostic(d: Diagnostic) -> dict[str, Any]:
@@ -17,11 +18,33 @@ def change(c: Change) -> dict[str, Any]:
     return {"file": c.file, "line": c.line, "kind": c.kind, "action": c.action, "text": c.text}
 
 
-def story(s: Story) -> dict[str, Any]:
+def typography(s: Story, book_language: str) -> dict[str, Any]:
+    """The language a story is set in and the typography table used (None: quotes as typed)."""
+    language = s.meta.language or book_language
+    rules = rules_for(language)
+    return {"language": language, "typography": rules.tag if rules else None}
+
+
+def untypeset(loaded: Loaded) -> list[str]:
+    """One line per language without typography rules, naming its stories."""
+    by_language: dict[str, list[str]] = {}
+    for s in loaded.stories:
+        found = typography(s, loaded.config.settings.language)
+        if found["typography"] is None:
+            by_language.setdefault(found["language"], []).append(s.name)
+    return [
+        f"language '{lang}': no typography rules in packager; quotes and apostrophes "
+        f"are left as typed ({', '.join(names)})"
+        for lang, names in by_language.items()
+    ]
+
+
+def story(s: Story, book_language: str = "en") -> dict[str, Any]:
     return {
         "file": display_path(s.path),
         "title": s.meta.title,
         "authors": list(s.meta.authors),
+        **typography(s, book_language),
         "encoding": s.encoding,
         "words": s.words,
         "chapters": [c.title for c in s.chapters if c.title],
@@ -35,7 +58,7 @@ def check_report(loaded: Loaded) -> dict[str, Any]:
     own = {d for s in loaded.stories for d in s.diagnostics}
     return {
         "title": loaded.config.settings.title,
-        "stories": [story(s) for s in loaded.stories],
+        "stories": [story(s, loaded.config.settings.language) for s in loaded.stories],
         "words": sum(s.words for s in loaded.stories),
         "warnings": [
             diagnostic(d)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from packager.errors import StoryError, error, parsing, warning
 from packager.model import Change, Diagnostic
-from packager.read import sniff
+from packager.read import legacy, sniff
 from packager.text import forbidden
 
 MAX_STORY_BYTES = 50 * 1024 * 1024  # a 10-million-word novel is about 60 MB of text
@@ -108,7 +108,8 @@ def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
         return cesu
     import charset_normalizer  # only files that are not UTF-8 need it
 
-    best = charset_normalizer.from_bytes(data).best()
+    results = charset_normalizer.from_bytes(data)
+    best = results.best()
     # Without a BOM, UTF-16 text of any Western language is half NUL bytes; a
     # guess of UTF-16 without them reads bytes as Chinese.
     utf16 = best is not None and best.encoding.startswith(("utf_16", "utf_32"))
@@ -117,8 +118,27 @@ def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
     high = len(_HIGH.findall(data))
     if best is not None and best.encoding not in _LATIN and high < _FEW_HIGH_BYTES:
         # Too few non-ASCII bytes to tell Urdu from Latin: take the common
-        # case, a Windows Western file, and say it was a guess.
+        # case, a Windows Western file, and say it was a guess; but the words
+        # of a Cyrillic, Greek, Arabic or Hebrew code page are refused, not
+        # turned into accented Latin letters.
+        if legacy.non_latin(data):
+            raise StoryError([_cannot_tell(file, "too little text to tell its code page")])
         best = None
+    if best is not None and best.encoding not in _LATIN and not utf16:
+        # Chinese, Japanese, Korean, Cyrillic, Greek, Arabic, Hebrew...: the reading
+        # must look like its language, and no other reading may come close.
+        candidates = [
+            (m.encoding, m.percent_chaos, m.percent_coherence)
+            for m in results
+            if m.encoding not in _LATIN and not m.encoding.startswith(("utf_16", "utf_32"))
+        ]
+        reading = legacy.choose(data, candidates)
+        if reading is not None and not reading.weak:
+            return reading.text, reading.encoding, False
+        if reading is not None or legacy.non_latin(data):
+            could = ", ".join((reading.encoding, *reading.others)) if reading else ""
+            raise StoryError([_cannot_tell(file, f"it could be {could}" if could else "")])
+        best = None  # no reading of another script holds: a Western file after all
     if best is None or best.encoding in _LATIN:
         # Bytes 0x80-0x9F are letters and punctuation in windows-1252 and
         # invisible controls in latin-1: a text that has them means 1252.
@@ -133,6 +153,15 @@ def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
         return str(best), best.encoding, best.percent_chaos > 10
     except (UnicodeDecodeError, LookupError):
         raise StoryError([error("cannot tell this file's text encoding", file)]) from None
+
+
+def _cannot_tell(file: str, why: str) -> Diagnostic:
+    detail = f" ({why})" if why else ""
+    return error(
+        f"cannot tell this file's text encoding for sure{detail}; "
+        "save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+        file,
+    )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -8,48 +8,54 @@ counts the words.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from packager.model import Story, StoryMeta
 from packager.text import html
-from packager.text.typography import smarten_blocks, smarten_text
+from packager.text.typography import smarten_text, smartener
+from packager.text.words import count_words
 
-_WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+__all__ = ["clean", "count_words"]
 
 
-def clean(story: Story) -> Story:
-    """Return the story with curly quotes, dashes and ellipses, and its word count."""
+def clean(story: Story, language: str = "en") -> Story:
+    """Return the story with its language's quotes, dashes and ellipses, and its word count.
+
+    The language is the story's own (front matter), else ``language``, the book's.
+    """
+    lang = story.meta.language or language
+    blocks = smartener(lang)
     chapters = tuple(
         dataclasses.replace(
             c,
-            title=smarten_text(c.title) if c.title else c.title,
-            html=html.map_text(c.html, smarten_blocks),
-            notes_html=html.map_text(c.notes_html, smarten_blocks),
-            end_notes_html=html.map_text(c.end_notes_html, smarten_blocks),
+            title=smarten_text(c.title, lang) if c.title else c.title,
+            html=html.map_text(c.html, blocks),
+            notes_html=html.map_text(c.notes_html, blocks),
+            end_notes_html=html.map_text(c.end_notes_html, blocks),
         )
         for c in story.chapters
     )
     words = sum(count_words(html.text_of(c.html)) for c in chapters)
-    return dataclasses.replace(story, meta=_clean_meta(story.meta), chapters=chapters, words=words)
+    meta = _clean_meta(story.meta, lang)
+    return dataclasses.replace(story, meta=meta, chapters=chapters, words=words)
 
 
-def count_words(text: str) -> int:
-    """Words as a reader counts them: "don't" and "p-p-please" are one word each."""
-    return len(_WORD.findall(text))
+def _clean_meta(meta: StoryMeta, lang: str) -> StoryMeta:
+    blocks = smartener(lang)
 
+    def text(value: str) -> str:
+        return smarten_text(value, lang)
 
-def _clean_meta(meta: StoryMeta) -> StoryMeta:
     return dataclasses.replace(
         meta,
-        title=smarten_text(meta.title),
-        authors=tuple(smarten_text(a) for a in meta.authors),
-        summary_html=html.map_text(meta.summary_html, smarten_blocks),
-        notes_html=html.map_text(meta.notes_html, smarten_blocks),
-        end_notes_html=html.map_text(meta.end_notes_html, smarten_blocks),
-        author_bio_html=html.map_text(meta.author_bio_html, smarten_blocks),
-        warnings=tuple(smarten_text(w) for w in meta.warnings),
-        fandoms=tuple(smarten_text(f) for f in meta.fandoms),
-        relationships=tuple(smarten_text(r) for r in meta.relationships),
-        characters=tuple(smarten_text(c) for c in meta.characters),
-        tags=tuple(smarten_text(t) for t in meta.tags),
+        title=text(meta.title),
+        authors=tuple(text(a) for a in meta.authors),
+        summary_html=html.map_text(meta.summary_html, blocks),
+        notes_html=html.map_text(meta.notes_html, blocks),
+        end_notes_html=html.map_text(meta.end_notes_html, blocks),
+        author_bio_html=html.map_text(meta.author_bio_html, blocks),
+        warnings=tuple(text(w) for w in meta.warnings),
+        fandoms=tuple(text(f) for f in meta.fandoms),
+        relationships=tuple(text(r) for r in meta.relationships),
+        characters=tuple(text(c) for c in meta.characters),
+        tags=tuple(text(t) for t in meta.tags),
     )

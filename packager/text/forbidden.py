@@ -59,12 +59,20 @@ def describe(found: Iterable[str]) -> str:
     return "; ".join(f"{k} ({codes(kinds[k])})" for k in order if k in kinds)
 
 
-def strip(text: str) -> tuple[str, str]:
-    """The text without forbidden characters, and what was removed ('' if nothing)."""
+def strip(text: str, *, references: bool = False) -> tuple[str, str]:
+    """The text without forbidden characters, and what was removed ('' if nothing).
+
+    With references=True, character references to them (``&#xFFFE;``) go too.
+    """
     found = FORBIDDEN.findall(text)
-    if not found:
-        return text, ""
-    return FORBIDDEN.sub("", text), describe(found)
+    named: list[str] = []
+    if references and "&#" in text:
+        named = [chr(_value(m)) for m in _REFERENCE.finditer(text) if _forbidden_reference(m)]
+        if named:
+            text = _REFERENCE.sub(lambda m: "" if _forbidden_reference(m) else m.group(0), text)
+    notes = [describe(found)] if found else []
+    notes += [f"character references to {describe(named)}"] if named else []
+    return (FORBIDDEN.sub("", text) if found else text), "; ".join(notes)
 
 
 @dataclass(frozen=True)

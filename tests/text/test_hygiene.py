@@ -117,7 +117,7 @@ def test_forbidden_characters_in_collection_toml_are_removed_with_the_line(
     write_story(source, "a.md", "Text.\n")
     (source / "collection.toml").write_text(
         'title = "Bo\\uFFFEok"\nauthors = ["Ed\\u0000itor"]\n'
-        '[stories."a.md"]\nsummary = "One\\u0007 line."\n',
+        'dedication = "For <b>&#xFFFE;</b> you."\n[stories."a.md"]\nsummary = "One\\u0007 line."\n',
         encoding="utf-8",
     )
     result = build(source, tmp_path / "out", BuildOptions(env={}))
@@ -126,7 +126,8 @@ def test_forbidden_characters_in_collection_toml_are_removed_with_the_line(
     assert found == [
         (label, 1, "title: removed noncharacters (U+FFFE)"),
         (label, 2, "authors: removed control characters (U+0000)"),
-        (label, 4, "stories.a.md.summary: removed control characters (U+0007)"),
+        (label, 3, "dedication: removed character references to noncharacters (U+FFFE)"),
+        (label, 5, "stories.a.md.summary: removed control characters (U+0007)"),
     ]
     epub = next(o.path for o in result.outputs if o.format == "epub")
     assert_epubcheck_clean(epub)
