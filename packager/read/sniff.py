@@ -78,30 +78,35 @@ def _zip_kind(data: bytes) -> str | None:
     return None
 
 
+# Formats that are zip archives, and what their content must look like.
+ARCHIVES = {".docx": ("a Word document", "a Word document"), ".epub": ("an EPUB book", "an EPUB")}
+_HINTS = {
+    "an old Word .doc (or Excel .xls) file": "; open it in Word and save it as .docx",
+    "an OpenDocument text (.odt)": "; save it as .docx",
+}
+_RENAME = {"a Word document": ".docx", "an EPUB book": ".epub"}
+
+
 def refuse_binary(data: bytes, suffix: str, file: str) -> None:
     """Raise StoryError if the bytes are not what a file named *suffix* must hold."""
     kind = looks_like(data)
-    if suffix == ".docx":
-        if kind == "a Word document":
+    if suffix in ARCHIVES:
+        expected, name = ARCHIVES[suffix]
+        if kind == expected:
             return
         if not data:
-            raise StoryError([error("the file is empty, not a Word document", file)])
+            raise StoryError([error(f"the file is empty, not {name}", file)])
         found = kind or ("text" if _textual(data[:4096]) else "data of no known kind")
-        hint = {
-            "an old Word .doc (or Excel .xls) file": "; open it in Word and save it as .docx",
-            "an OpenDocument text (.odt)": "; save it as .docx",
-        }.get(found, "")
-        raise StoryError([error(f"not a Word document: it looks like {found}{hint}", file)])
+        hint = _HINTS.get(found, "")
+        raise StoryError([error(f"not {name}: it looks like {found}{hint}", file)])
     if kind is not None:
-        hint = "; rename it .docx" if kind == "a Word document" else ""
+        hint = f"; rename it {_RENAME[kind]}" if kind in _RENAME else ""
         raise StoryError([error(f"not a text file: it looks like {kind}{hint}", file)])
 
 
 def _textual(head: bytes) -> bool:
-    try:
-        text = head.decode("utf-8", "ignore")  # a cut at the end may split a letter
-    except UnicodeDecodeError:
-        return False
+    """Whether the first bytes read as text (a letter cut at the end does not count)."""
+    text = head.decode("utf-8", "ignore")
     return b"\0" not in head and not forbidden.CONTROLS.search(text)
 
 
