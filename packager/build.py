@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from packager.book import undrawn
 from packager.book.collection import assemble
 from packager.book.config import Config
 from packager.book.documents import render_collection
 from packager.epub import epubcheck, pagelist, write_epub
 from packager.epub.kepub import write_kepub
 from packager.epub.preflight import language_warnings
-from packager.errors import ConfigError, OutputError, PackagerError, error
+from packager.errors import ConfigError, OutputError, PackagerError, StoryError, error
 from packager.load import Loaded, load_stories
 from packager.model import Book, Diagnostic, Severity, Story
 from packager.options import BuildOptions
@@ -76,6 +77,10 @@ def build(
     collection = assemble(loaded.config, loaded.stories)  # assemble
     book, refused = render_collection(loaded.config, collection)  # render
     found.add(refused)
+    if "pdf" in options.formats:  # every character drawn, or nothing written
+        problems = undrawn.problems(book, collection, loaded.config.file)
+        if problems:
+            raise StoryError(problems)
     found.add(language_warnings(book.settings, options.formats))
     pdf = None
     if "pdf" in options.formats:  # first: the EPUB marks where each of its pages begins
@@ -97,6 +102,13 @@ def build(
         found.diagnostics,
         tuple(p.story for p in collection.stories),
     )
+
+
+def undrawn_problems(loaded: Loaded) -> list[Diagnostic]:
+    """The characters of the book no font can draw in its PDF, for ``packager check``."""
+    collection = assemble(loaded.config, loaded.stories)
+    book, _ = render_collection(loaded.config, collection)
+    return undrawn.problems(book, collection, loaded.config.file)
 
 
 def load_book(source: Path, options: BuildOptions = BuildOptions()) -> Book:

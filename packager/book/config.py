@@ -16,15 +16,16 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from packager.book import themes, trim
 from packager.book.messages import (
     drop_invalid,
     key_line,
     key_name,
+    label_problems,
     scrub_values,
     toml_error,
     validation_problems,
@@ -108,6 +109,7 @@ def load_config(
         except ConfigError as exc:
             problems.extend(exc.problems)
     problems.extend(_missing_files(parsed, source, text, label))
+    problems.extend(label_problems(raw, text, label))
     changelog_html, found = _changelog(source, parsed.language)
     problems.extend(d for d in found if d.severity is Severity.ERROR)
     notes.extend(d for d in found if d.severity is not Severity.ERROR)
@@ -239,7 +241,14 @@ def _settings(
         crop_marks=parsed.crop_marks,
         embed_fonts=parsed.embed_fonts,
         scene_break=source / parsed.scene_break if parsed.scene_break else None,
+        labels=tuple(sorted(_labels(parsed).items())),
     )
+
+
+def _labels(parsed: CollectionFile) -> dict[str, str]:
+    """[labels] as given: the editor's words are theirs (no typography applied)."""
+    table = cast(BaseModel, parsed.labels)  # a model made from the label keys (schema.py)
+    return {k: str(v) for k, v in table.model_dump(exclude_none=True).items()}
 
 
 # A CHANGELOG.md beside the stories becomes the book's "What's New" page.

@@ -22,8 +22,15 @@ _TITLE_SIZES = (190, 170, 150, 132, 116, 102, 90, 80, 70)
 _MAX_TITLE_LINES = 5
 
 
-def make_cover(title: str, subtitle: str, editors: Sequence[str], style: CoverLook) -> bytes:
-    """The cover as JPEG bytes."""
+def make_cover(
+    title: str,
+    subtitle: str,
+    editors: Sequence[str],
+    style: CoverLook,
+    byline: str = "Edited by",
+    names: str = "",
+) -> bytes:
+    """The cover as JPEG bytes; ``byline`` over ``names`` (the editors, joined) at the foot."""
     image = Image.new("RGB", (WIDTH, HEIGHT), style.background)
     draw = ImageDraw.Draw(image)
     inner = WIDTH - 2 * _MARGIN
@@ -45,14 +52,12 @@ def make_cover(title: str, subtitle: str, editors: Sequence[str], style: CoverLo
             _centred(draw, y, line, small, style.foreground)
             y += 92
     if editors:
-        names = _join(editors)
+        names = names or _join(editors)
         text_font = ImageFont.truetype(str(style.text_font), 64)
-        lines = ["Edited by", *_wrap(names, text_font, inner)[:3]]
+        lines = [byline, *_wrap(names, text_font, inner)[:3]]
         y = HEIGHT - 260 - 84 * (len(lines) - 1)
-        for line in lines:
-            _centred(
-                draw, y, line, text_font, style.accent if line == "Edited by" else style.foreground
-            )
+        for i, line in enumerate(lines):
+            _centred(draw, y, line, text_font, style.accent if i == 0 else style.foreground)
             y += 84
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90, optimize=True, progressive=False)

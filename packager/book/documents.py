@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from packager.book import assets, jinja, render, themes
+from packager.book import assets, fallbacks, jinja, labels, render, themes
 from packager.book.config import Config
 from packager.model import Book, Collection, Diagnostic
 
@@ -13,7 +13,9 @@ def render_collection(config: Config, collection: Collection) -> tuple[Book, lis
     """The book, and what gathering its files refused (the editor's CSS)."""
     theme = themes.load_theme(config.settings.theme)
     gathered = assets.gather(collection, theme, config.source)
-    env = jinja.environment(themes.template_dirs(theme, config.source))
+    env = jinja.environment(
+        themes.template_dirs(theme, config.source), labels.for_book(collection.settings)
+    )
     with jinja.template_errors():
         book = render.render_book(
             collection, env, gathered.styles, gathered.resources, gathered.cover_href
@@ -25,4 +27,5 @@ def render_collection(config: Config, collection: Collection) -> tuple[Book, lis
             dataclasses.replace(p, in_pdf=False) if p.kind == "cover" else p for p in book.parts
         )
         book = dataclasses.replace(book, parts=parts)
+    book = fallbacks.apply(book, [f.path for f in theme.fonts], theme.fallback)
     return book, list(gathered.diagnostics)

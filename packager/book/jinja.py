@@ -7,6 +7,7 @@ PackagerError naming the template file (and line).
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,9 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 
-from packager.book.contributors import join_names
+from packager.book.labels import Labels, entries
 from packager.book.themes import BUILTIN_TEMPLATES
 from packager.errors import PackagerError, error
 from packager.paths import display_path
@@ -46,21 +48,42 @@ class _ContainedLoader(FileSystemLoader):
         return text, filename, uptodate
 
 
-def environment(template_dirs: Sequence[Path]) -> Environment:
+def environment(template_dirs: Sequence[Path], labels: Labels | None = None) -> Environment:
     """Templates render in Jinja's immutable sandbox.
 
     An editor's own templates (SOURCE/templates/) come with story folders that
     are shared and downloaded; in the sandbox they can lay out the book but
     not reach Python (``cycler.__init__.__globals__``) or change its data.
+
+    Every template, the theme's and the editor's too, has the book's words:
+    ``{{ label("contents") }}``, ``{{ label("word_count", count=words) }}``, and
+    the filters ``number``, ``date`` and ``join_names`` in the book's language.
     """
+    words = labels or Labels("en")
     env = ImmutableSandboxedEnvironment(
         loader=_ContainedLoader([str(d) for d in template_dirs]),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["join_names"] = join_names
+    env.globals["label"] = functools.partial(_label, words)
+    env.filters["join_names"] = words.names
+    env.filters["number"] = words.number
+    env.filters["date"] = words.date
     return env
+
+
+def _label(labels: Labels, key: str, count: int | None = None, **values: object) -> Markup:
+    """A label as markup: its text escaped, values escaped unless already markup."""
+    if key not in entries():
+        raise TemplateRuntimeError(f"no label '{key}' (known: {', '.join(entries())})")
+    shown = {k: labels.number(v) if type(v) is int else v for k, v in values.items()}
+    if count is not None:
+        shown["count"] = labels.number(count)
+    try:
+        return Markup(escape(labels.pattern(key, count))).format(**shown)
+    except (KeyError, IndexError) as exc:
+        raise TemplateRuntimeError(f"label '{key}' needs the value {exc}") from None
 
 
 @contextlib.contextmanager

@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from packager.book import trim
-from packager.book.schema import CollectionFile, Contributor, StoryOverride
+from packager.book import labels, trim
+from packager.book.schema import CollectionFile, Contributor, LabelsTable, StoryOverride
 from packager.errors import error, warning
 from packager.model import Diagnostic
 from packager.text import forbidden
@@ -72,6 +72,8 @@ def _explain(err: Any, raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> st
     kind = err["type"]
     if kind == "extra_forbidden":
         parent = loc[:-1]
+        if parent == ("labels",):
+            return f"unknown label (known labels: {', '.join(LabelsTable.model_fields)})"
         known = (
             CollectionFile.model_fields
             if not parent
@@ -96,6 +98,8 @@ _EXPECTED = {"page_size": trim.SIZE_HELP, "bleed": trim.LENGTH_HELP}
 
 
 def _expected(name: str, loc: tuple[str | int, ...]) -> str:
+    if len(loc) == 2 and loc[0] == "labels":
+        return "text"
     model = StoryOverride if len(loc) == 3 and loc[0] == "stories" else CollectionFile
     if len(loc) == 1 and name in _EXPECTED:
         return _EXPECTED[name]
@@ -203,3 +207,19 @@ def toml_error(exc: tomllib.TOMLDecodeError, label: str) -> Diagnostic:
     line = int(match.group(1)) if match else None
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
     return error(f"not valid TOML: {message}", label, line)
+
+
+def label_problems(raw: Mapping[str, Any], text: str, label: str) -> list[Diagnostic]:
+    """Placeholders the editor's labels cannot fill (unknown keys and types: the schema)."""
+    table = raw.get("labels")
+    problems: list[Diagnostic] = []
+    if not isinstance(table, Mapping):
+        return problems
+    for key, value in table.items():
+        if key not in labels.entries() or not isinstance(value, str):
+            continue
+        reason = labels.check_override(key, value)
+        if reason is not None:
+            line = key_line(text, ("labels", key))
+            problems.append(error(f"labels.{key}: {reason}", label, line))
+    return problems

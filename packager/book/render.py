@@ -18,22 +18,14 @@ from markupsafe import Markup
 from packager import __version__
 from packager.book import jinja
 from packager.book.contributors import join_names
-from packager.model import Book, Collection, Part, PlacedStory, Resource
+from packager.book.labels import for_book
+from packager.book.views import story_view
+from packager.model import Book, Collection, Part, Resource
 from packager.text import html, runs
 from packager.text.cleanup import count_words
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-
-_FACTS = (
-    ("Rating", "rating"),
-    ("Warnings", "warnings"),
-    ("Fandoms", "fandoms"),
-    ("Relationships", "relationships"),
-    ("Characters", "characters"),
-    ("Tags", "tags"),
-    ("Source", "source_url"),
-)
 
 
 @dataclass(frozen=True)
@@ -58,6 +50,7 @@ def render_book(
 ) -> Book:
     """Render every part of the book from its template, for both outputs."""
     settings = collection.settings
+    labels = for_book(settings)
     common: dict[str, Any] = {
         # Fields named *_html are sanitized fragments: Markup so autoescape keeps them.
         "book": dataclasses.replace(
@@ -71,6 +64,7 @@ def render_book(
         "story_count": len(collection.stories),
         "cover_href": cover_href,
         "identifier": shown_identifier(settings.identifier),
+        "dir": labels.direction,  # the book's: "rtl" for Arabic, Hebrew, Persian, Urdu...
     }
     # The disclaimer's text (the editor's, or the default notice), measured
     # once; an editor's own disclaimer page template keeps its page.
@@ -80,7 +74,8 @@ def render_book(
     short = count_words(html.text_of(disclaimer)) <= SHORT_DISCLAIMER
     on_imprint = short and not jinja.replaced(env, "disclaimer.xhtml")
     common.update(disclaimer=disclaimer, disclaimer_on_imprint=on_imprint)
-    about = "About the Authors" if len(collection.contributors) > 1 else "About the Author"
+    about = labels.text("about_authors" if len(collection.contributors) > 1 else "about_author")
+    whats_new = labels.text("whats_new")
 
     def part(
         kind: str,
@@ -94,19 +89,24 @@ def render_book(
         def page(flavor: str) -> str:
             link: Callable[[str, str], str] = _epub_link if flavor == "epub" else _pdf_link
             listed = kind in ("contents", "contributors")  # the others need no list
-            stories = [_story_view(s, link) for s in collection.stories] if listed else []
+            pdf = flavor == "pdf"
+            stories = (
+                [story_view(s, link, labels, pdf) for s in collection.stories] if listed else []
+            )
             context = {
                 **_page(common, kind, title, matter),
                 **extra,
                 "stylesheets": styles.epub if flavor == "epub" else styles.pdf,
                 "stories": stories if kind == "contents" else [],
-                "back": _back_entries(collection, about, link) if kind == "contents" else [],
+                "back": _back_entries(collection, about, whats_new, link)
+                if kind == "contents"
+                else [],
                 "contributors": _contributors(collection, stories)
                 if kind == "contributors"
                 else [],
             }
             if "placed" in extra:
-                context["story"] = _story_view(extra["placed"], link)
+                context["story"] = story_view(extra["placed"], link, labels, pdf)
             return jinja.render_template(env, f"{kind}.xhtml", context)
 
         author = join_names(extra["placed"].story.meta.authors) if "placed" in extra else ""
@@ -127,24 +127,25 @@ def render_book(
     # back (iv), dedication, disclaimer, contents, the stories, back matter.
     parts: list[Part] = []
     if cover_href:
-        parts.append(part("cover", "cover", "Cover", "front"))
+        parts.append(part("cover", "cover", labels.text("cover"), "front"))
     # E-books skip the half-title (Standard Ebooks, Vellum's EPUBs): it is a
     # print convention, a page to protect the title page.
     parts.append(part("halftitle", "halftitle", settings.title, "front", in_epub=False))
     parts.append(part("title", "titlepage", settings.title, "front"))
-    parts.append(part("imprint", "imprint", "Copyright", "front", recto=False))
+    parts.append(part("imprint", "imprint", labels.text("copyright"), "front", recto=False))
     if settings.dedication_html:
-        parts.append(part("dedication", "dedication", "Dedication", "front"))
+        parts.append(part("dedication", "dedication", labels.text("dedication"), "front"))
     if not on_imprint:
-        parts.append(part("disclaimer", "disclaimer", "Disclaimer", "front", recto=False))
-    parts.append(part("contents", "contents", "Contents", "front"))
+        title = labels.text("disclaimer")
+        parts.append(part("disclaimer", "disclaimer", title, "front", recto=False))
+    parts.append(part("contents", "contents", labels.text("contents"), "front"))
     for placed in collection.stories:
         parts.append(part("story", placed.id, placed.story.meta.title, "body", placed=placed))
     if collection.contributors:
         parts.append(part("contributors", "contributors", about, "back"))
     if settings.changelog_html:
-        parts.append(part("whatsnew", "whatsnew", WHATS_NEW, "back"))
-    parts.append(part("colophon", "colophon", "Colophon", "back"))
+        parts.append(part("whatsnew", "whatsnew", whats_new, "back"))
+    parts.append(part("colophon", "colophon", labels.text("colophon"), "back"))
     return Book(
         settings=settings,
         parts=tuple(parts),
@@ -172,7 +173,7 @@ def shown_identifier(identifier: str) -> str:
 
 
 def _back_entries(
-    collection: Collection, about: str, link: Callable[[str, str], str]
+    collection: Collection, about: str, whats_new: str, link: Callable[[str, str], str]
 ) -> list[dict[str, str]]:
     """Contents lines after the stories: the contributors and What's New pages, if any."""
     entries = []
@@ -181,11 +182,8 @@ def _back_entries(
             {"id": "contributors", "title": about, "link": link("contributors.xhtml", "")}
         )
     if collection.settings.changelog_html:
-        entries.append({"id": "whatsnew", "title": WHATS_NEW, "link": link("whatsnew.xhtml", "")})
+        entries.append({"id": "whatsnew", "title": whats_new, "link": link("whatsnew.xhtml", "")})
     return entries
-
-
-WHATS_NEW = "What\u2019s New"
 
 
 def _contributors(
@@ -209,38 +207,3 @@ def _epub_link(href: str, anchor: str = "") -> str:
 def _pdf_link(href: str, anchor: str = "") -> str:
     # One PDF is one document: every target is an anchor; a file's anchor is its id.
     return "#" + (anchor or href.removesuffix(".xhtml"))
-
-
-def _story_view(placed: PlacedStory, link: Callable[[str, str], str]) -> dict[str, Any]:
-    story, meta = placed.story, placed.story.meta
-    facts = []
-    for label, name in _FACTS:
-        value = getattr(meta, name)
-        if isinstance(value, tuple):
-            value = ", ".join(value)
-        if value:
-            facts.append((label, value))
-    facts.append(("Words", f"{story.words:,}"))
-    return {
-        "id": placed.id,
-        "link": link(placed.href, placed.id),
-        "language": meta.language,
-        "disclaimer": Markup(meta.disclaimer_html),
-        "title": meta.title,
-        "authors": meta.authors,
-        "facts": facts,
-        "summary": Markup(meta.summary_html),
-        "notes": Markup(meta.notes_html),
-        "end_notes": Markup(meta.end_notes_html),
-        "chapters": [
-            {
-                "id": cid,
-                "title": c.title,
-                # The first paragraph carries the opener's initial and lead-in.
-                "html": Markup(html.mark_initial(c.html) if i == 0 else c.html),
-                "notes": Markup(c.notes_html),
-                "end_notes": Markup(c.end_notes_html),
-            }
-            for i, (c, cid) in enumerate(zip(story.chapters, placed.chapter_ids, strict=True))
-        ],
-    }

@@ -6,9 +6,9 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
-from packager.book import trim
+from packager.book import labels, trim
 from packager.read.meta import KNOWN_FIELDS
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -48,6 +48,14 @@ class Contributor(BaseModel):
     bio: str  # Markdown
 
 
+# [labels]: any of the book's own words (packager/book/labels.py), by key.
+LabelsTable = create_model(
+    "LabelsTable",
+    __config__=ConfigDict(extra="forbid", strict=True),
+    **{key: (str | None, None) for key in labels.entries()},  # type: ignore[call-overload]
+)
+
+
 class CollectionFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -77,6 +85,7 @@ class CollectionFile(BaseModel):
     version: str = ""  # of the collection: "1.2"; in the colophon, metadata, --versioned names
     dedication: str = ""  # Markdown
     contributors: dict[str, Contributor] = {}
+    labels: LabelsTable = LabelsTable()  # type: ignore[valid-type]
 
     @field_validator("page_size")
     @classmethod

@@ -28,7 +28,8 @@ DEFAULT_THEME = "classic"
 _PACKAGE = Path(__file__).resolve().parent.parent  # packager/
 BUILTIN_TEMPLATES = _PACKAGE / "book" / "templates"
 MANIFEST = "theme.toml"
-_KEYS = frozenset({"description", "extends", "fonts", "ornament", "cover"})
+_KEYS = frozenset({"description", "extends", "fonts", "ornament", "cover", "fallback"})
+_FALLBACKS = ("serif", "sans")  # packager/book/fallbacks.toml gives a file for each
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -70,6 +71,7 @@ class Theme:
     fonts: tuple[Font, ...]
     ornament: Path | None = None  # an SVG drawn for scene breaks, instead of the CSS's own
     cover: CoverLook | None = None  # how a generated cover looks (theme.toml [cover])
+    fallback: str = "serif"  # the style of the script fallbacks that draw what fonts lack
 
     @property
     def folder(self) -> Path:
@@ -168,7 +170,10 @@ def _load(name: str, children: tuple[str, ...]) -> Theme:
         look = _cover(data["cover"], label)
     elif look is None and fonts:
         look = CoverLook(fonts[0].path, fonts[0].path)
-    return Theme(name, description, folders, fonts, ornament, look)
+    fallback = data.get("fallback", parent.fallback if parent else "serif")
+    if fallback not in _FALLBACKS:
+        raise ConfigError([error("fallback: must be 'serif' or 'sans'", label)])
+    return Theme(name, description, folders, fonts, ornament, look, fallback)
 
 
 def _cover(table: object, label: str) -> CoverLook:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from packager.build import BuildOptions, epub_bytes
+from packager.build import BuildOptions, epub_bytes, undrawn_problems
 from packager.cli import report
 from packager.cli.common import (
     SourceArg,
@@ -54,17 +54,23 @@ def check_command(
     if as_json:
         try:
             loaded = load_stories(source, BuildOptions(theme=theme), css=True)
+            undrawn = undrawn_problems(loaded)
         except PackagerError as exc:
             out.print_json(data=report.error_report(exc.problems))
             raise typer.Exit(exc.exit_code) from None
-        out.print_json(data=report.check_report(loaded))
+        data = report.check_report(loaded)
+        data["errors"] = [report.diagnostic(d) for d in undrawn]
+        out.print_json(data=data)
     else:
         loaded = guard(lambda: load_stories(source, BuildOptions(theme=theme), css=True))
+        undrawn = guard(lambda: undrawn_problems(loaded))
         print_table(loaded)
         for line in report.untypeset(loaded):
             out.print(escape(line))
         print_changes(loaded)
-        print_diagnostics(loaded.diagnostics)
+        print_diagnostics([*loaded.diagnostics, *undrawn])
+    if undrawn:  # the PDF would print them as blanks: a build refuses them
+        raise typer.Exit(1)
     if strict and loaded.warnings():
         err.print(f"{len(loaded.warnings())} warning(s) with --strict: failing")
         raise typer.Exit(1)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from packager.book.labels import Labels
+
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -95,11 +97,13 @@ def audit(documents: Sequence[tuple[str, str | bytes]]) -> Audit:
     return Audit(images, without_alt, roles, animated, in_order, tuple(problems), breaks)
 
 
-def metadata(found: Audit, page_list: bool = False) -> list[tuple[str, str]]:
+def metadata(
+    found: Audit, page_list: bool = False, labels: Labels | None = None
+) -> list[tuple[str, str]]:
     """The book's accessibility properties, as (property, value) pairs for OPF <meta>.
 
     ``page_list``: the navigation document has a page list (its targets are
-    the markers the audit counted).
+    the markers the audit counted). The summary is in the book's language.
     """
     props = [("schema:accessMode", "textual")]
     if found.images:
@@ -121,38 +125,31 @@ def metadata(found: Audit, page_list: bool = False) -> list[tuple[str, str]]:
         features += ["pageBreakMarkers", "pageNavigation", "printPageNumbers"]
     props.extend(("schema:accessibilityFeature", f) for f in sorted(features))
     props.append(("schema:accessibilityHazard", "unknown" if found.animated else "none"))
-    props.append(("schema:accessibilitySummary", summary(found, page_list)))
+    props.append(("schema:accessibilitySummary", summary(found, page_list, labels)))
     if found.passed:
         props.append(("dcterms:conformsTo", CONFORMANCE))
         props.append(("a11y:certifiedBy", "packager (automated checks)"))
     return props
 
 
-def summary(found: Audit, page_list: bool = False) -> str:
-    """One paragraph for a reader deciding whether the book suits them."""
-    parts = [
-        "Reflowable text with a table of contents, landmarks and headings for navigation, "
-        "in reading order."
-    ]
+def summary(found: Audit, page_list: bool = False, labels: Labels | None = None) -> str:
+    """One paragraph for a reader deciding whether the book suits them, in the book's language."""
+    say = (labels or Labels("en")).text
+    parts = [say("a11y_reading")]
     if not found.images:
-        parts.append("The book has no images.")
+        parts.append(say("a11y_no_images"))
     elif not found.images_without_alt:
-        parts.append(f"Every image ({found.images}) has a text alternative.")
+        parts.append(say("a11y_all_alt", count=found.images))
     else:
-        parts.append(
-            f"{found.images_without_alt} of {found.images} images have no text alternative."
-        )
+        parts.append(say("a11y_missing_alt", count=found.images, missing=found.images_without_alt))
     if found.animated:
-        parts.append("GIF images may be animated: flashing was not checked.")
+        parts.append(say("a11y_gif"))
     if page_list and found.page_breaks:
-        parts.append(
-            f"The {found.page_breaks} pages of the print edition are marked in the text "
-            "and listed for page navigation."
-        )
+        parts.append(say("a11y_pages", count=found.page_breaks))
     else:
-        parts.append("No page list: page numbers of the printed edition are not marked.")
+        parts.append(say("a11y_no_pages"))
     if found.passed:
-        parts.append(f"Meets {CONFORMANCE} as far as packager's automated checks can tell.")
+        parts.append(say("a11y_meets", standard=CONFORMANCE))
     else:
-        parts.append("Does not claim conformance: packager's automated checks found problems.")
+        parts.append(say("a11y_no_claim"))
     return " ".join(parts)

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from ebooklib import epub
 from lxml import etree
 
+from packager.book.labels import Labels, for_book
 from packager.epub import accessibility
 from packager.epub.zipper import FixedZip
 from packager.model import Book, PageTarget, Part, TocEntry
@@ -34,10 +35,14 @@ NAV_DEPTH = 2  # the levels Kindle shows; Kobo and Apple Books show as many or m
 def write_epub(book: Book) -> bytes:
     """The EPUB 3 file of the book, reproducibly packed."""
     settings = book.settings
+    labels = for_book(settings)
     eb = epub.EpubBook()
     eb.set_identifier(settings.identifier)
     eb.set_title(settings.title)
     eb.set_language(settings.language)
+    if labels.direction == "rtl":
+        # The spine's page-progression-direction: pages turn right to left.
+        eb.set_direction("rtl")
     eb.metadata[epub.NAMESPACES["OPF"]].pop("generator", None)  # names an ebooklib version
     for i, editor in enumerate(settings.editors, start=1):
         eb.add_author(editor, role=_MARC_EDITOR, uid=f"editor-{i}")
@@ -63,7 +68,7 @@ def write_epub(book: Book) -> bytes:
         eb.add_metadata(None, "meta", settings.version, {"property": "schema:version"})
 
     found = accessibility.audit(_documents(book))
-    for prop, value in accessibility.metadata(found, page_list=bool(book.pages)):
+    for prop, value in accessibility.metadata(found, page_list=bool(book.pages), labels=labels):
         eb.add_metadata(None, "meta", value, {"property": prop})
     if book.pages:
         # Which edition the page numbers are of (EPUB Accessibility 1.1, "Page source"):
@@ -93,17 +98,25 @@ def write_epub(book: Book) -> bytes:
         eb.add_item(doc)
         spine.append(doc)
     eb.add_item(epub.EpubNcx())
-    eb.add_item(epub.EpubNav(title="Contents"))
+    direction = "rtl" if labels.direction == "rtl" else None
+    eb.add_item(epub.EpubNav(title=labels.text("contents"), direction=direction))
     eb.spine = spine
     toc = flatten(_full_toc(book), NAV_DEPTH)
     eb.toc = [_toc_item(entry, f"toc-{i}") for i, entry in enumerate(toc, start=1)]
-    eb.guide = _landmarks(book)
+    eb.guide = _landmarks(book, labels)
 
     modified = dt.datetime.strptime(settings.modified, "%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
-    options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False}
+    options = {
+        "raise_exceptions": True,
+        "mtime": modified,
+        "epub3_pages": False,
+        "landmark_title": labels.text("landmarks"),
+        "package_direction": labels.direction == "rtl",  # <package dir="rtl">
+    }
     writer = _ReproducibleWriter(out, eb, options)
     writer.pages = book.pages
+    writer.labels = labels
     writer.process()
     writer.write()
     return out.getvalue()
@@ -169,20 +182,22 @@ def _toc_item(entry: TocEntry, uid: str) -> object:
     return (epub.Link(entry.href, entry.title, uid), children)
 
 
-def _landmarks(book: Book) -> list[dict[str, str]]:
+def _landmarks(book: Book, labels: Labels) -> list[dict[str, str]]:
     marks = []
     for part in _epub_parts(book):
         if part.kind == "cover":
-            marks.append({"type": "cover", "href": part.href, "title": "Cover"})
+            marks.append({"type": "cover", "href": part.href, "title": labels.text("cover")})
         elif part.kind == "imprint":
             # An EPUB 2 guide type and an EPUB 3 landmark (Structural Semantics Vocabulary).
-            marks.append({"type": "copyright-page", "href": part.href, "title": "Copyright"})
+            title = labels.text("copyright")
+            marks.append({"type": "copyright-page", "href": part.href, "title": title})
         elif part.kind == "contents":
-            marks.append({"type": "toc", "href": part.href, "title": "Contents"})
+            marks.append({"type": "toc", "href": part.href, "title": labels.text("contents")})
     first = next((p for p in book.parts if p.matter == "body"), None)
     if first is not None:
         # "text" is EPUB 2's guide type; ebooklib maps it to the bodymatter landmark.
-        marks.append({"type": "text", "href": first.href, "title": "Start of the stories"})
+        title = labels.text("start_of_stories")
+        marks.append({"type": "text", "href": first.href, "title": title})
     return marks
 
 
@@ -206,20 +221,25 @@ class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
     """
 
     pages: tuple[PageTarget, ...] = ()
+    labels: Labels = Labels("en")
 
     def _get_nav(self, item: epub.EpubNav) -> bytes:
         data: bytes = super()._get_nav(item)
-        if not self.pages:
-            return data
         root = etree.fromstring(data)
         body = root.find(f"{{{_XHTML_NS}}}body")
         assert body is not None
+        # Each entry isolated in its own direction: a Hebrew title in an English
+        # book (or the reverse) never scrambles its neighbours.
+        for link in body.iter(f"{{{_XHTML_NS}}}a"):
+            link.set("dir", "auto")
+        if not self.pages:
+            return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
         nav = etree.SubElement(
             body,
             f"{{{_XHTML_NS}}}nav",
             {_EPUB_TYPE: "page-list", "role": "doc-pagelist", "hidden": "hidden"},
         )
-        etree.SubElement(nav, f"{{{_XHTML_NS}}}h2").text = "Pages"
+        etree.SubElement(nav, f"{{{_XHTML_NS}}}h2").text = self.labels.text("pages")
         ol = etree.SubElement(nav, f"{{{_XHTML_NS}}}ol")
         for page in self.pages:
             li = etree.SubElement(ol, f"{{{_XHTML_NS}}}li")
@@ -239,7 +259,8 @@ class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
             elif meta.get("name") == "dtb:maxPageNumber":
                 meta.set("content", str(max(numbers, default=0)))
         page_list = etree.SubElement(root, f"{ns}pageList")
-        etree.SubElement(etree.SubElement(page_list, f"{ns}navLabel"), f"{ns}text").text = "Pages"
+        label = etree.SubElement(page_list, f"{ns}navLabel")
+        etree.SubElement(label, f"{ns}text").text = self.labels.text("pages")
         for i, page in enumerate(self.pages, start=1):
             target = etree.SubElement(
                 page_list,

@@ -226,13 +226,19 @@ def print_folios(
     folios: FolioStyle,
     font: pikepdf.Object,
     artifact: bool = False,
+    rtl: bool = False,
 ) -> None:
+    """Each story page's folio, in the theme's style for its side of the spread.
+
+    A recto (odd number) is a right-hand page, or a left-hand one in a
+    right-to-left book (``rtl``): the folio takes the side the page is on.
+    """
     for piece, start in zip(pieces, starts, strict=True):
         if piece.folio is None:
             continue
         for offset in range(piece.part.pages):
             number = piece.folio + offset
-            style = folios.for_page(first=offset == 0, right=number % 2 == 1)
+            style = folios.for_page(first=offset == 0, right=(number % 2 == 1) != rtl)
             if style is None:
                 continue
             page = book.pages[start + offset]

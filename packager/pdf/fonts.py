@@ -20,28 +20,48 @@ from pikepdf import Array, Name
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _MARK = "/PackagerFont"
-_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+_LAYOUT_TABLES = ("GSUB", "GPOS", "BASE", "JSTF")
+# A glyph may map to no text (<0052> <>): WeasyPrint gives a cluster's text to
+# its last glyph and none to the others.
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 _BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
 
 class _Font:
-    """All the dictionaries of one font program in the book, and what they use."""
+    """Dictionaries of one font program that can be one: their glyphs mean the same text."""
 
     def __init__(self, canonical: pikepdf.Object) -> None:
         self.canonical = canonical
         self.widths: dict[int, float] = {}
         self.unicode: dict[int, str] = {}
         self.seen: set[tuple[int, int]] = set()
+        self.own_encoding = _own_encoding(canonical)
 
-    def add(self, font: pikepdf.Object) -> None:
-        key = font.objgen
-        if key in self.seen:
-            return
-        self.seen.add(key)
-        descendant = font.DescendantFonts[0]
-        self.widths.update(parse_widths(descendant.get("/W", Array())))
-        if "/ToUnicode" in font:
-            self.unicode.update(parse_to_unicode(font.ToUnicode.read_bytes()))
+    def accepts(self, unicode: Mapping[int, str], font: pikepdf.Object) -> bool:
+        """Whether ``font`` can be replaced by this one without changing what a glyph says.
+
+        WeasyPrint numbers a part's missing glyphs (drawn as .notdef) from the
+        font's glyph count up, in the order the part meets them, with an
+        Encoding CMap of its own: in two parts the same code stands for two
+        characters, so such a font keeps its own dictionary. So does a glyph
+        that one part maps to U+0020 and another to U+00A0.
+        """
+        if self.own_encoding or _own_encoding(font):
+            return False
+        return all(self.unicode.get(glyph, text) == text for glyph, text in unicode.items())
+
+    def add(self, font: pikepdf.Object, unicode: Mapping[int, str]) -> None:
+        self.seen.add(font.objgen)
+        self.widths.update(parse_widths(font.DescendantFonts[0].get("/W", Array())))
+        self.unicode.update(unicode)
+
+
+def _own_encoding(font: pikepdf.Object) -> bool:
+    return font.get("/Encoding") != Name("/Identity-H")
+
+
+def _unicode(font: pikepdf.Object) -> dict[int, str]:
+    return parse_to_unicode(font.ToUnicode.read_bytes()) if "/ToUnicode" in font else {}
 
 
 def share(
@@ -49,16 +69,22 @@ def share(
     programs: Mapping[str, bytes],
     extra: tuple[pikepdf.Object, str, set[int]] | None = None,
 ) -> None:
-    """Give every page the book's single copy of each font, subset to the book's glyphs.
+    """Give every page the book's copies of each font, subset once to the book's glyphs.
 
+    The dictionaries of one program become one wherever their glyphs mean the
+    same text (else each keeps its own ToUnicode, so every glyph still reads
+    as its character), and all of them share one subset of the program.
     ``extra`` is a font (with its program's sha and glyph ids) that pages
-    will use later (the folio font): it becomes its program's shared copy.
+    will use later (the folio font): it becomes its program's first copy.
     """
-    fonts: dict[str, _Font] = {}
+    fonts: dict[str, list[_Font]] = {}
+    placed: dict[tuple[int, int], _Font] = {}  # each dictionary met, and where it went
     if extra is not None:
         font, sha, _ = extra
-        fonts[sha] = _Font(font)
-        fonts[sha].add(font)
+        first = _Font(font)
+        first.add(font, _unicode(font))
+        fonts[sha] = [first]
+        placed[font.objgen] = first
     tables_seen: set[tuple[int, int]] = set()
     for page in book.pages:
         resources = page.obj.get("/Resources")
@@ -76,16 +102,30 @@ def share(
             found = program_sha(font)
             if found is None:
                 continue
-            shared = fonts.setdefault(found, _Font(font))
-            shared.add(font)
+            shared = placed.get(font.objgen)
+            if shared is None:
+                unicode = _unicode(font)
+                group = fonts.setdefault(found, [])
+                shared = next((f for f in group if f.accepts(unicode, font)), None)
+                if shared is None:
+                    shared = _Font(font)
+                    group.append(shared)
+                shared.add(font, unicode)
+                placed[font.objgen] = shared
             if font.objgen != shared.canonical.objgen:
                 table[name] = shared.canonical
-    for sha, shared in fonts.items():
-        glyphs = set(shared.widths)
+    for sha, group in fonts.items():
+        glyphs = set().union(*(set(f.widths) for f in group))
         if extra is not None and sha == extra[1]:
             glyphs |= extra[2]
-        program = programs.get(sha) or _program(shared.canonical) or b""
-        _rewrite(book, shared, program, glyphs)
+        program = programs.get(sha) or _program(group[0].canonical) or b""
+        subset_program, advances = subset_font(program, glyphs)
+        stream = None
+        for shared in group:
+            wanted = set(shared.widths)
+            if extra is not None and shared.canonical.objgen == extra[0].objgen:
+                wanted |= extra[2]
+            stream = _rewrite(book, shared, (subset_program, advances), wanted, stream)
 
 
 def program_sha(font: pikepdf.Object) -> str | None:
@@ -111,25 +151,42 @@ def _program(font: pikepdf.Object) -> bytes | None:
     return None
 
 
-def _rewrite(book: pikepdf.Pdf, shared: _Font, program: bytes, glyphs: set[int]) -> None:
+def _rewrite(
+    book: pikepdf.Pdf,
+    shared: _Font,
+    subset: tuple[bytes, Mapping[int, float]],
+    wanted: set[int],
+    stream: pikepdf.Stream | None,
+) -> pikepdf.Stream | None:
+    """One dictionary of the group: its widths, its ToUnicode, and the group's program.
+
+    The first dictionary's font file becomes the subset program; the others
+    point at it (``stream``), so the book embeds the program once.
+    """
+    subset_program, advances = subset
     font = shared.canonical
     descendant = font.DescendantFonts[0]
     widths = dict(shared.widths)
-    subset_program, advances = subset_font(program, glyphs)
-    for glyph in glyphs:
+    for glyph in wanted:
         if glyph not in widths and glyph in advances:
             widths[glyph] = advances[glyph]
     descriptor = descendant.FontDescriptor
     for key in _FONT_FILES:
-        stream = descriptor.get(key)
-        if isinstance(stream, pikepdf.Stream):
-            stream.write(subset_program)
-            if _MARK in stream:
-                del stream[_MARK]
-            if "/Length1" in stream:
-                stream.Length1 = len(subset_program)
+        own = descriptor.get(key)
+        if not isinstance(own, pikepdf.Stream):
+            continue
+        if stream is None:
+            own.write(subset_program)
+            if _MARK in own:
+                del own[_MARK]
+            if "/Length1" in own:
+                own.Length1 = len(subset_program)
+            stream = own
+        elif own.objgen != stream.objgen:
+            descriptor[key] = stream
     descendant.W = build_widths(widths)
     font.ToUnicode = book.make_stream(build_to_unicode(shared.unicode))
+    return stream
 
 
 def subset_font(program: bytes, glyphs: set[int]) -> tuple[bytes, dict[int, float]]:
@@ -140,6 +197,12 @@ def subset_font(program: bytes, glyphs: set[int]) -> tuple[bytes, dict[int, floa
     """
     try:
         font = TTFont(io.BytesIO(program), recalcTimestamp=False)
+        # Dropped anyway (the PDF holds positioned glyphs), but first: the
+        # subsetter reads every table it is given, and the layout tables of a
+        # CJK face take seconds to read.
+        for tag in _LAYOUT_TABLES:
+            if tag in font:
+                del font[tag]
     except (TTLibError, OSError, ValueError):
         return program, {}
     upem = font["head"].unitsPerEm

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from packager.pdf import fonts, tags
+from packager.pdf import fonts, tags, weasyfonts
 from packager.pdf.folios import FolioStyle, folios_font, print_folios
 from packager.pdf.weasy import Anchor, Bookmark, Link, RenderedPart
 
@@ -31,8 +31,14 @@ _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _MARK = "/PackagerFont"  # on a detached font file: the sha256 of its program
 
 
-def detach_fonts(pdf: bytes) -> tuple[bytes, dict[str, bytes]]:
-    """Take the font programs out of a PDF: (the PDF with empty stubs, {sha: program})."""
+def detach_fonts(
+    pdf: bytes, laid_out: Mapping[str, bytes] | None = None
+) -> tuple[bytes, dict[str, bytes]]:
+    """Take the font programs out of a PDF: (the PDF with empty stubs, {sha: program}).
+
+    ``laid_out`` holds the programs the renderer kept for its stubs
+    (packager.pdf.weasyfonts), by sha256.
+    """
     programs: dict[str, bytes] = {}
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         for descriptor in _font_descriptors(doc):
@@ -40,7 +46,11 @@ def detach_fonts(pdf: bytes) -> tuple[bytes, dict[str, bytes]]:
                 stream = descriptor.get(key)
                 if isinstance(stream, pikepdf.Stream) and _MARK not in stream:
                     data = stream.read_bytes()
-                    sha = hashlib.sha256(data).hexdigest()
+                    sha = weasyfonts.stub_sha(data)
+                    if sha is None:
+                        sha = hashlib.sha256(data).hexdigest()
+                    else:
+                        data = (laid_out or {})[sha]
                     programs[sha] = data
                     stream.write(b"")
                     stream[_MARK] = pikepdf.String(sha)
@@ -86,12 +96,14 @@ def assemble(
     *,
     bleed: float = 0.0,
     tagged: bool = False,
+    rtl: bool = False,
 ) -> bytes:
     """One PDF of all pieces, in order, with shared fonts, folios, outline and links.
 
     ``bleed`` (points) sets every page's BleedBox that far beyond its TrimBox.
     With ``tagged`` (parts made by WeasyPrint's pdf/ua-1 variant), the parts'
     structure trees are joined into one, so the book stays a tagged PDF.
+    ``rtl``: a right-to-left book, whose rectos (odd pages) are left-hand pages.
     """
     book = pikepdf.new()
     starts: list[int] = []
@@ -105,7 +117,9 @@ def assemble(
     folio_font = folios_font(book, folios)
     fonts.share(book, programs, extra=folio_font)
     if folios is not None and folio_font is not None:
-        print_folios(book, pieces, starts, folios, folio_font[0], artifact=tagged)
+        print_folios(book, pieces, starts, folios, folio_font[0], artifact=tagged, rtl=rtl)
+    if rtl:  # viewers show the spreads right to left (ISO 32000-1, 12.2, Direction)
+        book.Root.ViewerPreferences = Dictionary(Direction=Name.R2L)
     _outline(book, pieces, starts)
     _links(book, pieces, starts, structure)
     if structure is not None:

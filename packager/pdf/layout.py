@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from packager import __version__
 from packager.errors import warning
-from packager.model import Book, Part, Resource
+from packager.model import Book, Fallback, Part, Resource
 from packager.parallel import pmap
 from packager.pdf import cache, join, weasy
 from packager.pdf.cache import Cache
@@ -36,10 +36,13 @@ _sent: set[str] = set()
 
 
 def _start_worker(
-    resources: tuple[Resource, ...], known: frozenset[str], variant: str | None = None
+    resources: tuple[Resource, ...],
+    known: frozenset[str],
+    variant: str | None = None,
+    fallbacks: tuple[Fallback, ...] = (),
 ) -> None:
     global _worker, _known, _sent
-    _worker = Renderer(resources, variant)
+    _worker = Renderer(resources, variant, fallbacks)
     _known = known
     _sent = set()
 
@@ -52,7 +55,7 @@ def _render_story(task: tuple[str, str, bool]) -> _Laid:
     assert _worker is not None
     html, href, left = task
     part = _worker.render(html, href, folios=False, left=left)
-    detached, programs = join.detach_fonts(part.pdf)
+    detached, programs = join.detach_fonts(part.pdf, _worker.programs)
     new = {sha: data for sha, data in programs.items() if sha not in _known and sha not in _sent}
     _sent.update(new)
     return dataclasses.replace(part, pdf=detached), tuple(sorted(programs)), new
@@ -128,7 +131,7 @@ def lay_out(
         [(p.print_html, p.href, left) for p, left in todo],
         jobs,
         initializer=_start_worker,
-        initargs=(tuple(book.resources), frozenset(known), variant),
+        initargs=(tuple(book.resources), frozenset(known), variant, book.fallbacks),
         done=progress.advance,
     )
     for (part, left), (rendered, used, fonts) in zip(todo, results, strict=True):

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import weasyprint
-import weasyprint.pdf.fonts
 from weasyprint import CSS, HTML, Document
 from weasyprint.formatting_structure import boxes
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from packager.model import Resource
-from packager.pdf import textstream
+from packager.model import Fallback, Resource
+from packager.pdf import textstream, weasyfonts
 
 # Resources are addressed under a host that can never resolve (RFC 2606).
 BASE_URL = "https://book.invalid/"
@@ -45,9 +43,11 @@ def _empty_margin_boxes(edge: str) -> CSS:
 # live in the bottom margin boxes and running heads in the top ones.
 _NO_FOLIOS = _empty_margin_boxes("bottom")
 _NO_HEADS = _empty_margin_boxes("top")
-# The first page is a left-hand one (CSS Paged Media 3, 4.1: the root's
-# break-before decides; WeasyPrint's layout.initialize_page_maker reads it).
-_LEFT_FIRST = CSS(string="html { break-before: left }")
+# The first page is a verso: a left-hand page, or a right-hand one when the
+# document is right to left (CSS Paged Media 3, 4.1 and CSS Fragmentation 3:
+# the root's break-before decides; WeasyPrint's layout.initialize_page_maker
+# reads it, and starts a right-to-left root on a left-hand recto by default).
+_VERSO_FIRST = CSS(string="html { break-before: verso }")
 
 # WeasyPrint's notes about the machine rather than the book: without the system
 # HarfBuzz-Subset library it would subset fonts with fontTools (not used here:
@@ -140,10 +140,17 @@ def _shown(url: str) -> str:
 class Renderer:
     """Lays out parts of one book; one per process (fonts are loaded once)."""
 
-    def __init__(self, resources: Sequence[Resource], variant: str | None = None) -> None:
+    def __init__(
+        self,
+        resources: Sequence[Resource],
+        variant: str | None = None,
+        fallbacks: Sequence[Fallback] = (),
+    ) -> None:
         self.fetcher = BookFetcher(resources)
-        self.fonts = FontConfiguration()
+        self.fonts = weasyfonts.BookFonts()
         self.variant = variant  # e.g. "pdf/ua-1": WeasyPrint tags the part's structure
+        self.fallbacks = tuple(fallbacks)  # the script fonts the book needs, in its stacks
+        self.programs: dict[str, bytes] = {}  # every font program laid out here, by sha256
 
     def render(
         self,
@@ -157,7 +164,8 @@ class Renderer:
     ) -> RenderedPart:
         """Lay out and write one part. ``first_number`` sets its first folio.
 
-        ``left``: the part starts on a left-hand page (else on a right-hand one).
+        ``left``: the part starts on a verso, an even page: a left-hand page, or a
+        right-hand one in a right-to-left book (else on a recto).
         """
         sheets = []
         if first_number is not None:
@@ -167,9 +175,14 @@ class Renderer:
         if not heads:
             sheets.append(_NO_HEADS)
         if left:
-            sheets.append(_LEFT_FIRST)
+            sheets.append(_VERSO_FIRST)
         refused_before = len(self.fetcher.refused)
-        with _messages() as messages, _full_fonts():
+        with (
+            _messages() as messages,
+            weasyfonts.stubbed(self.programs),
+            weasyfonts.stacks(self.fallbacks),
+            weasyfonts.actual_text(),
+        ):
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts, stylesheets=sheets)
             data = rendered.write_pdf(pdf_variant=self.variant)
@@ -202,23 +215,6 @@ def _describe(
     return RenderedPart(
         data, len(document.pages), tuple(bookmarks), tuple(anchors), tuple(links), messages, starts
     )
-
-
-@contextmanager
-def _full_fonts() -> Iterator[None]:
-    """Embed whole font programs, listing only the glyphs used.
-
-    Subsetting each part's fonts separately is most of the cost of writing it
-    (fontTools, when the system has no HarfBuzz-Subset) and would embed one
-    subset per part; pdfbook subsets each font once, for the whole book.
-    """
-    font_class = weasyprint.pdf.fonts.Font
-    saved = font_class.subset
-    font_class.subset = lambda self, to_unicode, hinting: None
-    try:
-        yield
-    finally:
-        font_class.subset = saved
 
 
 @contextmanager

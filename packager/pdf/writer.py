@@ -26,6 +26,7 @@ from packager.pdf import folios, join, layout, weasy
 from packager.pdf.cache import Cache
 from packager.pdf.weasy import RenderedPart, Renderer
 from packager.progress import Progress, Silent
+from packager.text import locales
 
 _TARGET = re.compile(r'data-target="([^"]+)"')
 
@@ -57,7 +58,7 @@ def write_pdf(
     WeasyPrint and pdfbook joins their structure trees into the book's.
     """
     progress = progress or Silent()
-    renderer = Renderer(book.resources, variant)
+    renderer = Renderer(book.resources, variant, book.fallbacks)
     known = {
         hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if layout.is_font(r.href)
     }
@@ -87,7 +88,7 @@ def write_pdf(
         if found is not None:
             return found
         part = renderer.render(html, href, first_number=first_number, heads=heads, left=left)
-        detached, used = join.detach_fonts(part.pdf)
+        detached, used = join.detach_fonts(part.pdf, renderer.programs)
         programs.update(used)
         done = dataclasses.replace(part, pdf=detached)
         if store is not None:
@@ -144,6 +145,7 @@ def write_pdf(
         _metadata(book),
         bleed=bleed,
         tagged=variant is not None,
+        rtl=locales.direction(book.settings.language) == "rtl",
     )
     pages = sum(piece.part.pages for piece in [*front, *body])
     if store is not None:

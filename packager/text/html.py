@@ -213,12 +213,29 @@ def mark_initial(fragment: str) -> str:
         stop += 1
     if stop >= len(text) or not text[stop].isalnum():
         return fragment
+    stop = _cluster_end(text, stop)
     span = etree.Element("span", {"class": "initial"})
-    span.text, span.tail = text[start : stop + 1], text[stop + 1 :]
+    span.text, span.tail = text[start:stop], text[stop:]
     holder.text = text[:start]
     holder.insert(0, span)
     first.set("class", "opening")
     return serialize(root) + fragment[end:]
+
+
+def _cluster_end(text: str, at: int) -> int:
+    """Where the letter at ``at`` ends with the marks drawn on it: Thai ทุ, Hindi दी, स्त.
+
+    A vowel sign or tone mark set apart from its letter is drawn on a dotted
+    circle; after a virama (combining class 9) the next letter joins the cluster.
+    """
+    end = at + 1
+    while end < len(text):
+        mark = unicodedata.category(text[end]) in ("Mn", "Mc", "Me")
+        joined = unicodedata.combining(text[end - 1]) == 9 and text[end].isalpha()
+        if not (mark or joined):
+            break
+        end += 1
+    return end
 
 
 def _first_block_end(fragment: str) -> int | None:

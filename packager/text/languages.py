@@ -60,3 +60,13 @@ def kindle_accepts(tag: str) -> bool:
     if parts[0] in ("zh", "zho", "chi"):
         return bool(_TRADITIONAL.intersection(parts[1:]))
     return parts[0] in KINDLE_LANGUAGES
+
+
+# Chinese (and its languages with codes of their own), Japanese and Korean: the
+# scripts that break lines between characters and have no capitals.
+_CJK = frozenset({"zh", "ja", "ko", "yue", "cmn", "wuu", "hak", "nan", "gan", "hsn", "lzh"})
+
+
+def is_cjk(tag: str) -> bool:
+    """Whether a BCP 47 tag names Chinese, Japanese or Korean ('zh-Hant', 'ja', 'ko-KR')."""
+    return tag.split("-", 1)[0].strip().casefold() in _CJK

@@ -10,20 +10,23 @@ Chromium); otherwise those tests are skipped, or fail with PACKAGER_REQUIRE_ACE=
 from __future__ import annotations
 
 import itertools
-import json
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pikepdf
 import pypdf
 import pytest
 from conftest import Built, copy_samples
-from helpers import OPF_NS, XHTML_NS, Epub, assert_epubcheck_clean, normalize
+from helpers import (
+    OPF_NS,
+    XHTML_NS,
+    Epub,
+    ace_violations,
+    assert_epubcheck_clean,
+    normalize,
+    run_ace,
+)
 from lxml import etree
 from PIL import Image
 
@@ -289,37 +292,6 @@ def test_pdf_ua_is_tagged_with_its_language(tmp_path: Path, sample_build: Built)
 
 
 # ---- DAISY Ace itself, where it is installed ----
-
-ACE = os.environ.get("PACKAGER_ACE") or shutil.which("ace")
-CHROMIUM = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
-
-
-def run_ace(epub: Path, out: Path) -> dict[str, Any]:
-    """Ace's report on an EPUB (ace-puppeteer, driving the machine's Chromium)."""
-    if not (ACE and CHROMIUM):
-        if os.environ.get("PACKAGER_REQUIRE_ACE"):
-            pytest.fail("DAISY Ace or Chromium is missing")
-        pytest.skip(
-            "DAISY Ace is not installed (PUPPETEER_SKIP_DOWNLOAD=1 npm install -g "
-            "--ignore-scripts @daisy/ace; PACKAGER_ACE=<its ace-puppeteer> if not on PATH)"
-        )
-    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM)}
-    subprocess.run(
-        [str(ACE), "--silent", "--force", "--outdir", str(out), str(epub)],
-        check=True,
-        env=env,
-        timeout=600,
-    )
-    report: dict[str, Any] = json.loads((out / "report.json").read_text())
-    return report
-
-
-def ace_violations(report: dict[str, Any]) -> list[str]:
-    return [
-        f"{a['earl:testSubject']['url']}: {t['earl:test']['dct:title']}"
-        for a in report["assertions"]
-        for t in a.get("assertions", [])
-    ]
 
 
 @pytest.mark.slow

@@ -186,6 +186,7 @@ def test_anthology_of_html_and_docx(tmp_path: Path) -> None:
         "Tags": "Gen, Maps, Found Family",
         "Source": "https://archive.example.org/works/4242",
         "Words": str(len(re.findall(r"\w+(?:['\u2019-]\w+)*", story_text(doc)))),
+        "Chapters": "2",
     }
     contributors = [c.text for c in epub.opf().iterfind(".//dc:contributor", OPF_NS)]
     assert contributors == ["Quill_and_Compass", "Rowan Ashby", "Wen Halloway"]
