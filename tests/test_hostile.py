@@ -265,3 +265,18 @@ def test_a_picture_that_is_not_what_its_name_says_is_left_out(
     result = build(source, tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert f"a.md: {message}" in result.stderr and "; left out" in result.stderr
+
+
+def test_a_cover_that_is_not_what_its_name_says_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "cover.jpg").write_bytes(PNG)  # a PNG renamed .jpg: EPUBCheck refuses it
+    (source / "collection.toml").write_text('title = "T"\ncover = "cover.jpg"\n', "utf-8")
+    (source / "a.md").write_text("Words of a story.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = build(source, out)
+    assert result.exit_code == 1, result.output
+    assert errors_by_file(result)["cover.jpg"] == (
+        "cover: this picture is not a JPEG image: it looks like a PNG image"
+    )
+    assert not out.exists() or not any(out.iterdir())

@@ -21,7 +21,7 @@ from packager.book.stylesheets import FONT_TYPES, user_styles
 from packager.book.themes import Theme
 from packager.errors import ConfigError, error
 from packager.model import Collection, Diagnostic, Resource, Settings
-from packager.read.images import MEDIA_TYPES
+from packager.read.images import MEDIA_TYPES, mislabelled
 from packager.text import cmaps
 
 
@@ -79,6 +79,9 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         if media_type is None:
             kinds = ", ".join(sorted(MEDIA_TYPES))
             raise ConfigError([error(f"cover: must be one of {kinds}", str(cover))])
+        wrong = mislabelled(cover, media_type)  # EPUBCheck refuses a PNG named .jpg
+        if wrong:
+            raise ConfigError([error(f"cover: this picture {wrong}", str(cover))])
         cover_href = f"images/cover{cover.suffix.lower()}"
         resources.append(Resource(cover_href, media_type, _read(cover)))
     elif settings.generate_cover and theme.cover is not None:

@@ -31,7 +31,7 @@ _EMBEDDED = (
 _KINDS = {"image/png": "a PNG image", "image/jpeg": "a JPEG image", "image/gif": "a GIF image"}
 
 
-def _mislabelled(target: Path, media_type: str) -> str:
+def mislabelled(target: Path, media_type: str) -> str:
     """Why a picture's bytes are not what its name says ('' when they are).
 
     A JPEG renamed .png, or a page saved as .gif, would go into the EPUB under
@@ -85,7 +85,7 @@ def resolve_images(
         if not target.is_file():
             problems.append(warning(f"image '{src}' does not exist; left out", file))
             return None
-        wrong = _mislabelled(target, media_type)
+        wrong = mislabelled(target, media_type)
         if wrong:
             problems.append(warning(f"image '{src}' {wrong}; left out", file))
             return None
