@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from packager.binding.outputs import binding_for, bound_files
 from packager.book import undrawn
 from packager.book.collection import assemble
 from packager.book.config import Config
@@ -74,21 +75,30 @@ def build(
     loaded = load_stories(source, options, progress=progress)  # read, clean
     found.add(loaded.diagnostics)
     stem = _stem(loaded.config, options)
+    binding = binding_for(loaded.config, options.formats)  # a bad [binding] fails before layout
     collection = assemble(loaded.config, loaded.stories)  # assemble
     book, refused = render_collection(loaded.config, collection)  # render
     found.add(refused)
-    if "pdf" in options.formats:  # every character drawn, or nothing written
+    if "pdf" in options.formats or binding is not None:  # every character drawn, or nothing
         problems = undrawn.problems(book, collection, loaded.config.file)
         if problems:
             raise StoryError(problems)
     found.add(language_warnings(book.settings, options.formats))
     pdf = None
-    if "pdf" in options.formats:  # first: the EPUB marks where each of its pages begins
+    if "pdf" in options.formats or binding is not None:  # first: the EPUB marks its pages
         pdf = _pdf(book, source, options, progress, found)
         book = pagelist.mark(book, pdf.page_starts)
     files = dict(_epubs(book, out / stem, options, progress, found))  # write
-    if pdf is not None:
+    if pdf is not None and "pdf" in options.formats:
         files[Output("pdf", out / f"{stem}.pdf", len(pdf.data), pdf.pages, pdf.laid_out)] = pdf.data
+    if pdf is not None and binding is not None:  # imposed sheets, the cover wrap
+        progress.stage("binding", 1)
+        made, noticed = bound_files(
+            book, pdf.data, pdf.pages, binding, options.formats, stem, loaded.config
+        )
+        found.add(noticed)
+        files.update({Output(f.format, out / f.name, len(f.data), f.pages): f.data for f in made})
+        progress.advance()
     progress.stage("writing", len(files))
     write_all({o.path: data for o, data in files.items()})
     progress.advance(len(files))

@@ -83,3 +83,7 @@ def reason(exc: BaseException) -> str:
     """A parser's complaint in one short line: its message, else the kind of error."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= _MAX_REASON else text[: _MAX_REASON - 3] + "..."
+
+
+def info(message: str, file: str = "", line: int | None = None) -> Diagnostic:
+    return Diagnostic(Severity.INFO, message, file, line)

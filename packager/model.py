@@ -84,6 +84,25 @@ class StoryMeta:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A footnote or endnote of a story, numbered 1, 2, ... in reading order within it.
+
+    Its call sits in its chapter's ``html`` as ``<a data-note="N">N</a>``
+    (``packager.text.notes.call(N)``; a note called twice has two calls). The
+    renderers turn calls and notes into each output's markup; a note whose call
+    is missing is printed at the story's end. ``kind`` is what the source made
+    it: "footnote", or "endnote" (Word endnotes, an EPUB's endnotes), which
+    always go to the story's end; a theme with ``notes = "endnotes"`` puts
+    every note there.
+    """
+
+    number: int
+    html: str  # sanitized XHTML blocks (paragraphs), without the number or a backlink
+    line: int = 1  # where the note's text begins in the source
+    kind: str = "footnote"
+
+
+@dataclass(frozen=True)
 class Chapter:
     """A run of story text, under a heading when the story has chapters."""
 
@@ -92,15 +111,23 @@ class Chapter:
     line: int = 1
     notes_html: str = ""  # a chapter's own notes (archive downloads have them)
     end_notes_html: str = ""
+    footnotes: tuple[Note, ...] = ()  # the notes called in this chapter's text
 
 
 @dataclass(frozen=True)
 class Image:
-    """A local image a story refers to, by its path inside the source folder."""
+    """A picture of a story, checked and cleaned (packager.read.pictures), as the book holds it.
 
-    source: Path
-    href: str  # path inside the book, e.g. "images/map.png"
+    ``data`` is what goes into the book: its type read from its content,
+    metadata (EXIF, GPS) stripped, colours and size as e-readers need them.
+    """
+
+    source: Path  # the file it came from: the picture itself, or the story that embeds it
+    href: str  # path inside the book, e.g. "images/map-1a2b3c4d.png"
     media_type: str
+    data: bytes = b""
+    width: int = 0  # pixels
+    height: int = 0
 
 
 @dataclass(frozen=True)
@@ -158,6 +185,7 @@ class Settings:
     embed_fonts: bool = False  # the theme's fonts go into the EPUB too
     scene_break: Path | None = None  # the editor's SVG ornament for scene breaks
     generate_cover: bool = True  # no cover given: draw one (cover = false or --no-cover: none)
+    notes: str = ""  # "footnotes" or "endnotes" (packager.book.notes); "": the theme's choice
     labels: tuple[tuple[str, str], ...] = ()  # [labels]: the editor's own words, by label key
 
 
@@ -214,6 +242,9 @@ class Part:
     title: str
     xhtml: str  # the EPUB content document
     print_html: str  # the same partials as one section of the PDF
+    # A story with footnotes, its notes at its end instead: what the PDF prints when
+    # one of them is too long for the foot of a page (packager.pdf.weasy).
+    print_fallback: str = ""
     matter: str = "body"  # front, body or back: PDF numbering and EPUB landmarks
     recto: bool = True  # in print, starts on a right-hand page
     author: str = ""

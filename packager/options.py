@@ -14,8 +14,8 @@ from typing import Any
 
 from packager.model import Settings
 
-FORMATS = ("epub", "pdf")  # the default; "kepub" (Kobo) on request
-ALL_FORMATS = ("epub", "kepub", "pdf")
+FORMATS = ("epub", "pdf")  # the default; "kepub" (Kobo), "imposed" and "cover" on request
+ALL_FORMATS = ("epub", "kepub", "pdf", "imposed", "cover")
 
 
 @dataclass(frozen=True)

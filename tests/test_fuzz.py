@@ -83,6 +83,11 @@ PIECE = st.one_of(
             "Kudos: 5",
             "Title:",
             "Notes:",
+            "[^1]",
+            "\n\n[^1]: ",
+            "^[",
+            '<sup><a href="#n1">1</a></sup>',
+            '<p id="n1">',
         ]
     ),
 )

@@ -15,7 +15,6 @@ import zipfile
 from pathlib import Path
 
 import hostile_files as hostile
-import pytest
 from helpers import Epub, assert_epubcheck_clean
 from typer.testing import CliRunner, Result
 
@@ -244,39 +243,27 @@ def test_empty_stories_can_be_left_out_with_a_warning(tmp_path: Path) -> None:
     assert not (tmp_path / "none").exists()
 
 
-@pytest.mark.parametrize(
-    ("name", "data", "message"),
-    [
-        ("map.png", JPEG, "image 'map.png' is not a PNG image: it looks like a JPEG image"),
-        (
-            "map.gif",
-            b"<html>a page</html>",
-            "image 'map.gif' is not a GIF image: it looks like something",
-        ),
-    ],
-)
-def test_a_picture_that_is_not_what_its_name_says_is_left_out(
-    tmp_path: Path, name: str, data: bytes, message: str
-) -> None:
+def test_a_picture_that_is_not_a_picture_is_left_out(tmp_path: Path) -> None:
     source = tmp_path / "src"
     source.mkdir()
-    (source / name).write_bytes(data)
-    (source / "a.md").write_text(f"Words before.\n\n![A map]({name})\n", encoding="utf-8")
-    result = build(source, tmp_path / "out")
+    (source / "map.gif").write_bytes(b"<html>a page saved under a picture's name</html>")
+    (source / "a.md").write_text("Words before.\n\n![A map](map.gif)\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = build(source, out)
     assert result.exit_code == 0, result.output
-    assert f"a.md: {message}" in result.stderr and "; left out" in result.stderr
+    assert "a.md:1: picture 'map.gif' is not a PNG, JPEG" in result.stderr  # the chapter's line
+    assert "; left out" in result.stderr
+    assert_epubcheck_clean(next(out.glob("*.epub")))
 
 
-def test_a_cover_that_is_not_what_its_name_says_is_refused(tmp_path: Path) -> None:
+def test_a_cover_that_is_not_a_picture_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "src"
     source.mkdir()
-    (source / "cover.jpg").write_bytes(PNG)  # a PNG renamed .jpg: EPUBCheck refuses it
+    (source / "cover.jpg").write_bytes(PDF)  # a PDF renamed .jpg
     (source / "collection.toml").write_text('title = "T"\ncover = "cover.jpg"\n', "utf-8")
     (source / "a.md").write_text("Words of a story.\n", encoding="utf-8")
     out = tmp_path / "out"
     result = build(source, out)
     assert result.exit_code == 1, result.output
-    assert errors_by_file(result)["cover.jpg"] == (
-        "cover: this picture is not a JPEG image: it looks like a PNG image"
-    )
+    assert errors_by_file(result)["cover.jpg"].startswith("cover: not a PNG, JPEG")
     assert not out.exists() or not any(out.iterdir())

@@ -211,17 +211,17 @@ def test_nothing_outside_the_book_is_fetched_or_included(
         )
 
     expected = [
-        ("01-vectors.md", f"'{listener.url}/md.png' is not a local file", None),
-        ("01-vectors.md", f"'{listener.url}/raw.png' is not a local file", None),
+        ("01-vectors.md", f"remote picture {listener.url}/md.png is never fetched", None),
+        ("01-vectors.md", f"remote picture {listener.url}/raw.png is never fetched", None),
         ("01-vectors.md", "<link> is not allowed", 9),
         ("01-vectors.md", "<iframe> is not allowed", 11),
         ("01-vectors.md", "<svg> is not allowed", 13),
         ("01-vectors.md", "<object> is not allowed", 15),
-        ("01-vectors.md", "an embedded image (a data: URL", None),
+        ("01-vectors.md", "picture '01-vectors-embedded' is not a PNG, JPEG", None),
         ("01-vectors.md", "'../outside.jpg' is outside the source folder", None),
         ("01-vectors.md", "'linked.jpg' links outside the source folder", None),
         ("03-outside.md", "links outside the source folder; skipped", None),
-        ("04-page.html", "images in HTML stories are not included", None),
+        ("04-page.html", f"remote picture {listener.url}/page.png is never fetched", None),
         ("extra.css", f"refused to load {listener.url}/import.css", 1),
         ("extra.css", f"refused to load {listener.url}/font.woff", 3),
         ("extra.css", f"refused to load {listener.url}/background.png", 4),

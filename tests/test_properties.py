@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from packager.model import Story
 from packager.read import read_story
 from packager.text.cleanup import clean
+from packager.text.notes import CALL
 
 WORD = st.text(
     alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=9
@@ -41,7 +42,9 @@ STORY = st.lists(paragraph(), min_size=1, max_size=8)
 def book_and_report_words(story: Story, numbers: list[str] | None = None) -> Counter[str]:
     """The story's words in the book and the report; ``numbers``: typed list numbers."""
     parts = [story.meta.notes_html, story.meta.end_notes_html]
-    parts += [c.html for c in story.chapters]
+    # A note's call shows its number, which is not a word of the text; its note's words are.
+    parts += [CALL.sub(" ", c.html) for c in story.chapters]
+    parts += [n.html for c in story.chapters for n in c.footnotes]
     found = Counter(
         w
         for part in parts

@@ -21,7 +21,8 @@ from packager.book.stylesheets import FONT_TYPES, user_styles
 from packager.book.themes import Theme
 from packager.errors import ConfigError, error
 from packager.model import Collection, Diagnostic, Resource, Settings
-from packager.read.images import MEDIA_TYPES, mislabelled
+from packager.read.images import MEDIA_TYPES
+from packager.read.pictures import NotAPicture, PictureError, extract_picture
 from packager.text import cmaps
 
 
@@ -70,7 +71,8 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         for image in placed.story.images:
             if image.href not in seen:
                 seen.add(image.href)
-                resources.append(Resource(image.href, image.media_type, _read(image.source)))
+                data = image.data or _read(image.source)  # read and cleaned by the reader
+                resources.append(Resource(image.href, image.media_type, data))
     problems = [*ornament_problems, *user.diagnostics]
     cover_href = ""
     cover = settings.cover
@@ -79,11 +81,13 @@ def gather(collection: Collection, theme: Theme, source: Path) -> Assets:
         if media_type is None:
             kinds = ", ".join(sorted(MEDIA_TYPES))
             raise ConfigError([error(f"cover: must be one of {kinds}", str(cover))])
-        wrong = mislabelled(cover, media_type)  # EPUBCheck refuses a PNG named .jpg
-        if wrong:
-            raise ConfigError([error(f"cover: this picture {wrong}", str(cover))])
-        cover_href = f"images/cover{cover.suffix.lower()}"
-        resources.append(Resource(cover_href, media_type, _read(cover)))
+        # Cleaned as the stories' pictures are: no camera or GPS position in the book.
+        try:
+            image = extract_picture(_read(cover), cover.name, cover).image
+        except (PictureError, NotAPicture) as exc:
+            raise ConfigError([error(f"cover: {exc}", str(cover))]) from None
+        cover_href = f"images/cover{Path(image.href).suffix}"
+        resources.append(Resource(cover_href, image.media_type, image.data))
     elif settings.generate_cover and theme.cover is not None:
         cover_href = "images/cover.jpg"
         look = _cover_fonts(settings, theme.cover, theme.fallback)

@@ -56,6 +56,8 @@ class Config:
     override_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()  # warnings about collection.toml itself
     skip_empty_stories: bool = False  # a story without text: left out with a warning
+    binding: Mapping[str, object] | None = None  # [binding], its keys' types checked
+    binding_lines: Mapping[str, int | None] = field(default_factory=dict)
 
 
 def load_config(
@@ -131,21 +133,47 @@ def load_config(
         for name, fields in overrides.items()
     }
     order = tuple(parsed.order) if parsed.order is not None else None
+    binding = parsed.binding.model_dump(exclude_unset=True) if parsed.binding else None
+    binding_lines = {k: key_line(text, ("binding", k)) for k in binding or {}}
+    if binding is not None:
+        binding_lines[""] = key_line(text, ("binding",))
+    file = label if text else ""
     return Config(
         source,
-        label if text else "",
+        file,
         settings,
         order,
         overrides,
         lines,
-        tuple(notes),
-        parsed.skip_empty_stories,
+        diagnostics=tuple(notes),
+        skip_empty_stories=parsed.skip_empty_stories,
+        binding=binding,
+        binding_lines=binding_lines,
     )
 
 
+# A slug's length in characters: a CJK character is 3 bytes of a file name's 255.
+_SLUG_LENGTH = 60
+
+
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "book"
+    """The outputs' file name from the title: 'Café Stories' -> 'cafe-stories'.
+
+    Latin letters lose their accents (as URLs and shells like them); every other
+    script keeps its letters and marks ('灯塔与海', 'ضوء-على-الساحل'), so a book
+    whose title is not in Latin letters is not called 'book'.
+    """
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text.casefold()):
+        if unicodedata.category(char).startswith("M"):
+            if kept and not kept[-1].isascii():
+                kept.append(char)  # a mark of a non-Latin letter (Devanagari, Arabic)
+        elif char.isalnum():
+            kept.append(char if char.isascii() else unicodedata.normalize("NFKC", char))
+        else:
+            kept.append("-")
+    slug = re.sub(r"-+", "-", unicodedata.normalize("NFC", "".join(kept))).strip("-")
+    return slug[:_SLUG_LENGTH].rstrip("-") or "book"
 
 
 def title_from_folder(source: Path) -> str:
@@ -240,6 +268,7 @@ def _settings(
         bleed=trim.parse_length(parsed.bleed) if parsed.bleed.strip() else 0.0,
         crop_marks=parsed.crop_marks,
         embed_fonts=parsed.embed_fonts,
+        notes=parsed.notes or "",
         scene_break=source / parsed.scene_break if parsed.scene_break else None,
         labels=tuple(sorted(_labels(parsed).items())),
     )

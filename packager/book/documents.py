@@ -18,7 +18,12 @@ def render_collection(config: Config, collection: Collection) -> tuple[Book, lis
     )
     with jinja.template_errors():
         book = render.render_book(
-            collection, env, gathered.styles, gathered.resources, gathered.cover_href
+            collection,
+            env,
+            gathered.styles,
+            gathered.resources,
+            gathered.cover_href,
+            config.settings.notes or theme.notes,
         )
     # A printed book's cover is a separate file for the printer: the cover page
     # opens the PDF only on screen, or where the theme asks for it.

@@ -108,6 +108,12 @@ def ordered(found: Sequence[_F], language: str) -> list[_F]:
     return sorted(found, key=lambda face: -closeness(face))  # sorted() is stable
 
 
+def meant_for(face: _F, language: str) -> bool:
+    """Whether ``face`` is there for text in ``language`` (one of its tags, or narrower)."""
+    tag = language.casefold()
+    return any(_within(tag, t.casefold()) for t in face.languages)
+
+
 def _within(tag: str, prefix: str) -> bool:
     """Whether BCP 47 ``tag`` is ``prefix`` or a narrower tag of it ('zh-hant-tw', 'zh-hant')."""
     return tag == prefix or tag.startswith(prefix + "-")

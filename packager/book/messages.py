@@ -10,7 +10,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from packager.book import labels, trim
-from packager.book.schema import CollectionFile, Contributor, LabelsTable, StoryOverride
+from packager.book.schema import (
+    BindingTable,
+    CollectionFile,
+    Contributor,
+    LabelsTable,
+    StoryOverride,
+)
 from packager.errors import error, warning
 from packager.model import Diagnostic
 from packager.text import forbidden
@@ -79,6 +85,8 @@ def _explain(err: Any, raw: Mapping[str, Any], loc: tuple[str | int, ...]) -> st
             if not parent
             else Contributor.model_fields
             if parent[0] == "contributors"
+            else BindingTable.model_fields
+            if parent[0] == "binding"
             else StoryOverride.model_fields
         )
         return f"unknown key (known keys: {', '.join(sorted(known))})"
@@ -98,9 +106,13 @@ _EXPECTED = {"page_size": trim.SIZE_HELP, "bleed": trim.LENGTH_HELP}
 
 
 def _expected(name: str, loc: tuple[str | int, ...]) -> str:
+    if len(loc) >= 2 and loc[0] == "binding":
+        return _binding_expected(name)
     if len(loc) == 2 and loc[0] == "labels":
         return "text"
     model = StoryOverride if len(loc) == 3 and loc[0] == "stories" else CollectionFile
+    if name == "binding" and len(loc) == 1:
+        return "a table ([binding])"
     if len(loc) == 1 and name in _EXPECTED:
         return _EXPECTED[name]
     if isinstance(name, str) and name in model.model_fields:
@@ -119,6 +131,21 @@ def _expected(name: str, loc: tuple[str | int, ...]) -> str:
             return "true or false"
         return "text"
     return "text"  # an item of a list
+
+
+def _binding_expected(name: str) -> str:
+    annotation = (
+        str(BindingTable.model_fields[name].annotation) if name in BindingTable.model_fields else ""
+    )
+    if name == "sheets":
+        return "a number of sheets, or a list of them such as [4, 4, 3]"
+    if "bool" in annotation:
+        return "true or false"
+    if name == "caliper":
+        return "a number of millimetres such as 0.1"
+    if "int" in annotation or "float" in annotation:
+        return "a number"
+    return "text"
 
 
 def _describe(value: object) -> str:

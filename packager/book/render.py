@@ -19,6 +19,7 @@ from packager import __version__
 from packager.book import jinja
 from packager.book.contributors import join_names
 from packager.book.labels import for_book
+from packager.book.notes import ENDNOTES, EPUB, FOOTNOTES, PRINT
 from packager.book.views import story_view
 from packager.model import Book, Collection, Part, Resource
 from packager.text import html, runs
@@ -47,8 +48,12 @@ def render_book(
     styles: Styles,
     resources: Sequence[Resource],
     cover_href: str = "",
+    notes: str = FOOTNOTES,
 ) -> Book:
-    """Render every part of the book from its template, for both outputs."""
+    """Render every part of the book from its template, for both outputs.
+
+    ``notes``: the theme's choice, FOOTNOTES or ENDNOTES (packager.book.notes).
+    """
     settings = collection.settings
     labels = for_book(settings)
     common: dict[str, Any] = {
@@ -86,10 +91,10 @@ def render_book(
         in_epub: bool = True,
         **extra: Any,
     ) -> Part:
-        def page(flavor: str) -> str:
-            link: Callable[[str, str], str] = _epub_link if flavor == "epub" else _pdf_link
+        def page(flavor: str, mode: str = notes) -> str:
+            link: Callable[[str, str], str] = _epub_link if flavor == EPUB else _pdf_link
             listed = kind in ("contents", "contributors")  # the others need no list
-            pdf = flavor == "pdf"
+            pdf = flavor == PRINT
             stories = (
                 [story_view(s, link, labels, pdf) for s in collection.stories] if listed else []
             )
@@ -106,17 +111,27 @@ def render_book(
                 else [],
             }
             if "placed" in extra:
-                context["story"] = story_view(extra["placed"], link, labels, pdf)
+                context["story"] = story_view(extra["placed"], link, labels, pdf, mode)
             return jinja.render_template(env, f"{kind}.xhtml", context)
 
         author = join_names(extra["placed"].story.meta.authors) if "placed" in extra else ""
+        # A note too long for the foot of a page cannot be printed there (WeasyPrint
+        # moves notes whole): the PDF then prints that story's notes at its end.
+        footnoted = (
+            "placed" in extra
+            and notes == FOOTNOTES
+            and any(c.footnotes for c in extra["placed"].story.chapters)
+        )
         return Part(
             id=pid,
             href=f"{pid}.xhtml",
             kind=kind,
             title=title,
-            xhtml=page("epub") if in_epub else "",
-            print_html=runs.in_spans(html.breakable(page("pdf"))),
+            xhtml=page(EPUB) if in_epub else "",
+            print_html=runs.in_spans(html.breakable(page(PRINT))),
+            print_fallback=runs.in_spans(html.breakable(page(PRINT, ENDNOTES)))
+            if footnoted
+            else "",
             matter=matter,
             recto=recto,
             author=author,

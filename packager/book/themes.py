@@ -28,8 +28,10 @@ DEFAULT_THEME = "classic"
 _PACKAGE = Path(__file__).resolve().parent.parent  # packager/
 BUILTIN_TEMPLATES = _PACKAGE / "book" / "templates"
 MANIFEST = "theme.toml"
-_KEYS = frozenset({"description", "extends", "fonts", "ornament", "cover", "fallback"})
+_KEYS = frozenset({"description", "extends", "fonts", "ornament", "cover", "fallback", "notes"})
 _FALLBACKS = ("serif", "sans")  # packager/book/fallbacks.toml gives a file for each
+# Where notes go: the foot of the page (pop-ups in the EPUB), or the story's end.
+NOTES = ("footnotes", "endnotes")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -72,6 +74,7 @@ class Theme:
     ornament: Path | None = None  # an SVG drawn for scene breaks, instead of the CSS's own
     cover: CoverLook | None = None  # how a generated cover looks (theme.toml [cover])
     fallback: str = "serif"  # the style of the script fallbacks that draw what fonts lack
+    notes: str = NOTES[0]  # theme.toml notes: "footnotes" or "endnotes"
 
     @property
     def folder(self) -> Path:
@@ -173,7 +176,11 @@ def _load(name: str, children: tuple[str, ...]) -> Theme:
     fallback = data.get("fallback", parent.fallback if parent else "serif")
     if fallback not in _FALLBACKS:
         raise ConfigError([error("fallback: must be 'serif' or 'sans'", label)])
-    return Theme(name, description, folders, fonts, ornament, look, fallback)
+    notes = data.get("notes", parent.notes if parent else NOTES[0])
+    if notes not in NOTES:
+        shown = " or ".join(f'"{n}"' for n in NOTES)
+        raise ConfigError([error(f"notes: must be {shown} (got {notes!r})", label)])
+    return Theme(name, description, folders, fonts, ornament, look, fallback, notes)
 
 
 def _cover(table: object, label: str) -> CoverLook:

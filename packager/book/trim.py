@@ -153,4 +153,8 @@ def page_css(trim: Trim, mode: str = "print", bleed: float = 0.0, crop_marks: bo
         elif bleed:
             rules.append(f"@page {{ bleed: {bleed:.3f}pt; }}")
     rules.append(f"html {{ font-size: {trim.font_size:g}pt; }}")
+    # A picture is never cut across a page: none is taller than the text area
+    # (less a line's strut; WeasyPrint moves one that does not fit to the next page).
+    text_height = trim.height - trim.top - trim.bottom
+    rules.append(f".story img {{ max-height: {0.9 * text_height:.3f}pt; }}")
     return "\n".join(rules) + "\n"

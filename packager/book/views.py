@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from packager.book.labels import Labels
+from packager.book.notes import EPUB, FOOTNOTES, PRINT, render_notes
 from packager.model import PlacedStory
 from packager.text import html, locales
 from packager.text.languages import is_cjk
@@ -30,8 +31,13 @@ _FACTS = (
 
 
 def story_view(
-    placed: PlacedStory, link: Callable[[str, str], str], labels: Labels, pdf: bool = False
+    placed: PlacedStory,
+    link: Callable[[str, str], str],
+    labels: Labels,
+    pdf: bool = False,
+    notes: str = FOOTNOTES,
 ) -> dict[str, Any]:
+    """``notes``: FOOTNOTES or ENDNOTES (packager.book.notes), where the story's notes go."""
     story, meta = placed.story, placed.story.meta
     facts = []
     for key, name in _FACTS:
@@ -58,6 +64,13 @@ def story_view(
     # title and byline of the other direction are wrapped in FSI ... PDI, so that its
     # neutral characters ('!', digits) stay with it in the contents and running heads.
     isolate = pdf and direction != labels.direction
+    texts = [
+        html.mark_initial(c.html) if i == 0 and initial else c.html
+        for i, c in enumerate(story.chapters)
+    ]
+    flavor = PRINT if pdf else EPUB
+    pairs = list(zip(story.chapters, texts, strict=True))
+    noted = render_notes(pairs, placed.id, flavor, notes, labels.text("notes"))
     return {
         "id": placed.id,
         "link": link(placed.href, placed.id),
@@ -78,16 +91,17 @@ def story_view(
         "summary": Markup(meta.summary_html),
         "notes": Markup(meta.notes_html),
         "end_notes": Markup(meta.end_notes_html),
+        "endnotes": Markup(noted.end),
         "chapters": [
             {
                 "id": cid,
                 "title": c.title,
                 # The first paragraph carries the opener's initial and lead-in.
-                "html": Markup(html.mark_initial(c.html) if i == 0 and initial else c.html),
+                "html": Markup(text),
                 "notes": Markup(c.notes_html),
                 "end_notes": Markup(c.end_notes_html),
             }
-            for i, (c, cid) in enumerate(zip(story.chapters, placed.chapter_ids, strict=True))
+            for c, cid, text in zip(story.chapters, placed.chapter_ids, noted.chapters, strict=True)
         ],
     }
 

@@ -37,6 +37,8 @@ class Format(StrEnum):
     epub = "epub"
     pdf = "pdf"
     kepub = "kepub"  # Kobo's .kepub.epub, on request only
+    imposed = "imposed"  # sheets to fold and sew, with instructions ([binding])
+    cover = "cover"  # the wrap-around cover for a print-on-demand paperback
 
 
 class PdfMode(StrEnum):
@@ -63,7 +65,8 @@ def build_command(
         typer.Option(
             "--format",
             "-f",
-            help="epub, pdf or kepub (Kobo); repeat for more (default: epub, pdf).",
+            help="epub, pdf, kepub (Kobo), imposed (sheets to fold and sew) or cover "
+            "(the wrap for a paperback); repeat for more (default: epub, pdf).",
         ),
     ] = None,
     theme: ThemeOpt = None,

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from packager.binding.outputs import binding_for
 from packager.build import BuildOptions, epub_bytes, undrawn_problems
 from packager.cli import report
+from packager.cli.binding import check_pdf
 from packager.cli.common import (
     SourceArg,
     StrictOpt,
@@ -47,13 +49,18 @@ def check_command(
     """Read and clean every story, write nothing, and show what was found and changed.
 
     With --targets (or an .epub file as SOURCE): check the EPUB for reading devices.
+    With an imposed .pdf: prove its sheets (every page once, in its cell, paired, creep).
     """
+    if source.suffix.lower() == ".pdf" and targets is None:
+        check_pdf(source)
+        return
     if targets is not None or source.suffix.lower() == ".epub":
         _preflight(source, targets or ",".join(TARGETS), theme, strict, as_json)
         return
     if as_json:
         try:
             loaded = load_stories(source, BuildOptions(theme=theme), css=True)
+            binding_for(loaded.config, ())  # [binding]'s values, with their lines
             undrawn = undrawn_problems(loaded)
         except PackagerError as exc:
             out.print_json(data=report.error_report(exc.problems))
@@ -63,6 +70,7 @@ def check_command(
         out.print_json(data=data)
     else:
         loaded = guard(lambda: load_stories(source, BuildOptions(theme=theme), css=True))
+        guard(lambda: binding_for(loaded.config, ()))  # [binding]'s values, with their lines
         undrawn = guard(lambda: undrawn_problems(loaded))
         print_table(loaded)
         for line in report.untypeset(loaded):

@@ -79,8 +79,8 @@ def guard(action: Callable[[], T]) -> T:
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     for d in diagnostics:
-        if d.severity is not Severity.INFO:
-            err.print(f"{d.severity.value}: {escape(str(d))}")
+        kind = "note" if d.severity is Severity.INFO else d.severity.value
+        err.print(f"{kind}: {escape(str(d))}")
 
 
 def _terminated(signum: int, frame: object) -> None:

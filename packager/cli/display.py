@@ -10,6 +10,8 @@ from packager.build import BuildResult
 from packager.cli.common import err, out
 from packager.load import Loaded
 from packager.paths import display_path
+from packager.text import html
+from packager.text.cleanup import count_words
 
 
 class Bars:
@@ -79,9 +81,10 @@ class Lines:
 
 
 def print_changes(loaded: Loaded) -> None:
-    """Per story, every line packager moved, removed or read as structure."""
+    """Per story, every line packager moved, removed or read as structure, and its notes."""
     for story in loaded.stories:
-        if not story.changes:
+        notes = [n for c in story.chapters for n in c.footnotes]
+        if not story.changes and not notes:
             continue
         out.print()
         out.print(escape(display_path(story.path)))
@@ -89,6 +92,14 @@ def print_changes(loaded: Loaded) -> None:
             out.print(
                 f"  {change.file}:{change.line}: {change.kind}: {escape(change.action)}: "
                 f"{escape(change.text)}"
+            )
+        for note in sorted(notes, key=lambda n: n.number):
+            text = " ".join(html.text_of(note.html).split())
+            shown = text if len(text) <= 70 else text[:69] + "\u2026"
+            where = escape(display_path(story.path))
+            out.print(
+                f"  {where}:{note.line}: note {note.number} ({note.kind}, "
+                f"{count_words(text)} words): {escape(shown)}"
             )
 
 
@@ -114,7 +125,7 @@ def print_summary(result: BuildResult, seconds: float | None = None) -> None:
         f"{'story' if result.stories == 1 else 'stories'}, {result.words:,} words{took}"
     )
     for o in result.outputs:
-        extra = f"{o.pages} pages, " if o.pages is not None else ""
+        extra = f"{o.pages} page{'s' if o.pages != 1 else ''}, " if o.pages is not None else ""
         checked = ", EPUBCheck: no problems" if o.checked else ""
         out.print(
             f"  {o.format:<5} {escape(display_path(o.path))}  ({extra}{_size(o.size)}{checked})"
@@ -123,18 +134,30 @@ def print_summary(result: BuildResult, seconds: float | None = None) -> None:
 
 def print_table(loaded: Loaded) -> None:
     table = Table(title=escape(loaded.config.settings.title), show_lines=False)
-    for column in ("file", "title", "author", "encoding", "words", "chapters"):
-        table.add_column(column, justify="right" if column in ("words", "chapters") else "left")
+    # Notes and pictures get a column when a story has them (a narrow terminal has room).
+    notes = any(c.footnotes for s in loaded.stories for c in s.chapters)
+    pictures = any(s.images for s in loaded.stories)
+    counts = (
+        "words",
+        "chapters",
+        *(("notes",) if notes else ()),
+        *(("pictures",) if pictures else ()),
+    )
+    for column in ("file", "title", "author", "encoding", *counts):
+        table.add_column(column, justify="right" if column in counts else "left")
     for story in loaded.stories:
         titled = sum(1 for c in story.chapters if c.title)
-        table.add_row(
+        row = [
             escape(story.name),
             escape(story.meta.title),
             escape(", ".join(story.meta.authors)),
             story.encoding,
             f"{story.words:,}",
             str(titled),
-        )
+        ]
+        row += [str(sum(len(c.footnotes) for c in story.chapters))] if notes else []
+        row += [str(len(story.images))] if pictures else []
+        table.add_row(*row)
     out.print(table)
     total = sum(s.words for s in loaded.stories)
     out.print(f"{len(loaded.stories)} stories, {total:,} words")

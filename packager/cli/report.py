@@ -7,6 +7,7 @@ from typing import Any
 from packager.build import BuildResult, Loaded
 from packager.model import Change, Diagnostic, Severity, Story
 from packager.paths import display_path
+from packager.text import html
 from packager.text.typography import rules_for
 
 
@@ -48,6 +49,15 @@ def story(s: Story, book_language: str = "en") -> dict[str, Any]:
         "encoding": s.encoding,
         "words": s.words,
         "chapters": [c.title for c in s.chapters if c.title],
+        "notes": [
+            {"number": n.number, "kind": n.kind, "line": n.line, "text": html.text_of(n.html)}
+            for c in s.chapters
+            for n in c.footnotes
+        ],
+        "pictures": [
+            {"href": i.href, "media_type": i.media_type, "width": i.width, "height": i.height}
+            for i in s.images
+        ],
         "changes": [change(c) for c in s.changes],
         "warnings": [diagnostic(d) for d in s.diagnostics if d.severity is not Severity.INFO],
     }

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from packager.epub.pictures import picture_findings
 from packager.errors import PackagerError, error
 from packager.model import Diagnostic, Settings, Severity
 from packager.text.languages import kindle_accepts
@@ -146,6 +147,7 @@ def _findings(pkg: _Package) -> Iterator[Finding]:
     if depth > KINDLE_NAV_DEPTH:
         yield Finding("KDP008", f"{depth} levels")
     yield from _fonts(pkg)
+    yield from _pictures(pkg)
     yield from _css(pkg)
     if not _has_bodymatter(pkg):
         yield from (Finding(code) for code in ("KDP012", "APPLE005"))
@@ -244,6 +246,15 @@ def _fonts(pkg: _Package) -> Iterator[Finding]:
     options = pkg.files.get("META-INF/com.apple.ibooks.display-options.xml", b"")
     if fonts and not re.search(rb'name=["\']specified-fonts["\']\s*>\s*true\s*<', options):
         yield Finding("APPLE003", f"{len(fonts)} font(s) and no specified-fonts option")
+
+
+def _pictures(pkg: _Package) -> Iterator[Finding]:
+    for item in pkg.items:
+        name = pkg.href(item)
+        cover = "cover-image" in (item.get("properties") or "").split()
+        kind, data = item.get("media-type", ""), pkg.files.get(name, b"")
+        for code, detail in picture_findings(kind, data, cover):
+            yield Finding(code, detail, name)
 
 
 def _css(pkg: _Package) -> Iterator[Finding]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from packager.pdf import fonts, tags, weasyfonts
+from packager.pdf import pieces as pieces_info
 from packager.pdf.folios import FolioStyle, folios_font, print_folios
 from packager.pdf.weasy import Anchor, Bookmark, Link, RenderedPart
 
@@ -76,6 +78,8 @@ class Piece:
     id: str = ""
     folio: int | None = None  # the first page's folio, when packager prints them (stories)
     front: bool = False  # numbered in roman numerals
+    kind: str = ""  # the part's kind (story, contents, colophon...): "" for a blank page
+    matter: str = ""  # front, body or back
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ def assemble(
     opened = []
     for piece in pieces:
         source = pikepdf.open(io.BytesIO(piece.part.pdf))
+        _drop_named_links(source)
         opened.append(source)
         starts.append(len(book.pages))
         book.pages.extend(source.pages)
@@ -127,6 +132,11 @@ def assemble(
     front = sum(p.part.pages for p in pieces if p.front)
     _page_labels(book, front)
     _boxes(book, bleed)
+    spans = [
+        (start, p.part.pages, p.id, p.kind, p.matter)
+        for p, start in zip(pieces, starts, strict=True)
+    ]
+    pieces_info.write(book, spans, meta.date)
     _metadata(book, meta)
     if tagged:
         tags.accessible(book, meta.title, meta.language)
@@ -141,6 +151,23 @@ def assemble(
     for source in opened:
         source.close()
     return out.getvalue()
+
+
+def _drop_named_links(part: pikepdf.Pdf) -> None:
+    """Remove a part's links to its own named destinations (a note's call, its backlink).
+
+    WeasyPrint links within a part by name; names do not survive the join, so
+    every internal link is written again by ``_links``, to a page and place.
+    """
+    if "/Names" in part.Root and "/Dests" in part.Root.Names:
+        del part.Root.Names.Dests
+    for page in part.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        kept = [a for a in annots if not isinstance(a.get("/Dest"), pikepdf.String | Name)]
+        if len(kept) != len(annots):
+            page.obj.Annots = Array(kept)
 
 
 def _outline(book: pikepdf.Pdf, pieces: Sequence[Piece], starts: Sequence[int]) -> None:
@@ -186,8 +213,18 @@ def _links(
         for link in piece.part.links:
             annotation = _add_link(book, start, link, targets)
             if annotation is not None and structure is not None:
-                title = titles.get(link.anchor, link.anchor)
-                structure.tag_link(book, annotation, start + link.page, f"Go to {title}")
+                structure.tag_link(book, annotation, start + link.page, _link_text(link, titles))
+
+
+_NOTE_ANCHOR = re.compile(r"-(note|ref)-([0-9]+)(?:-[0-9]+)?$")  # packager.book.notes' ids
+
+
+def _link_text(link: Link, titles: Mapping[str, str]) -> str:
+    """What a tagged link says it does: "Go to note 3", "Back to the text", "Go to <title>"."""
+    note = _NOTE_ANCHOR.search(link.anchor)
+    if note is not None:
+        return f"Go to note {note.group(2)}" if note.group(1) == "note" else "Back to the text"
+    return f"Go to {titles.get(link.anchor, link.anchor)}"
 
 
 def _add_link(

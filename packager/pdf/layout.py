@@ -15,7 +15,7 @@ from packager import __version__
 from packager.errors import warning
 from packager.model import Book, Fallback, Part, Resource
 from packager.parallel import pmap
-from packager.pdf import cache, join, weasy
+from packager.pdf import cache, footnotes, join, weasy
 from packager.pdf.cache import Cache
 from packager.pdf.weasy import RenderedPart, Renderer
 from packager.progress import Progress
@@ -23,7 +23,7 @@ from packager.progress import Progress
 _IMAGE = re.compile(r'src="(images/[^"]+)"')
 
 # What a cache entry holds; entries written before page starts were kept have another key.
-_CACHE_FORMAT = "part+starts"
+_CACHE_FORMAT = "part+starts+links"
 
 
 def side(left: bool) -> str:
@@ -50,11 +50,11 @@ def _start_worker(
 _Laid = tuple[RenderedPart, tuple[str, ...], dict[str, bytes]]
 
 
-def _render_story(task: tuple[str, str, bool]) -> _Laid:
+def _render_story(task: tuple[str, str, str, bool]) -> _Laid:
     """Lay out one story without folios: the part, its fonts' hashes, fonts not sent yet."""
     assert _worker is not None
-    html, href, left = task
-    part = _worker.render(html, href, folios=False, left=left)
+    html, fallback, href, left = task
+    part = footnotes.render_story(_worker, html, fallback, href, left)
     detached, programs = join.detach_fonts(part.pdf, _worker.programs)
     new = {sha: data for sha, data in programs.items() if sha not in _known and sha not in _sent}
     _sent.update(new)
@@ -116,7 +116,9 @@ def lay_out(
     """The stories laid out on the given sides, in worker processes or from ``store``."""
     mode = book.settings.pdf + (f", variant={variant}" if variant else "")
     keys = {
-        (p.id, left): part_key(book, p.print_html, f"story, no folios, {side(left)}, {mode}")
+        (p.id, left): part_key(
+            book, p.print_html + p.print_fallback, f"story, no folios, {side(left)}, {mode}"
+        )
         for p, left in wanted
     }
     done: dict[_Side, RenderedPart] = {}
@@ -128,7 +130,7 @@ def lay_out(
     todo = [(p, left) for p, left in wanted if (p.id, left) not in done]
     results = pmap(
         _render_story,
-        [(p.print_html, p.href, left) for p, left in todo],
+        [(p.print_html, p.print_fallback, p.href, left) for p, left in todo],
         jobs,
         initializer=_start_worker,
         initargs=(tuple(book.resources), frozenset(known), variant, book.fallbacks),

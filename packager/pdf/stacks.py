@@ -6,7 +6,8 @@ uses, given the text's language: the embedded families the stack opens with,
 then the book's other embedded families (a display face's text falls back to
 the theme's text face before anything else), then the script fallbacks the
 book needs (packager.book.fallbacks), those meant for the language first, and
-last the rest of the stack. So a character the theme's faces lack is drawn by
+last the rest of the stack (Chinese, Japanese and Korean text opens with its own
+face instead). So a character the theme's faces lack is drawn by
 a font packager embeds, never by whatever the machine has installed: the same
 book on any machine gives the same PDF.
 """
@@ -15,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from packager.book.fallbacks import ordered
+from packager.book.fallbacks import meant_for, ordered
 from packager.model import Fallback
+from packager.text.languages import is_cjk
 
 # CSS Fonts 4's generic families: the machine's fonts, so the fallbacks go before them.
 GENERIC = frozenset({
@@ -47,4 +49,13 @@ def stack(
         lead = next((i for i, f in enumerate(families) if f.lower() in GENERIC), len(families))
     head = list(families[:lead])
     others = [d for d in embedded if d not in head]
-    return [*head, *others, *names, *(f for f in families[lead:] if f not in names)]
+    rest = [f for f in families[lead:] if f not in names]
+    if is_cjk(language):
+        # Chinese, Japanese and Korean text is set in its own face, Latin letters and
+        # digits included, as its typesetters do: the marks it shares with Latin (“ ” ‘ ’
+        # … —) are full-width there, and half-width in the theme's face.
+        closest = ordered(fallbacks, language)[0]
+        if meant_for(closest, language):
+            own = closest.family
+            return [own, *head, *others, *(n for n in names if n != own), *rest]
+    return [*head, *others, *names, *rest]

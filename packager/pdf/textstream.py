@@ -24,6 +24,10 @@ from typing import Any
 
 # Elements whose text is not laid out as text (or not at all).
 _SKIP = frozenset({"head", "script", "style", "svg", "math", "template", "title"})
+# Footnotes are not where the text has them: beside their call in the EPUB (an
+# aside after the paragraph), at the foot of the page in the PDF (a span in the
+# paragraph). Neither counts, so both streams stay the same characters.
+_SKIP_CLASS = "footnote"
 # Elements that start and end a line of their own: a word cannot run across them.
 BLOCKS = frozenset({
     "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "div", "dl",
@@ -141,6 +145,8 @@ def texts(root: Any) -> Iterator[tuple[Any, bool, str | None, bool]]:
         nonlocal edge
         name = local_name(el.tag)
         if name in _SKIP or not isinstance(el.tag, str):
+            return
+        if _SKIP_CLASS in (el.get("class") or "").split():
             return
         block = name in BLOCKS
         edge = edge or block

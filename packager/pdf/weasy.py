@@ -94,6 +94,7 @@ class RenderedPart:
     links: tuple[Link, ...] = ()  # internal links, to be resolved across parts
     messages: tuple[str, ...] = ()
     starts: tuple[int, ...] = ()  # per page: where it begins in the part's text (pagelist)
+    long_notes: tuple[str, ...] = ()  # ids of footnotes too tall for the foot of a page
 
 
 class BookFetcher(URLFetcher):  # type: ignore[misc]
@@ -189,15 +190,43 @@ class Renderer:
         starts = textstream.align(
             textstream.stream_text(document.etree_element), _page_texts(rendered)
         )
+        long_notes = _long_notes(rendered)
         # WeasyPrint logs each refusal too ("Failed to load image at ..."): once is enough.
         kept = [m for m in messages if _NOT_IN_BOOK not in m]
         asked = dict.fromkeys(self.fetcher.refused[refused_before:])
         refused = [self.fetcher.refusal(url) for url in asked]
-        return _describe(rendered, data, tuple(dict.fromkeys([*kept, *refused])), starts)
+        said = tuple(dict.fromkeys([*kept, *refused]))
+        return _describe(rendered, data, said, starts, long_notes)
+
+
+# A footnote taller than this share of the page's text area is printed at the story's end.
+MAX_NOTE_SHARE = 0.5
+
+
+def _long_notes(document: Document) -> tuple[str, ...]:
+    """The ids of the footnotes taller than MAX_NOTE_SHARE of their page's text area.
+
+    Reads the laid-out box tree (``Page._page_box``, undocumented): a page box's
+    last children are its footnote area, whose children are the notes.
+    """
+    found: list[str] = []
+    for page in document.pages:
+        box = page._page_box
+        limit = box.height * MAX_NOTE_SHARE
+        for child in box.children:
+            if isinstance(child, boxes.FootnoteAreaBox):
+                for note in child.children:
+                    if note.margin_height() > limit and note.element is not None:
+                        found.append(str(note.element.get("id") or ""))
+    return tuple(dict.fromkeys(found))
 
 
 def _describe(
-    document: Document, data: bytes, messages: tuple[str, ...], starts: tuple[int, ...]
+    document: Document,
+    data: bytes,
+    messages: tuple[str, ...],
+    starts: tuple[int, ...],
+    long_notes: tuple[str, ...] = (),
 ) -> RenderedPart:
     bookmarks: list[Bookmark] = []
     anchors: list[Anchor] = []
@@ -208,13 +237,33 @@ def _describe(
             bookmarks.append(Bookmark(level, label, number, x * PX, height - y * PX))
         for name, (x, y, *_) in page.anchors.items():
             anchors.append(Anchor(name, number, x * PX, height - y * PX))
-        for kind, target, (x, y, w, h), _ in page.links:
+        found: list[Link] = []
+        # Each rectangle is (x1, y1, x2, y2), whatever WeasyPrint 70's docstring says
+        # (anchors.rectangle_aabb); every box inside a link repeats it (the <sup> of a call).
+        for kind, target, (x1, y1, x2, y2), _ in page.links:
             if kind == "internal":
-                rect = (x * PX, height - (y + h) * PX, (x + w) * PX, height - y * PX)
-                links.append(Link(number, rect, target))
+                rect = (x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX)
+                found.append(Link(number, rect, target))
+        found = list(dict.fromkeys(found))
+        links.extend(link for link in found if not any(_inside(link, o) for o in found))
     return RenderedPart(
-        data, len(document.pages), tuple(bookmarks), tuple(anchors), tuple(links), messages, starts
+        data,
+        len(document.pages),
+        tuple(bookmarks),
+        tuple(anchors),
+        tuple(links),
+        messages,
+        starts,
+        long_notes,
     )
+
+
+def _inside(link: Link, other: Link) -> bool:
+    """Whether ``link`` is another box of ``other``'s link, within its rectangle."""
+    if link == other or link.anchor != other.anchor:
+        return False
+    (a, b, c, d), (e, f, g, h) = link.rect, other.rect
+    return e <= a and f <= b and c <= g and d <= h
 
 
 @contextmanager
@@ -253,8 +302,8 @@ def _page_texts(document: Document) -> list[list[str]]:
         stack = [page._page_box]
         while stack:
             box = stack.pop()
-            if isinstance(box, boxes.MarginBox):
-                continue
+            if isinstance(box, boxes.MarginBox | boxes.FootnoteAreaBox):
+                continue  # folios and heads; footnotes (the text stream skips them too)
             if isinstance(box, boxes.TextBox):
                 if "::" not in (box.element_tag or ""):
                     texts.append(box.text)

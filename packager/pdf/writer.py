@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from packager import __version__
 from packager.errors import warning
-from packager.model import Book, Diagnostic, PageStart, Part
-from packager.pdf import folios, join, layout, weasy
+from packager.model import Book, Diagnostic, PageStart, Part, Severity
+from packager.pdf import folios, footnotes, join, layout, weasy
 from packager.pdf.cache import Cache
 from packager.pdf.weasy import RenderedPart, Renderer
 from packager.progress import Progress, Silent
@@ -119,13 +119,14 @@ def write_pdf(
                     )
                     rendered = more[part.id, left]
                     fresh.extend(again)
-                pieces.append(join.Piece(rendered, part.id, folio=number, front=front))
+                piece = join.Piece(rendered, part.id, number, front, part.kind, part.matter)
+                pieces.append(piece)
             else:
                 html = part.print_html
                 if part.kind == "contents":
                     html = _fill_contents(html, story_starts)
                 rendered = render(html, part.href, first_number=number, left=left)
-                pieces.append(join.Piece(rendered, part.id, front=front))
+                pieces.append(join.Piece(rendered, part.id, None, front, part.kind, part.matter))
             problems.extend(_problems(part, rendered, reported))
             number += rendered.pages
         if front and number % 2 == 0 and not screen:
@@ -216,9 +217,14 @@ def _fill_contents(html: str, starts: Mapping[str, int]) -> str:
 def _problems(part: Part, rendered: RenderedPart, seen: set[str]) -> list[Diagnostic]:
     """The part's messages not reported yet: every part reads the same stylesheets."""
     where = f" ({part.title})" if part.kind == "story" else ""
-    new = [m for m in rendered.messages if m not in seen]
-    seen.update(new)
-    return [warning(f"PDF{where}: {m}") for m in new]
+    found = []
+    for message in rendered.messages:
+        if message.startswith(footnotes.NOTES_MOVED):  # every story's own: always reported
+            found.append(Diagnostic(Severity.INFO, f"PDF{where}: {message}"))
+        elif message not in seen:
+            seen.add(message)
+            found.append(warning(f"PDF{where}: {message}"))
+    return found
 
 
 def _metadata(book: Book) -> join.Metadata:

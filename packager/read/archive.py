@@ -16,6 +16,7 @@ from packager.read import recognize
 from packager.read.body import Body
 from packager.read.paragraphs import tidy
 from packager.text import html, sanitize
+from packager.text.notes import calls_from_markers
 
 _TAGS = {
     "rating": "rating",
@@ -158,7 +159,7 @@ def inner(el: lxml.html.HtmlElement) -> str:
     raw = (el.text or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html") for child in el
     )
-    return sanitize.sanitize(raw)
+    return calls_from_markers(sanitize.sanitize(raw))
 
 
 def scene_breaks(fragment: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from packager.model import Change, Chapter, Diagnostic
+from packager.model import Change, Chapter, Diagnostic, Note
 
 
 @dataclass
@@ -24,3 +24,5 @@ class Body:
     disclaimer_html: str = ""
     changes: list[Change] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # called in the chapters' text
+    embedded: dict[str, bytes] = field(default_factory=dict)  # pictures a file holds, by src

@@ -26,6 +26,12 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all entries together
 # document.xml); more is refused before it is unpacked, so that reading the
 # largest allowed document stays within SECURITY.md's budget (bench/shapes.py).
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
+# Any other entry (a picture, a font): the largest picture packager takes
+# (packager.read.pictures.MAX_BYTES), which is read as bytes, never parsed as XML.
+MAX_MEDIA_BYTES = 40 * 1024 * 1024
+# Entries that readers parse as documents, by name; content that looks like XML
+# under any other name is held to MAX_ENTRY_BYTES when it is read (read/docx.py).
+_DOCUMENT = (".xml", ".rels", ".xhtml", ".html", ".htm", ".opf", ".ncx", ".svg", ".css")
 # Text and markup compress 3 to 20 times; a zip bomb 1,000 (deflate's limit).
 MAX_RATIO = 100
 _RATIO_FROM = 1024 * 1024  # small entries may be as repetitive as they like
@@ -48,6 +54,14 @@ class Archive:
     def refuse(self, message: str, entry: str = "") -> StoryError:
         """A refusal naming the file, and the entry first when there is one."""
         return StoryError([error(f"{entry}: {message}" if entry else message, self.file)])
+
+    def head(self, entry: str, size: int) -> bytes:
+        """The first ``size`` bytes of an entry (to tell what it is before reading it all)."""
+        try:
+            with self.zip.open(entry) as stream:
+                return stream.read(size)
+        except Exception as exc:  # zlib.error, BadZipFile, EOFError, NotImplementedError
+            raise self.refuse(f"damaged: cannot unpack it ({reason(exc)})", entry) from None
 
     def read(self, entry: str, limit: int = MAX_ENTRY_BYTES) -> bytes:
         """An entry's bytes, counted as they unpack; damage and excess are refused."""
@@ -94,8 +108,9 @@ def open_archive(data: bytes, file: str, kind: str) -> Archive:
             raise box.refuse("encrypted with a password; refused", name)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise box.refuse("compressed in a way Word and EPUB never use; refused", name)
-        if info.file_size > MAX_ENTRY_BYTES:
-            raise box.refuse(f"unpacks to more than {_mib(MAX_ENTRY_BYTES)}; refused", name)
+        cap = MAX_ENTRY_BYTES if name.lower().endswith(_DOCUMENT) else MAX_MEDIA_BYTES
+        if info.file_size > cap:
+            raise box.refuse(f"unpacks to more than {_mib(cap)}; refused", name)
         packed = max(info.compress_size, 1)
         if info.file_size > _RATIO_FROM and info.file_size / packed > MAX_RATIO:
             raise box.refuse(

@@ -17,7 +17,9 @@ import lxml.html
 
 from packager.errors import parsing
 from packager.read.body import Body
-from packager.read.bounded import Archive, open_archive
+from packager.read.bounded import MAX_MEDIA_BYTES, Archive, open_archive
+from packager.read.htmlnotes import take_notes
+from packager.read.images import EMBEDDED
 from packager.read.webpage import read_page
 from packager.text import forbidden, sanitize
 
@@ -37,11 +39,21 @@ def read_docx(data: bytes, file: str, known_title: str) -> Body:
 
     archive = open_archive(data, file, "Word file")
     _check_xml(archive)
+    pictures: dict[str, bytes] = {}
+
+    def picture(image: Any) -> dict[str, str]:
+        """A picture of the document, kept as bytes for packager.read.images."""
+        with image.open() as stream:
+            content = stream.read(MAX_MEDIA_BYTES + 1)  # the directory was checked
+        src = f"{EMBEDDED}{len(pictures) + 1}"
+        pictures[src] = content
+        return {"src": src, "alt": str(getattr(image, "alt_text", "") or "")}
+
     with parsing("not a readable Word (.docx) file", file):
         result = mammoth.convert_to_html(
             io.BytesIO(data),
             style_map=_STYLE_MAP,
-            convert_image=mammoth.images.img_element(_image),
+            convert_image=mammoth.images.img_element(picture),
         )
     # One block per line, so that "line" in a report is the paragraph's number.
     text = re.sub(r"(</(?:p|h[1-6]|li|blockquote|table)>)", r"\1\n", str(result.value))
@@ -49,8 +61,18 @@ def read_docx(data: bytes, file: str, known_title: str) -> Body:
     sanitize.check_depth(scrubbed.text)  # before lxml, which drops what lies deeper than 256
     with parsing("not a readable Word (.docx) file", file):
         root = lxml.html.document_fromstring(f"<html><body>{scrubbed.text}</body></html>")
-    found = Body(changes=list(scrubbed.changes), diagnostics=list(scrubbed.diagnostics))
+    found = Body(
+        changes=list(scrubbed.changes), diagnostics=list(scrubbed.diagnostics), embedded=pictures
+    )
+    taken = take_notes(root, file, _note_kind)
+    found.notes = taken.notes
+    found.changes.extend(taken.changes)
     return read_page(root, file, known_title, found)
+
+
+def _note_kind(target: str) -> str:
+    """mammoth gives Word's footnotes ids "footnote-N" and its endnotes "endnote-N"."""
+    return "endnote" if target.startswith("endnote-") else "footnote"
 
 
 # mammoth reads Word's XML into a DOM (xml.dom.minidom) and converts it in
@@ -73,10 +95,10 @@ def _check_xml(archive: Archive) -> None:
     """
     elements = 0
     for info in archive.infos:
-        data = archive.read(info.filename)
-        head = _text(data[:_PROLOG])
+        head = _text(archive.head(info.filename, _PROLOG))
         if not head.lstrip("\ufeff \t\r\n").startswith("<"):
             continue  # a picture or an embedded file: mammoth does not parse it as XML
+        data = archive.read(info.filename)  # XML: at most MAX_ENTRY_BYTES
         root = _ROOT.search(head)
         prolog = head[: root.start()] if root else head
         if _ENTITY in prolog:
@@ -106,7 +128,3 @@ def _text(head: bytes) -> str:
     else:
         encoding = "utf-8"
     return head.decode(encoding, "replace")
-
-
-def _image(image: Any) -> dict[str, str]:
-    return {"src": "", "alt": str(getattr(image, "alt_text", "") or "")}

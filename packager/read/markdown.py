@@ -12,10 +12,13 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from packager.errors import parsing, warning
-from packager.model import Change, Chapter, Diagnostic
+from packager.model import Change, Chapter, Diagnostic, Note
+from packager.read import mdnotes
 from packager.text import html, sanitize
+from packager.text.notes import NOTE_CLOSE, NOTE_OPEN, calls_from_markers
 
 # Lines that plain-text writers use for scene breaks but that mean something
 # else in CommonMark ("~~~" opens a code fence that would swallow the rest of
@@ -28,16 +31,25 @@ _SCENE_BREAK_LINE = re.compile(r"^[ \t]*(?:~{3,}|#)[ \t]*$")
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _fragment_parser() -> MarkdownIt:
     # markdown-it stops nesting blocks at maxNesting and drops what lies deeper
     # (20 by default: 21 levels of "> " would lose the words). Above the
     # depth cap, so that too deep is an error (sanitize.TooDeep), never a loss.
     return MarkdownIt("commonmark", {"html": True, "maxNesting": sanitize.MAX_DEPTH + 10})
 
 
+@cache
+def _parser() -> MarkdownIt:
+    """A story body's parser: CommonMark with footnotes (packager.read.mdnotes)."""
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": sanitize.MAX_DEPTH + 10})
+    md.use(footnote_plugin, move_to_end=False)
+    md.add_render_rule("footnote_ref", mdnotes.render_call)
+    return md
+
+
 def render_fragment(text: str, file: str, first_line: int = 1) -> tuple[str, list[Diagnostic]]:
-    """Markdown text (a summary, a note) to a sanitized XHTML fragment."""
-    md = _parser()
+    """Markdown text (a summary, an author's note) to a sanitized XHTML fragment."""
+    md = _fragment_parser()
     with parsing("cannot read this Markdown", file, first_line):
         tokens = md.parse(text)
     problems = _defuse_raw_html(tokens, file, first_line)
@@ -54,9 +66,14 @@ class MarkdownBody:
         self.changes: list[Change] = []
         self.diagnostics: list[Diagnostic] = []
         md = _parser()
+        env: dict[str, object] = {}
         with parsing("cannot read this Markdown", file):
-            tokens = md.parse(_scene_breaks(body))
+            tokens = md.parse(_scene_breaks(body), env)
         self.diagnostics.extend(_defuse_raw_html(tokens, file, first_line, self.changes))
+        defined = mdnotes.take_definitions(tokens, env, self._render, file, first_line)
+        tokens = defined.tokens
+        self.notes: list[Note] = defined.notes
+        self.diagnostics.extend(defined.diagnostics)
         for tok in tokens:
             if tok.type == "fence" and tok.info.strip():
                 # "```python": the label names the code's language; not shown.
@@ -83,8 +100,11 @@ class MarkdownBody:
     def _line(self, token: Token) -> int:
         return self.first_line + (token.map[0] if token.map else 0)
 
-    def _chapters(self, tokens: list[Token], level: int) -> list[Chapter]:
+    def _render(self, tokens: list[Token]) -> str:
         md = _parser()
+        return sanitize.sanitize(md.renderer.render(tokens, md.options, {}))
+
+    def _chapters(self, tokens: list[Token], level: int) -> list[Chapter]:
         chapters: list[Chapter] = []
         title: str | None = None
         line = self.first_line
@@ -92,7 +112,7 @@ class MarkdownBody:
 
         def flush() -> None:
             try:
-                fragment = sanitize.sanitize(md.renderer.render(run, md.options, {}))
+                fragment = calls_from_markers(self._render(run))
             except sanitize.TooDeep as exc:
                 exc.line = next((self._line(t) for t in run if t.map and _deep(t)), line)
                 raise
@@ -148,7 +168,9 @@ def _inline_text(token: Token) -> str:
     """The plain text of a heading's inline token (emphasis markers removed)."""
     md = _parser()
     rendered = md.renderer.render(token.children or [], md.options, {})
-    return " ".join(html.text_of(sanitize.sanitize(rendered)).split())
+    # A note called in a heading is printed at the story's end: no number in the title.
+    text = html.text_of(sanitize.sanitize(rendered))
+    return " ".join(re.sub(f"{NOTE_OPEN}[0-9]+{NOTE_CLOSE}", " ", text).split())
 
 
 def _defuse_raw_html(

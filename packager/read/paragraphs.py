@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import partial
 
 from packager.model import Change
+from packager.read.images import unmark as unmark_pictures
 from packager.text import html
+from packager.text.notes import NOTE_CLOSE, NOTE_OPEN, calls_from_markers
 
 # Inline markup found in plain text (HTML remnants such as <i>…</i>) is held
 # as private-use characters until the text is escaped, then made real tags.
@@ -30,7 +32,8 @@ _MARKUP = {
     STRONG_CLOSE: "</strong>",
     HEADING: "",
 }
-_NO_MARKERS = str.maketrans("", "", MARKERS)
+# Call markers (packager.text.notes) go too, their numbers stay: "dawn.1 Then".
+_NO_MARKERS = str.maketrans("", "", MARKERS + NOTE_OPEN + NOTE_CLOSE)
 
 _STRONG = re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])")
 _EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
@@ -88,8 +91,8 @@ class Para:
 
     @property
     def plain(self) -> str:
-        """The text without inline markup markers: what recognisers look at."""
-        return self.text.translate(_NO_MARKERS)
+        """The text without inline markup markers (or pictures): what recognisers look at."""
+        return unmark_pictures(self.text).translate(_NO_MARKERS)
 
     @property
     def stripped_lines(self) -> list[str]:
@@ -186,4 +189,4 @@ def inline(text: str) -> str:
         out = _EM_UNDERSCORE.sub(r"<em>\1</em>", out)
     if any(m in out for m in MARKERS):
         out = "".join(_MARKUP.get(ch, ch) for ch in out)
-    return out.replace("\u2028", "<br/>")
+    return calls_from_markers(out).replace("\u2028", "<br/>")

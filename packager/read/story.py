@@ -20,7 +20,7 @@ from packager.read.meta import apply, meta_updates
 from packager.read.paragraphs import inline
 from packager.read.source import MAX_STORY_BYTES, SourceText, decode
 from packager.read.webpage import read_html
-from packager.text import forbidden, html, hygiene, sanitize
+from packager.text import forbidden, html, hygiene, notes, sanitize
 from packager.text.languages import language_tag
 
 FORMATS = {
@@ -74,6 +74,7 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
     meta = apply(StoryMeta(), updates)
     changes: list[Change] = list(source.changes)
     found: list[Diagnostic] = []
+    embedded: dict[str, bytes] = {}
     if suffix in (".txt", ".docx", *_HTML):
         if suffix == ".txt":
             body = txt.read_body(front.body, file, front.body_line, meta.title)
@@ -81,13 +82,14 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
             body = read_docx(data, file, meta.title)
         else:
             body = read_html(source.text, file, meta.title)
-        detected, chapters = body.title, body.chapters
+        detected, chapters = body.title, notes.attach(body.chapters, body.notes)
+        embedded = body.embedded
         meta = _with_detected(meta, body)
         changes.extend(body.changes)
         found.extend(body.diagnostics)
     else:
         md = markdown.MarkdownBody(front.body, file, front.body_line, meta.title)
-        detected, chapters = md.title, md.chapters
+        detected, chapters = md.title, notes.attach(md.chapters, md.notes)
         changes.extend(md.changes)
         found.extend(md.diagnostics)
     chapters, meta, leftovers = _without_forbidden(chapters, meta, file)
@@ -122,19 +124,40 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
                 for line, n in too_long
             ]
         )  # fmt: skip
+    meta, chapters = _uncall_outside_text(meta, chapters)
     meta, chapters, tidied = _tidy_labels(meta, chapters, file)
     found.extend(tidied)
-    chapters, images, image_problems = resolve_images(chapters, path, root, file)
-    return Story(
+    story = Story(
         path=path,
         name=readable(path.name),
         meta=meta,
         chapters=chapters,
         encoding=source.encoding,
-        images=images,
         changes=tuple(changes),
-        diagnostics=(*source.diagnostics, *problems, *found, *image_problems),
+        diagnostics=(*source.diagnostics, *problems, *found),
     )
+    return resolve_images(story, root, file, embedded)
+
+
+def _uncall_outside_text(
+    meta: StoryMeta, chapters: Sequence[Chapter]
+) -> tuple[StoryMeta, tuple[Chapter, ...]]:
+    """Calls outside the story's text (a summary, an author's note) as plain numbers:
+    their notes are printed at the story's end (packager.text.notes.attach)."""
+    fields = {
+        k: notes.uncall(v)
+        for k, v in dataclasses.asdict(meta).items()
+        if k.endswith("_html") and "data-note" in v
+    }
+    tidied = tuple(
+        dataclasses.replace(
+            c, notes_html=notes.uncall(c.notes_html), end_notes_html=notes.uncall(c.end_notes_html)
+        )
+        if "data-note" in c.notes_html + c.end_notes_html
+        else c
+        for c in chapters
+    )
+    return (apply(meta, fields) if fields else meta), tidied
 
 
 def _without_forbidden(
@@ -148,7 +171,7 @@ def _without_forbidden(
     found: list[Diagnostic] = []
 
     def tidy(value: str, line: int | None) -> str:
-        text, removed = forbidden.strip(value)
+        text, removed = forbidden.strip(value, markers=False)  # notes' and pictures' stay
         if removed:
             found.append(warning(f"removed {removed}", file, line))
         return text

@@ -11,15 +11,16 @@ styles, forms and remote resources never reach the book.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import lxml.etree as etree
 import lxml.html
 
-from packager.errors import parsing, warning
+from packager.errors import parsing
 from packager.model import Change
-from packager.read import archive
+from packager.read import archive, htmlnotes, images
 from packager.read.body import Body
 from packager.read.paragraphs import (
     EM_CLOSE,
@@ -62,15 +63,20 @@ def read_html(text: str, file: str, known_title: str) -> Body:
 
 def read_page(root: lxml.html.HtmlElement, file: str, known_title: str, found: Body) -> Body:
     """Any page: its paragraphs, read like plain text (title, byline, notes, debris)."""
+    pictures: list[tuple[str, str]] = []  # (src, alt) of each <img>, marked in the text
+    images.mark(root, pictures)
     container = _story_container(root)
     title_el = None if known_title else _title_heading(container)
     paras = list(_paragraphs(container, title_el))
-    title = tidy(title_el.text_content()) if title_el is not None else ""
+    title = tidy(images.unmark(title_el.text_content())) if title_el is not None else ""
     if not title and not known_title:
         title = _page_title(root)
     body = read_paragraphs(paras, file, known_title or title)
     body.changes[:0] = found.changes
     body.diagnostics[:0] = found.diagnostics
+    body.notes, body.embedded = found.notes, found.embedded
+    if pictures:
+        _place_pictures(body, pictures)
     if title and not body.title:
         body.title = title
         line = title_el.sourceline if title_el is not None else 1
@@ -79,7 +85,28 @@ def read_page(root: lxml.html.HtmlElement, file: str, known_title: str, found: B
     return body
 
 
-def _remove_unsafe(root: lxml.html.HtmlElement, file: str, body: Body) -> None:
+def _place_pictures(body: Body, pictures: list[tuple[str, str]]) -> None:
+    """The pictures marked in the page, as <img> in the text they ended up in."""
+    body.chapters = tuple(
+        dataclasses.replace(
+            c,
+            html=images.place(c.html, pictures),
+            notes_html=images.place(c.notes_html, pictures),
+            end_notes_html=images.place(c.end_notes_html, pictures),
+        )
+        for c in body.chapters
+    )
+    body.notes_html = images.place(body.notes_html, pictures)
+    body.end_notes_html = images.place(body.end_notes_html, pictures)
+    body.disclaimer_html = images.place(body.disclaimer_html, pictures)
+
+
+def _remove_unsafe(
+    root: lxml.html.HtmlElement,
+    file: str,
+    body: Body,
+    kind_of: Callable[[str], str] | None = None,
+) -> None:
     # A comment before or after the root element (the first thing in a file)
     # sits outside it: never in the book, so it is reported like the others.
     outside = [
@@ -108,15 +135,13 @@ def _remove_unsafe(root: lxml.html.HtmlElement, file: str, body: Body) -> None:
         else:
             _report_removed(el, file, body)
         _drop(el)
+    # Notes first: a page may keep them in an <aside> or its <footer>.
+    taken = htmlnotes.take_notes(root, file, kind_of)
+    body.notes.extend(taken.notes)
+    body.changes.extend(taken.changes)
     for el in list(root.iter(*_CHROME)):
         _report_removed(el, file, body)
         _drop(el)
-    for el in list(root.iter("img")):
-        alt = (el.get("alt") or "").strip()
-        body.diagnostics.append(
-            warning("images in HTML stories are not included; alt text kept", file, el.sourceline)
-        )
-        _replace(el, f"[{alt}]" if alt else "")
 
 
 def _report_removed(el: lxml.html.HtmlElement, file: str, body: Body) -> None:
@@ -233,16 +258,3 @@ def _page_title(root: lxml.html.HtmlElement) -> str:
 def _drop(el: lxml.html.HtmlElement) -> None:
     if el.getparent() is not None:
         el.drop_tree()  # keeps the text that follows the element
-
-
-def _replace(el: lxml.html.HtmlElement, text: str) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    prev = el.getprevious()
-    joined = text + (el.tail or "")
-    if prev is not None:
-        prev.tail = (prev.tail or "") + joined
-    else:
-        parent.text = (parent.text or "") + joined
-    parent.remove(el)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from packager.model import Story, StoryMeta
-from packager.text import html
+from packager.text import html, notes
 from packager.text.typography import smarten_text, smartener
 from packager.text.words import count_words
 
@@ -31,10 +31,18 @@ def clean(story: Story, language: str = "en") -> Story:
             html=html.map_text(c.html, blocks),
             notes_html=html.map_text(c.notes_html, blocks),
             end_notes_html=html.map_text(c.end_notes_html, blocks),
+            footnotes=tuple(
+                dataclasses.replace(n, html=html.map_text(n.html, blocks)) for n in c.footnotes
+            ),
         )
         for c in story.chapters
     )
-    words = sum(count_words(html.text_of(c.html)) for c in chapters)
+    # A story's words are its text's and its footnotes' (the calls' numbers are not words).
+    words = sum(
+        count_words(html.text_of(notes.CALL.sub("", c.html)))
+        + sum(count_words(html.text_of(n.html)) for n in c.footnotes)
+        for c in chapters
+    )
     meta = _clean_meta(story.meta, lang)
     return dataclasses.replace(story, meta=meta, chapters=chapters, words=words)
 

@@ -14,7 +14,8 @@ passes through this module, which removes:
 * the 66 noncharacters: U+FDD0-U+FDEF and the last two code points of every
   plane (U+FFFE, U+FFFF, U+1FFFE ... U+10FFFF), "permanently reserved for
   internal use" (Unicode 15, section 23.7) and discouraged by XML 1.0 2.2;
-* U+E000-U+E004, the private-use characters packager uses for inline markup.
+* U+E000-U+E008, the private-use characters packager uses for inline markup,
+  note calls and pictures.
 
 Each removal is reported with its line and code points.
 """
@@ -33,9 +34,11 @@ _SURROGATES = r"\ud800-\udfff"
 _NONCHARACTERS = r"\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
-_INTERNAL = r"\ue000-\ue004"
+_INTERNAL = r"\ue000-\ue008"
 FORBIDDEN = re.compile(f"[{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}{_INTERNAL}]")
 CONTROLS = re.compile(f"[{_CONTROLS}]")
+# What XML and Unicode forbid, without packager's own markers (for text it has made).
+UNMARKED = re.compile(f"[{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}]")
 
 
 def codes(found: Iterable[str]) -> str:
@@ -59,12 +62,14 @@ def describe(found: Iterable[str]) -> str:
     return "; ".join(f"{k} ({codes(kinds[k])})" for k in order if k in kinds)
 
 
-def strip(text: str, *, references: bool = False) -> tuple[str, str]:
+def strip(text: str, *, references: bool = False, markers: bool = True) -> tuple[str, str]:
     """The text without forbidden characters, and what was removed ('' if nothing).
 
-    With references=True, character references to them (``&#xFFFE;``) go too.
+    With references=True, character references to them (``&#xFFFE;``) go too;
+    with markers=False, packager's own markers (U+E000-U+E008) stay.
     """
-    found = FORBIDDEN.findall(text)
+    pattern = FORBIDDEN if markers else UNMARKED
+    found = pattern.findall(text)
     named: list[str] = []
     if references and "&#" in text:
         named = [chr(_value(m)) for m in _REFERENCE.finditer(text) if _forbidden_reference(m)]
@@ -72,7 +77,7 @@ def strip(text: str, *, references: bool = False) -> tuple[str, str]:
             text = _REFERENCE.sub(lambda m: "" if _forbidden_reference(m) else m.group(0), text)
     notes = [describe(found)] if found else []
     notes += [f"character references to {describe(named)}"] if named else []
-    return (FORBIDDEN.sub("", text) if found else text), "; ".join(notes)
+    return (pattern.sub("", text) if found else text), "; ".join(notes)
 
 
 @dataclass(frozen=True)

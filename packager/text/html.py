@@ -39,6 +39,14 @@ _LONG_RUN = re.compile(r"[^\s<>]{60,}")
 _HUGE_WORD = re.compile(r"[^\s<>]{" + str(MAX_WORD + 1) + ",}")
 _UNIT = re.compile(r"&#?\w+;|.", re.S)
 _BREAK_EVERY = 30
+# Chinese, Japanese and Korean text has no spaces but a break opportunity between
+# its characters (Unicode's line breaking, which the shaper follows): a run holding
+# it needs no inserted break, and one would land before a closing comma or
+# after an opening quote, where a CJK line must never break.
+_CJK = re.compile(
+    "[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+    "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
+)
 
 
 def breakable(document: str) -> str:
@@ -50,6 +58,8 @@ def breakable(document: str) -> str:
         start = match.start()
         if document.rfind("<", 0, start) > document.rfind(">", 0, start):
             return match.group(0)  # inside a tag: an attribute value
+        if _CJK.search(match.group(0)):
+            return match.group(0)  # breaks between its characters already
         units = _UNIT.findall(match.group(0))
         return "\u200b".join(
             "".join(units[i : i + _BREAK_EVERY]) for i in range(0, len(units), _BREAK_EVERY)
@@ -133,11 +143,11 @@ def map_text(fragment: str, fn: Callable[[Sequence[Sequence[str]]], list[list[st
     return "".join(tokens)
 
 
-def map_images(fragment: str, fn: Callable[[str], str | None]) -> str:
-    """Rewrite each ``<img src>`` through ``fn``; None replaces the image by its alt text."""
+def map_images(fragment: str, fn: Callable[[str, str], str | None]) -> str:
+    """Rewrite each ``<img src>`` through ``fn(src, alt)``; None puts its alt text in its place."""
     root = parse(fragment)
     for img in list(root.iter("img")):
-        new = fn(img.get("src", ""))
+        new = fn(img.get("src", ""), img.get("alt", "").strip())
         if new is None:
             alt = img.get("alt", "").strip()
             replace_with_text(img, f"[{alt}]" if alt else "")

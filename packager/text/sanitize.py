@@ -39,6 +39,9 @@ _CLEAN_CONTENT = {"script", "style"}
 _ATTRIBUTE_SETS = {k: set(v) for k, v in _ATTRIBUTES.items()}
 _VOID = re.compile(r"<(br|hr|img|wbr|col)((?:\s[^<>]*?)?)\s*/?>")
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
+# data: stays for pictures (<img src="data:...">): packager.read.images decodes and
+# checks each one, and no data: address reaches the book; a link to one is unwrapped.
+_URL_SCHEMES = nh3.ALLOWED_URL_SCHEMES | {"data"}
 _TAG_ONLY = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
 # Elements of whole pages that stories are not made of but that nest like them.
 _PAGE_TAGS = frozenset({"html", "body", "section", "article", "main", "header", "footer",
@@ -103,6 +106,7 @@ def sanitize(raw_html: str) -> str:
         tags=_TAG_SET,
         clean_content_tags=_CLEAN_CONTENT,
         attributes=_ATTRIBUTE_SETS,
+        url_schemes=_URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
     )

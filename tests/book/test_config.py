@@ -8,7 +8,7 @@ import pytest
 from conftest import write_story
 from typer.testing import CliRunner
 
-from packager.book.config import load_config
+from packager.book.config import load_config, slugify
 from packager.cli import app
 from packager.errors import ConfigError
 
@@ -109,3 +109,21 @@ def test_cli_config_error_exit_1_no_traceback_no_output(tmp_path: Path, runner: 
     assert "foo: unknown key" in result.stderr
     assert all(line.startswith("error: ") for line in result.stderr.splitlines())
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Summer Zine 2026", "summer-zine-2026"),
+        ("Café — “Stories”!", "cafe-stories"),
+        ("Straße", "strasse"),
+        ("灯塔与海", "灯塔与海"),
+        ("夜のがらす", "夜のがらす"),  # kana with dakuten composed again
+        ("ضوء على الساحل", "ضوء-على-الساحل"),
+        ("हिन्दी कहानियाँ", "हिन्दी-कहानियाँ"),  # vowel signs and virama kept
+        ("한국 이야기", "한국-이야기"),
+        ("***", "book"),
+    ],
+)
+def test_the_file_name_keeps_the_title_s_script(title: str, slug: str) -> None:
+    assert slugify(title) == slug

@@ -56,10 +56,16 @@ def test_stack_puts_the_fallbacks_after_the_embedded_faces_by_language() -> None
     book_fallbacks = (Fallback("SC (packager)", ("zh",)), Fallback("JP (packager)", ("ja",)))
     declared = ["Source Serif Pro", "SC (packager)", "JP (packager)"]
     families = ["Source Serif Pro", "Georgia", "serif"]
+    # Chinese, Japanese and Korean text opens with its own face (its full-width
+    # quotes and dashes); the theme's face follows, then the other scripts.
     assert stack(families, "ja", declared, book_fallbacks) == [
-        "Source Serif Pro", "JP (packager)", "SC (packager)", "Georgia", "serif",
+        "JP (packager)", "Source Serif Pro", "SC (packager)", "Georgia", "serif",
     ]  # fmt: skip
-    assert stack(families, "zh-Hans", declared, book_fallbacks)[1] == "SC (packager)"
+    assert stack(families, "zh-Hans", declared, book_fallbacks)[0] == "SC (packager)"
+    # Other text takes the theme's face first, the scripts after it by language.
+    assert stack(families, "he", declared, book_fallbacks) == [
+        "Source Serif Pro", "SC (packager)", "JP (packager)", "Georgia", "serif",
+    ]  # fmt: skip
     # A display face falls back to the theme's text face before the scripts.
     two = ["Fjalla One", "Lato", "SC (packager)"]
     assert stack(["Fjalla One", "sans-serif"], "en", two, book_fallbacks[:1]) == [

@@ -56,7 +56,7 @@ def test_every_collection_key_is_documented_with_a_working_example(tmp_path: Pat
     folder = _init(tmp_path)
     text = (folder / "collection.toml").read_text(encoding="utf-8")
     for key in CollectionFile.model_fields:
-        shown = re.search(rf"^(# )?\[?{key}[ .=\]]", text, re.MULTILINE)
+        shown = re.search(rf"^(# )?\[?{key}[ .=\]]", text, re.MULTILINE)  # [binding] too
         assert shown, f"collection.toml from init does not show '{key}'"
     # Every commented example, uncommented, is a valid collection.toml.
     examples = "\n".join(line.removeprefix("# ") for line in text.splitlines())

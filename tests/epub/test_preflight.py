@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_samples
 from helpers import assert_epubcheck_clean
+from PIL import Image
 from typer.testing import CliRunner
 
 from packager.cli import app
@@ -69,10 +71,18 @@ TEXT = """<?xml version="1.0" encoding="utf-8"?>
 CSS = """p { line-height: 1.4; hyphens: auto; -webkit-hyphens: auto; }
 h1 { break-before: page; page-break-before: always; }
 """
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+
+
+def picture(mode: str, size: tuple[int, int], kind: str = "PNG", noise: bool = False) -> bytes:
+    image = Image.new(mode, size, 255 if mode == "1" else None)
+    if noise:  # random pixels compress to nothing: a large file
+        image = Image.frombytes(mode, size, random.Random(0).randbytes(size[0] * size[1] * 3))
+    out = io.BytesIO()
+    image.save(out, kind)
+    return out.getvalue()
+
+
+PNG = picture("RGB", (1, 1))  # opaque: a transparent one trips KOBO004
 
 Files = dict[str, bytes | str]
 
@@ -122,6 +132,13 @@ def codes(data: bytes, targets: tuple[str, ...] = ("kindle", "kobo", "apple")) -
     return [f.code for f in preflight(data, targets)]
 
 
+def picture_item(name: str, media_type: str, data: bytes) -> Callable[[Files], None]:
+    return both(
+        item(f'<item id="p" href="{name}" media-type="{media_type}"/>'),
+        lambda files: files.__setitem__(f"EPUB/{name}", data),
+    )
+
+
 WOFF = item('<item id="f" href="f.woff" media-type="font/woff"/>')
 TTF = item('<item id="f" href="f.ttf" media-type="font/ttf"/>')
 CASES = {
@@ -145,12 +162,16 @@ CASES = {
     "KDP010": edit("EPUB/book.css", "line-height: 1.4", "line-height: -1em"),
     "KDP011": edit("EPUB/text.xhtml", "</section>", "<script>alert(1)</script></section>"),
     "KDP012": edit("EPUB/nav.xhtml", 'epub:type="bodymatter"', 'epub:type="toc"'),
+    "KDP013": picture_item("big.png", "image/png", picture("RGB", (1500, 1300), noise=True)),
+    "KDP014": picture_item("p.webp", "image/webp", picture("RGB", (8, 8), "WEBP")),
     "KOBO001": both(
         edit("EPUB/content.opf", ' properties="cover-image"', ""),
         edit("EPUB/content.opf", '<meta name="cover" content="cover"/>', ""),
     ),
     "KOBO002": edit("EPUB/content.opf", ">en<", ">English<"),
     "KOBO003": edit("EPUB/book.css", " page-break-before: always;", ""),
+    "KOBO004": picture_item("clear.png", "image/png", picture("RGBA", (8, 8))),
+    "KOBO005": picture_item("print.jpg", "image/jpeg", picture("CMYK", (8, 8), "JPEG")),
     "APPLE001": both(
         edit("EPUB/content.opf", ' properties="cover-image"', ""),
         edit("EPUB/content.opf", '<meta name="cover" content="cover"/>', ""),
@@ -159,6 +180,8 @@ CASES = {
     "APPLE003": TTF,
     "APPLE004": edit("EPUB/book.css", " -webkit-hyphens: auto;", ""),
     "APPLE005": edit("EPUB/nav.xhtml", 'epub:type="bodymatter"', 'epub:type="toc"'),
+    "APPLE006": picture_item("wide.png", "image/png", picture("1", (2100, 2000))),
+    "APPLE007": picture_item("print.jpg", "image/jpeg", picture("CMYK", (8, 8), "JPEG")),
 }
 
 
@@ -204,6 +227,10 @@ def test_near_misses_trip_nothing() -> None:
     assert codes(mini_epub(edit("EPUB/content.opf", ' properties="cover-image"', ""))) == []
     # A regional tag Kindle accepts by its language.
     assert codes(mini_epub(edit("EPUB/content.opf", ">en<", ">pt-BR<"))) == []
+    # A cover the size Kindle asks for (1600x2560: over Apple's 4 million pixels,
+    # which are for pictures in the text).
+    big_cover = lambda files: files.__setitem__("EPUB/cover.png", picture("1", (1600, 2560)))  # noqa: E731
+    assert codes(mini_epub(big_cover)) == []
 
 
 NCX = """<?xml version="1.0" encoding="utf-8"?>

@@ -209,16 +209,26 @@ LONG = (
 )
 
 
-def test_a_long_cjk_paragraph_stays_within_the_text_block(tmp_path: Path) -> None:
-    source = tmp_path / "long"
+# Japanese line-breaking rules (JIS X 4051, W3C's jlreq): never at a line's start,
+# never at its end. Unicode's line breaking classes CL, CP, NS and OP hold them.
+NOT_AT_START = "、。，．」』）〕］｝〉》”’！？ー"
+NOT_AT_END = "「『（〔［｛〈《“‘"
+
+
+@pytest.fixture(scope="module")
+def long_ja(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    source = tmp_path_factory.mktemp("long") / "long"
     source.mkdir()
     (source / "collection.toml").write_text('title = "長い夜"\nlanguage = "ja"\n', "utf-8")
     body = LONG * 40  # about 3,000 characters and no space: a line may break anywhere
     (source / "01.md").write_text(f"---\ntitle: 長い夜\nauthor: 山田花子\n---\n\n{body}\n", "utf-8")
-    result = build(
-        source, tmp_path / "out", BuildOptions(formats=("pdf",), env={}, use_cache=False)
-    )
-    pdf_path = next(o.path for o in result.outputs if o.format == "pdf")
+    options = BuildOptions(formats=("pdf",), env={}, use_cache=False)
+    result = build(source, source.parent / "out", options)
+    return body, next(o.path for o in result.outputs if o.format == "pdf")
+
+
+def test_a_long_cjk_paragraph_stays_within_the_text_block(long_ja: tuple[str, Path]) -> None:
+    body, pdf_path = long_ja
     with pdfplumber.open(pdf_path) as pdf:
         drawn = ""
         for page in pdf.pages:
@@ -228,3 +238,35 @@ def test_a_long_cjk_paragraph_stays_within_the_text_block(tmp_path: Path) -> Non
             block = page.within_bbox((0, HEAD_BAND, page.width, page.height - FOOT_BAND))
             drawn += block.extract_text() or ""
     assert letters(body) in letters(drawn)
+
+
+def test_cjk_lines_never_start_with_a_closing_mark_nor_end_with_an_opening_one(
+    long_ja: tuple[str, Path],
+) -> None:
+    """A comma or closing bracket at a line's start is the first error a reader sees."""
+    with pdfplumber.open(long_ja[1]) as pdf:
+        lines = [
+            line["text"].strip()
+            for page in pdf.pages
+            for line in page.within_bbox(
+                (0, HEAD_BAND, page.width, page.height - FOOT_BAND)
+            ).extract_text_lines()
+        ]
+    lines = [line for line in lines if len(line) > 10]  # the body's, not the title's
+    assert len(lines) > 50
+    assert [line for line in lines if line[0] in NOT_AT_START] == []
+    assert [line for line in lines if line[-1] in NOT_AT_END] == []
+
+
+def test_cjk_text_takes_its_quotes_from_its_own_face(scripts: Built) -> None:
+    """Chinese “ ” are full-width, as its face draws them, never the theme's half-width ones."""
+    checked = 0
+    with pdfplumber.open(scripts.output("pdf")) as pdf:
+        for page in pdf.pages:
+            for line in page.extract_text_lines(return_chars=True):
+                han = {c["fontname"] for c in line["chars"] if "\u4e00" <= c["text"] <= "\u9fff"}
+                quotes = [c for c in line["chars"] if c["text"] in "“”"]
+                if han and quotes:
+                    assert {q["fontname"] for q in quotes} <= han, line["text"]
+                    checked += len(quotes)
+    assert checked >= 4  # the Simplified and Traditional stories' dialogue

@@ -126,3 +126,23 @@ def test_archive_readers_refuse_or_read_broken_input(
     tmp_path: Path, suffix: str, case: str
 ) -> None:
     _read(tmp_path, suffix, {**TEXT_CORPUS, **ZIP_CORPUS}[case])
+
+
+def test_pictures_may_be_larger_than_a_document_entry() -> None:
+    """A 20 MiB photograph (past the 16 MiB a parsed document may unpack to) is opened;
+    a document part of that size, or a picture past the picture cap, is refused."""
+    from packager.read.bounded import MAX_ENTRY_BYTES, MAX_MEDIA_BYTES, open_archive
+
+    photo = random.Random(3).randbytes(20 * 2**20)  # noise: stored, not compressed
+    archive = open_archive(hostile.docx(hostile.document_xml(""), {"word/media/a.jpg": photo}),
+                           "a.docx", "Word file")  # fmt: skip
+    assert len(archive.read("word/media/a.jpg", MAX_MEDIA_BYTES)) == len(photo)
+    for name, size in (
+        ("word/media/b.jpg", MAX_MEDIA_BYTES + 1),
+        ("word/b.xml", MAX_ENTRY_BYTES + 1),
+    ):
+        data = hostile.declared_sizes(
+            hostile.docx(hostile.document_xml(""), {name: b"x"}), name, size, size
+        )
+        with pytest.raises(StoryError, match=f"{name}: unpacks to more than"):
+            open_archive(data, "a.docx", "Word file")

@@ -100,7 +100,8 @@ def test_html_is_sanitized() -> None:
     assert "She didn\u2019t look up." in body  # the link's words stay
     assert "Marten brought the tea." in body
     assert "[a pixel]" in body  # a remote image leaves its alt text, with a warning
-    assert any("images in HTML" in d.message for d in story.diagnostics)
+    remote = "remote picture https://tracker.example.com/pixel.gif is never fetched"
+    assert any(remote in d.message for d in story.diagnostics)
 
 
 def test_story_page_read_like_an_editor() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_story
+from PIL import Image
 
 from packager.model import Severity, Story
 from packager.read import read_story, title_from_name
@@ -114,7 +115,7 @@ def test_control_characters_removed_with_warning(tmp_path: Path) -> None:
 
 def test_local_images_kept_remote_refused(tmp_path: Path) -> None:
     (tmp_path / "img").mkdir()
-    (tmp_path / "img" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    Image.new("RGB", (40, 30), (0, 90, 0)).save(tmp_path / "img" / "map.png")
     text = (
         "![The map](img/map.png)\n\n![remote](https://example.invalid/x.png)\n\n![up](../x.png)\n"
     )

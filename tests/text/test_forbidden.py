@@ -18,8 +18,11 @@ def test_every_noncharacter_surrogate_and_control_is_forbidden() -> None:
     assert len(NONCHARACTERS) == 66
     assert all(forbidden.FORBIDDEN.match(c) for c in NONCHARACTERS)
     assert all(forbidden.FORBIDDEN.match(chr(c)) for c in range(0xD800, 0xE000))
-    allowed = "\t\n\r\u0085 a\u00a0\ufffd\U0001f600\ue005\U0010fffd\ufdcf\ufdf0"
+    allowed = "\t\n\r\u0085 a\u00a0\ufffd\U0001f600\ue009\U0010fffd\ufdcf\ufdf0"
     assert not forbidden.FORBIDDEN.search(allowed)
+    # packager's own markers (emphasis, headings, note calls, pictures) never come in
+    assert all(forbidden.FORBIDDEN.match(chr(c)) for c in range(0xE000, 0xE009))
+    assert not any(forbidden.UNMARKED.match(chr(c)) for c in range(0xE000, 0xE009))
 
 
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
