@@ -22,9 +22,9 @@ from packager.options import BuildOptions
 from packager.parallel import pmap
 from packager.paths import display_path
 from packager.progress import Progress, Silent
-from packager.read import read_story
 from packager.read.blank import EmptyStory
 from packager.read.meta import apply, meta_updates
+from packager.read.story import read_stories
 from packager.text import clean
 
 # Below this much text, starting worker processes costs more than it saves.
@@ -77,11 +77,11 @@ def load_stories(
     results = pmap(_read_and_clean, tasks, jobs, done=progress.advance)
     stories: list[Story] = []
     problems: list[Diagnostic] = [*config.diagnostics, *notes]
-    for story, found in results:
-        if story is None and any(p.severity is Severity.ERROR for p in found):
+    for read, found in results:
+        if read is None and any(p.severity is Severity.ERROR for p in found):
             failed.extend(found)
         else:  # read, or left out with a warning (an empty story, skip_empty_stories)
-            stories.extend([story] if story else [])
+            stories.extend(read or [])
             problems.extend(found)
     if failed:
         raise kind(failed)
@@ -115,27 +115,38 @@ def _config_or_defaults(
             raise exc from None
 
 
-def _read_and_clean(task: tuple[Path, Config]) -> tuple[Story | None, list[Diagnostic]]:
-    """One story, read, with its overrides, cleaned: the unit of work of a worker."""
+def _read_and_clean(task: tuple[Path, Config]) -> tuple[list[Story] | None, list[Diagnostic]]:
+    """One story file (or each work of it), read, with its overrides, cleaned: the
+    unit of work of a worker."""
     path, config = task
+    split = config.overrides.get(path.name, {}).get("split") is True
     try:
-        story = read_story(path, config.source, display_path(path))
+        stories = read_stories(path, config.source, display_path(path), split)
     except EmptyStory as exc:
         if config.skip_empty_stories:
             return None, [exc.skipped()]
         return None, list(exc.problems)
     except StoryError as exc:
         return None, list(exc.problems)
-    story, found = _override(story, config)
-    return clean(story, config.settings.language), [*found, *story.diagnostics]
+    cleaned: list[Story] = []
+    found: list[Diagnostic] = []
+    for i, story in enumerate(stories):
+        # A split file's own table applies to each of its works, "file.epub#2" to one;
+        # the file's table's problems are reported once.
+        for name in dict.fromkeys((path.name, story.name)):
+            story, problems = _override(story, config, name)
+            found.extend(problems if name == story.name or i == 0 else [])
+        cleaned.append(clean(story, config.settings.language))
+        found.extend(story.diagnostics)
+    return cleaned, found
 
 
-def _override(story: Story, config: Config) -> tuple[Story, list[Diagnostic]]:
-    fields = config.overrides.get(story.name)
+def _override(story: Story, config: Config, name: str) -> tuple[Story, list[Diagnostic]]:
+    fields = {k: v for k, v in config.overrides.get(name, {}).items() if k != "split"}
     if not fields:
         return story, []
-    lines = config.override_lines.get(story.name, {})
-    where = f'stories."{story.name}"'
+    lines = config.override_lines.get(name, {})
+    where = f'stories."{name}"'
     updates, problems = meta_updates(fields, config.file, lines, where=where)
     if "title" in updates and not updates["title"]:
         del updates["title"]  # an empty title would leave the contents entry blank

@@ -74,6 +74,7 @@ class StoryMeta:
     relationships: tuple[str, ...] = ()
     characters: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    series: str = ""  # "Part 2 of The Lantern Years", as the archive gives it
     notes_html: str = ""
     end_notes_html: str = ""
     disclaimer_html: str = ""  # shown on the story's opener

@@ -23,6 +23,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from conftest import write_story
+from epubs import package, write_epub, xhtml
 from helpers import assert_epubcheck_clean
 from PIL import Image
 
@@ -141,6 +142,22 @@ Out of the folder ![up](../outside.jpg) and ![link](linked.jpg), and ![ok](ok.jp
 </body></html>
 """,
     )
+    epub_body = (
+        f'<h1>EPUB Story</h1><p>Words of the EPUB story.<img src="{url}/epub.png" alt="x"/></p>'
+        f'<p><a href="{url}/epub-link">a link</a></p>'
+    )
+    doctype = f'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "{url}/xhtml11.dtd">'
+    write_epub(
+        src / "05-epub.epub",
+        {
+            "c1.xhtml": xhtml(epub_body, doctype=doctype).replace(
+                "</head>", f'<link rel="stylesheet" href="{url}/epub.css"/></head>'
+            )
+        },
+        opf=package(
+            ["c1.xhtml"], extra=f'<item id="r" href="{url}/font.otf" media-type="font/otf"/>'
+        ),
+    )
     (src / "parts").mkdir()
     (src / "parts" / "local.css").write_text(
         ".story-title { background: url(../ok.jpg) no-repeat; }\n", encoding="utf-8"
@@ -187,6 +204,7 @@ def _assert_nothing_from_outside(anthology: Anthology, epub: Path, pdf: Path) ->
     reader = pypdf.PdfReader(io.BytesIO(pdf.read_bytes()))
     text = "".join(page.extract_text() or "" for page in reader.pages)
     assert "Words of the page story" in text and "Markdown image" in text
+    assert "Words of the EPUB story" in text
     for secret in secrets:
         assert secret.decode() not in text, f"{secret!r} is in the PDF"
     images = [image.data for page in reader.pages for image in page.images]
@@ -222,6 +240,7 @@ def test_nothing_outside_the_book_is_fetched_or_included(
         ("01-vectors.md", "'linked.jpg' links outside the source folder", None),
         ("03-outside.md", "links outside the source folder; skipped", None),
         ("04-page.html", f"remote picture {listener.url}/page.png is never fetched", None),
+        ("05-epub.epub", f"remote picture {listener.url}/epub.png is never fetched", None),
         ("extra.css", f"refused to load {listener.url}/import.css", 1),
         ("extra.css", f"refused to load {listener.url}/font.woff", 3),
         ("extra.css", f"refused to load {listener.url}/background.png", 4),
@@ -237,7 +256,7 @@ def test_nothing_outside_the_book_is_fetched_or_included(
         assert warned(file, text, line), f"no warning {file}:{line}: {text}\n{shown}"
     # Every reference was refused before WeasyPrint saw it: nothing left to refuse there.
     assert [d for d in warnings if d.message.startswith("PDF")] == []
-    assert result.stories == 2  # the two symlinked stories were skipped
+    assert result.stories == 3  # the two symlinked stories were skipped
 
     epub, pdf = _output(result, "epub"), _output(result, "pdf")
     _assert_nothing_from_outside(anthology, epub, pdf)

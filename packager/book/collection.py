@@ -15,7 +15,7 @@ from packager.read import FORMATS, is_story_file
 
 # Formats people put in a story folder that packager does not read (yet):
 # named in a warning rather than skipped in silence.
-_OTHER_DOCUMENTS = frozenset({".doc", ".odt", ".rtf", ".pdf", ".epub", ".mobi", ".azw3"})
+_OTHER_DOCUMENTS = frozenset({".doc", ".odt", ".rtf", ".pdf", ".mobi", ".azw3", ".kepub"})
 
 
 def natural_key(name: str) -> list[tuple[int, int | str]]:
@@ -29,10 +29,19 @@ def discover(config: Config) -> tuple[list[Path], list[Diagnostic]]:
     label = config.file or display_path(source)
     notes: list[Diagnostic] = []
     files: list[Path] = []
+    slug, version = config.settings.slug, config.settings.version
+    # A book built into its own source folder (-o .) is not one of its stories.
+    own = {
+        f"{stem}{end}" for stem in (slug, f"{slug}-{version}") for end in (".epub", ".kepub.epub")
+    }
     for path in sorted(source.iterdir(), key=lambda p: natural_key(p.name)):
         if not path.is_file():
             continue
-        if is_story_file(path):
+        if path.name in own:
+            notes.append(
+                warning("this collection's own book (built here); skipped", display_path(path))
+            )
+        elif is_story_file(path):
             # is_file() follows symlinks: a story that is a link to /etc/passwd
             # would be read and printed. Links that stay inside the folder are fine.
             reason = outside(path, source)

@@ -356,5 +356,8 @@ def _missing_files(parsed: CollectionFile, source: Path, text: str, label: str) 
     for i, name in enumerate(parsed.order or []):
         check(("order", i), name, "story file")
     for name in parsed.stories:
-        check(("stories", name), name, "story file")
+        # "works.epub#2": the second work of an EPUB split into stories (split = true)
+        base, mark, part = name.rpartition("#")
+        work = mark and part.isdigit() and base.lower().endswith(".epub")
+        check(("stories", name), base if work else name, "story file")
     return problems

@@ -37,9 +37,11 @@ class StoryOverride(BaseModel):
     source_url: str | None = None
     language: str | None = None
     author_bio: str | None = None
+    series: str | None = None
+    split: bool | None = None  # an EPUB holding several works: one story per work
 
 
-assert set(StoryOverride.model_fields) == KNOWN_FIELDS
+assert set(StoryOverride.model_fields) == KNOWN_FIELDS | {"split"}
 
 
 class Contributor(BaseModel):

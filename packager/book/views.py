@@ -26,6 +26,7 @@ _FACTS = (
     ("relationships", "relationships"),
     ("characters", "characters"),
     ("tags", "tags"),
+    ("series", "series"),
     ("source", "source_url"),
 )
 

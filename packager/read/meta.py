@@ -16,7 +16,7 @@ from packager.text import hygiene
 from packager.text.languages import language_tag
 from packager.text.sanitize import TooDeep
 
-TEXT_FIELDS = ("title", "rating", "date", "source_url", "language")
+TEXT_FIELDS = ("title", "rating", "date", "source_url", "language", "series")
 LIST_FIELDS = ("warnings", "fandoms", "relationships", "characters", "tags")
 MARKDOWN_FIELDS = {
     "summary": "summary_html",

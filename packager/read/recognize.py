@@ -35,12 +35,12 @@ _NAMED = re.compile(
 # "Chapter 3 of 12", "Part 2/5": where-am-I lines from a story site's pager.
 _POSITION = re.compile(r"^(?:chapter|part|ch\.)\s*\d+\s*(?:of|/)\s*\d+\s*$", re.IGNORECASE)
 _NAV_WORD = (
-    r"(?:prev(?:ious)?|next|back|index|home|table of contents|contents|toc)"
-    r"(?:\s+(?:chapter|page|part))?"
+    r"(?:(?:prev(?:ious)?|next|back|index|home|table of contents|contents|toc|chapter index"
+    r"|fiction index)(?:\s+(?:chapter|page|part))?|(?:first|last|latest)\s+(?:chapter|page))"
 )
 _NAV = re.compile(
-    rf"^(?:[<«‹]{{1,2}}\s*)?{_NAV_WORD}(?:\s*[>»›]{{1,2}})?"
-    rf"(?:\s*[|/•·-]?\s*(?:[<«‹]{{1,2}}\s*)?{_NAV_WORD}(?:\s*[>»›]{{1,2}})?)*$",
+    rf"^(?:[<«‹←]{{1,2}}\s*)?{_NAV_WORD}(?:\s*[>»›→]{{1,2}})?"
+    rf"(?:\s*[|/•·-]?\s*(?:[<«‹←]{{1,2}}\s*)?{_NAV_WORD}(?:\s*[>»›→]{{1,2}})?)*$",
     re.IGNORECASE,
 )
 _COUNTER_WORDS = frozenset(

@@ -11,9 +11,10 @@ from pathlib import Path
 from packager.errors import StoryError, error, warning
 from packager.model import Change, Chapter, Diagnostic, Severity, Story, StoryMeta
 from packager.paths import readable
-from packager.read import blank, markdown, sniff, txt
+from packager.read import blank, markdown, sitetext, sniff, txt
 from packager.read.body import Body
 from packager.read.docx import read_docx
+from packager.read.epub import read_epub
 from packager.read.frontmatter import FrontMatter, split_front_matter
 from packager.read.images import resolve_images
 from packager.read.meta import apply, meta_updates
@@ -30,9 +31,11 @@ FORMATS = {
     ".html": "HTML",
     ".htm": "HTML",
     ".docx": "Word",
+    ".epub": "EPUB",
 }
 _HTML = (".html", ".htm")
 _MARKUP = (".md", ".markdown", *_HTML)  # formats whose character references are read
+_BINARY = (".docx", ".epub")  # zip containers: read as bytes, no front matter
 # Files that often sit beside stories but are not stories.
 NOT_STORIES = frozenset({"readme", "license", "licence", "changelog", "contributing"})
 
@@ -47,13 +50,18 @@ def is_story_file(path: Path) -> bool:
 
 def read_story(path: Path, root: Path, file: str) -> Story:
     """Read one story file; raise StoryError listing every problem with file:line."""
+    return read_stories(path, root, file)[0]
+
+
+def read_stories(path: Path, root: Path, file: str, split: bool = False) -> tuple[Story, ...]:
+    """The story of a file; with ``split``, each work of an EPUB that holds several."""
     try:
-        return _read_story(path, root, file)
+        return _read_stories(path, root, file, split)
     except sanitize.TooDeep as exc:
         raise StoryError([error(str(exc), file, exc.line)]) from None
 
 
-def _read_story(path: Path, root: Path, file: str) -> Story:
+def _read_stories(path: Path, root: Path, file: str, split: bool) -> tuple[Story, ...]:
     try:
         if path.stat().st_size > MAX_STORY_BYTES:  # refused before it is read
             raise StoryError([error(f"file is larger than {MAX_STORY_BYTES // 2**20} MiB", file)])
@@ -62,8 +70,8 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
         raise StoryError([f"{file}: cannot read ({exc.strerror})"]) from None
     suffix = path.suffix.lower()
     sniff.refuse_binary(data, suffix, file)
-    if suffix == ".docx":
-        source = SourceText("", "docx", (), ())
+    if suffix in _BINARY:
+        source = SourceText("", suffix[1:], (), ())
         front = FrontMatter()
     else:
         source = decode(data, file, markup=suffix in _MARKUP)
@@ -72,32 +80,53 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
     if any(p.severity is Severity.ERROR for p in problems):
         raise StoryError(problems)
     meta = apply(StoryMeta(), updates)
-    changes: list[Change] = list(source.changes)
-    found: list[Diagnostic] = []
-    embedded: dict[str, bytes] = {}
-    if suffix in (".txt", ".docx", *_HTML):
-        if suffix == ".txt":
-            body = txt.read_body(front.body, file, front.body_line, meta.title)
-        elif suffix == ".docx":
-            body = read_docx(data, file, meta.title)
-        else:
-            body = read_html(source.text, file, meta.title)
-        detected, chapters = body.title, notes.attach(body.chapters, body.notes)
-        embedded = body.embedded
-        meta = _with_detected(meta, body)
-        changes.extend(body.changes)
-        found.extend(body.diagnostics)
+    if suffix == ".txt":
+        bodies = [txt.read_body(front.body, file, front.body_line, meta.title)]
+    elif suffix == ".docx":
+        bodies = [read_docx(data, file, meta.title)]
+    elif suffix == ".epub":
+        bodies = read_epub(data, file, split)
+    elif suffix in _HTML:
+        bodies = [read_html(source.text, file, meta.title)]
     else:
-        md = markdown.MarkdownBody(front.body, file, front.body_line, meta.title)
-        detected, chapters = md.title, notes.attach(md.chapters, md.notes)
-        changes.extend(md.changes)
-        found.extend(md.diagnostics)
+        text, site = sitetext.strip_lines(front.body, file, front.body_line)
+        md = markdown.MarkdownBody(text, file, front.body_line, meta.title)
+        found = Body(md.title, {}, md.chapters, changes=[*site.changes, *md.changes],
+                     diagnostics=md.diagnostics, notes=list(md.notes))  # fmt: skip
+        site.fill(found, meta.title)  # a title or author only the site's text gave
+        bodies = [found]
+    names = (
+        [path.name] if len(bodies) == 1 else [f"{path.name}#{i}" for i in range(1, len(bodies) + 1)]
+    )
+    return tuple(
+        _story(path, root, file, name, source, meta, [*problems], body, front, data)
+        for name, body in zip(names, bodies, strict=True)
+    )
+
+
+def _story(
+    path: Path,
+    root: Path,
+    file: str,
+    name: str,
+    source: SourceText,
+    meta: StoryMeta,
+    problems: list[Diagnostic],
+    body: Body,
+    front: FrontMatter,
+    data: bytes,
+) -> Story:
+    """A Story from what a reader found in one body (one work of the file)."""
+    detected, chapters = body.title, notes.attach(body.chapters, body.notes)
+    embedded = body.embedded
+    meta = _with_detected(meta, body)
+    changes: list[Change] = [*source.changes, *body.changes]
+    found: list[Diagnostic] = list(body.diagnostics)
     chapters, meta, leftovers = _without_forbidden(chapters, meta, file)
     found.extend(leftovers)
     if not blank.has_text(chapters):
-        raise blank.refuse(
-            data, source.text or html.text_of("".join(c.html for c in chapters)), file
-        )
+        text = source.text or html.text_of("".join(c.html for c in chapters))
+        raise blank.refuse(data, text, file)
     if not meta.title:
         title = detected or title_from_name(path)
         if "title" in front.fields:  # given, but empty: say what the story is called instead
@@ -110,7 +139,7 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
             found.append(
                 warning(
                     f"no title found; called '{UNTITLED}' (set one in the file or "
-                    f'with [stories."{path.name}"] in collection.toml)',
+                    f'with [stories."{name}"] in collection.toml)',
                     file,
                 )
             )
@@ -129,7 +158,7 @@ def _read_story(path: Path, root: Path, file: str) -> Story:
     found.extend(tidied)
     story = Story(
         path=path,
-        name=readable(path.name),
+        name=readable(name),
         meta=meta,
         chapters=chapters,
         encoding=source.encoding,

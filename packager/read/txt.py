@@ -32,6 +32,7 @@ from packager.read.paragraphs import (
     inline,
     paragraphs,
 )
+from packager.read.sitetext import strip_site_text
 from packager.text import html
 
 TOP_WINDOW = 12  # paragraphs searched for header material
@@ -223,8 +224,12 @@ class _Reader:
     # -- the body ------------------------------------------------------------
 
     def read(self) -> Body:
+        site = strip_site_text(self.paras, self.file)
+        self.paras = site.paras
+        self.out.changes.extend(site.changes)
         self.strip_footer()
         start = self.read_top()
+        site.fill(self.out, self.known_title)
         end = self.read_end(start)
         body = self.paras[start:end]
         quotes = shapes.quote_blocks(body, self.wrapped)

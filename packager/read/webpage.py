@@ -20,7 +20,7 @@ import lxml.html
 
 from packager.errors import parsing
 from packager.model import Change
-from packager.read import archive, htmlnotes, images
+from packager.read import archive, boilerplate, htmlnotes, images
 from packager.read.body import Body
 from packager.read.paragraphs import (
     EM_CLOSE,
@@ -251,6 +251,9 @@ def _page_title(root: lxml.html.HtmlElement) -> str:
     if title is None:
         return ""
     text = tidy(title.text_content())
+    site = boilerplate.whole_line(text)  # a site's own page title: "STORY - PART - Wattpad"
+    if site is not None and site.title:
+        return site.title
     # "Story Title - Chapter 1 - Author - Site" -> "Story Title"
     return re.split(r"\s+[|\-–—]\s+", text)[0] if text else ""
 
