@@ -34,7 +34,7 @@ MAX_MEDIA_BYTES = 40 * 1024 * 1024
 _DOCUMENT = (".xml", ".rels", ".xhtml", ".html", ".htm", ".opf", ".ncx", ".svg", ".css")
 # Text and markup compress 3 to 20 times; a zip bomb 1,000 (deflate's limit).
 MAX_RATIO = 100
-_RATIO_FROM = 1024 * 1024  # small entries may be as repetitive as they like
+RATIO_FROM = 1024 * 1024  # small entries may be as repetitive as they like
 _CHUNK = 64 * 1024
 
 
@@ -112,7 +112,7 @@ def open_archive(data: bytes, file: str, kind: str) -> Archive:
         if info.file_size > cap:
             raise box.refuse(f"unpacks to more than {_mib(cap)}; refused", name)
         packed = max(info.compress_size, 1)
-        if info.file_size > _RATIO_FROM and info.file_size / packed > MAX_RATIO:
+        if info.file_size > RATIO_FROM and info.file_size / packed > MAX_RATIO:
             raise box.refuse(
                 f"compressed {info.file_size // packed:,} times, more than any document is "
                 f"(at most {MAX_RATIO}: a 'zip bomb'); refused",
