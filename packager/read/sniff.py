@@ -92,8 +92,8 @@ def refuse_binary(data: bytes, suffix: str, file: str) -> None:
     kind = looks_like(data)
     if suffix in ARCHIVES:
         expected, name = ARCHIVES[suffix]
-        if kind == expected:
-            return
+        if kind == expected or (data.startswith(_ZIP) and not _opens(data)):
+            return  # a damaged zip: its reader says what is damaged (truncated, CRC...)
         if not data:
             raise StoryError([error(f"the file is empty, not {name}", file)])
         found = kind or ("text" if _textual(data[:4096]) else "data of no known kind")
@@ -102,6 +102,15 @@ def refuse_binary(data: bytes, suffix: str, file: str) -> None:
     if kind is not None:
         hint = f"; rename it {_RENAME[kind]}" if kind in _RENAME else ""
         raise StoryError([error(f"not a text file: it looks like {kind}{hint}", file)])
+
+
+def _opens(data: bytes) -> bool:
+    """Whether zipfile can read the archive's directory at all."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)):
+            return True
+    except Exception:  # BadZipFile, EOFError, ValueError...: damaged or truncated
+        return False
 
 
 def _textual(head: bytes) -> bool:
