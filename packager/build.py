@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from packager.progress import Progress, Silent
 from packager.write import write_all
 
 if TYPE_CHECKING:
+    from packager.pdf.tasks import Runner
     from packager.pdf.writer import PdfOutput
 
 __all__ = ["BuildOptions", "BuildResult", "Loaded", "Output", "build", "load_stories"]
@@ -60,6 +62,9 @@ class BuildResult:
     outputs: tuple[Output, ...]
     diagnostics: tuple[Diagnostic, ...]
     read: tuple[Story, ...] = ()  # the stories, in reading order
+    cache_hits: int = 0  # parts of the PDF taken from the layout cache
+    cache_misses: int = 0  # parts laid out because the cache did not have them
+    retried: int = 0  # layout tasks run again on a cluster because their worker died
 
 
 def build(
@@ -67,8 +72,32 @@ def build(
     out: Path,
     options: BuildOptions = BuildOptions(),
     progress: Progress | None = None,
+    runner: Runner | None = None,
 ) -> BuildResult:
-    """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf (and .kepub.epub)."""
+    """Build the anthology in SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf (and .kepub.epub).
+
+    The stories' PDF layouts run on ``runner`` if given (a batch's cluster), else on
+    the cluster ``options.scheduler`` names (connected first, so an unreachable one
+    fails before anything is read), else on ``options.jobs`` local processes.
+    """
+    if runner is None and options.scheduler and "pdf" in options.formats:
+        from packager.pdf.cluster import Cluster  # Dask, only when asked for
+
+        cluster = Cluster(options.scheduler)
+        try:
+            return _build(source, out, options, progress, cluster)
+        finally:
+            cluster.close()
+    return _build(source, out, options, progress, runner)
+
+
+def _build(
+    source: Path,
+    out: Path,
+    options: BuildOptions,
+    progress: Progress | None,
+    runner: Runner | None,
+) -> BuildResult:
     progress = progress or Silent()
     options = dataclasses.replace(options, jobs=options.jobs or default_jobs())
     found = _Findings(options.strict)
@@ -84,9 +113,9 @@ def build(
         if problems:
             raise StoryError(problems)
     found.add(language_warnings(book.settings, options.formats))
-    pdf = None
+    pdf, store = None, None
     if "pdf" in options.formats or binding is not None:  # first: the EPUB marks its pages
-        pdf = _pdf(book, source, options, progress, found)
+        pdf, store = _pdf(book, source, options, progress, found, runner)
         book = pagelist.mark(book, pdf.page_starts)
     files = dict(_epubs(book, out / stem, options, progress, found))  # write
     if pdf is not None and "pdf" in options.formats:
@@ -111,6 +140,9 @@ def build(
         ),
         found.diagnostics,
         tuple(p.story for p in collection.stories),
+        store.hits if store else 0,
+        store.misses if store else 0,
+        pdf.retried if pdf else 0,
     )
 
 
@@ -173,15 +205,34 @@ def _stem(config: Config, options: BuildOptions) -> str:
 
 
 def _pdf(
-    book: Book, source: Path, options: BuildOptions, progress: Progress, found: _Findings
-) -> PdfOutput:
+    book: Book,
+    source: Path,
+    options: BuildOptions,
+    progress: Progress,
+    found: _Findings,
+    runner: Runner | None,
+) -> tuple[PdfOutput, Cache | None]:
     from packager.pdf.writer import write_pdf  # WeasyPrint takes a second to import
 
-    store = Cache(options.cache or source / CACHE_NAME) if options.use_cache else None
+    store = Cache(cache_folder(source, options)) if options.use_cache else None
     jobs = options.jobs or 1
-    pdf = write_pdf(book, jobs=jobs, store=store, progress=progress, variant=options.pdf_variant)
+    pdf = write_pdf(
+        book,
+        jobs=jobs,
+        store=store,
+        progress=progress,
+        variant=options.pdf_variant,
+        runner=runner,
+    )
     found.add(pdf.diagnostics)
-    return pdf
+    return pdf, store
+
+
+def cache_folder(source: Path, options: BuildOptions) -> Path:
+    """--cache, else $PACKAGER_CACHE (a folder several machines may share), else SOURCE's."""
+    env = os.environ if options.env is None else options.env
+    shared = env.get("PACKAGER_CACHE")
+    return options.cache or (Path(shared) if shared else source / CACHE_NAME)
 
 
 def _epubs(

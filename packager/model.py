@@ -251,6 +251,7 @@ class Part:
     author: str = ""
     in_epub: bool = True  # the half-title is a print convention only
     in_pdf: bool = True  # the cover: an e-book's first page, not a printed book's
+    source: str = ""  # a story's file, as messages name it
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ class BuildOptions:
     cover: bool = True  # False (--no-cover): no cover, given or drawn
     versioned: bool = False  # outputs named <slug>-<version>
     env: Mapping[str, str] | None = None  # the environment (SOURCE_DATE_EPOCH); None: os.environ
+    # --scheduler: tcp://HOST:PORT, tls://HOST:PORT or "env" (Dask's configuration) lays the
+    # stories out on a Dask cluster; None: local processes (never because of a variable).
+    scheduler: str | None = None
 
     def settings(self, settings: Settings) -> Settings:
         """collection.toml's settings with the flags that win over them."""

@@ -22,12 +22,16 @@ LAYERS = (
     ("packager.epub",),
     ("packager.binding",),
     ("packager.options", "packager.load", "packager.write", "packager.build"),
+    ("packager.batch", "packager.manifest"),
     ("packager.cli", "packager.__main__"),
 )
 # Each library is imported only in these modules (or folders, ending in "/").
 ADAPTERS = {
     "ebooklib": {"packager/epub/writer.py"},
-    "weasyprint": {"packager/pdf/weasy.py", "packager/pdf/weasyfonts.py"},
+    # weasy.py lays out, weasyfonts.py its fonts; engine.py reads the C libraries' versions.
+    "weasyprint": {"packager/pdf/weasy.py", "packager/pdf/weasyfonts.py", "packager/pdf/engine.py"},
+    "dask": {"packager/pdf/cluster.py"},
+    "distributed": {"packager/pdf/cluster.py"},
     "nh3": {"packager/text/sanitize.py"},
     "jinja2": {"packager/book/jinja.py"},
     "mammoth": {"packager/read/docx.py"},

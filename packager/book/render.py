@@ -22,6 +22,7 @@ from packager.book.labels import for_book
 from packager.book.notes import ENDNOTES, EPUB, FOOTNOTES, PRINT
 from packager.book.views import story_view
 from packager.model import Book, Collection, Part, Resource
+from packager.paths import display_path
 from packager.text import html, runs
 from packager.text.cleanup import count_words
 
@@ -136,6 +137,7 @@ def render_book(
             recto=recto,
             author=author,
             in_epub=in_epub,
+            source=display_path(extra["placed"].story.path) if "placed" in extra else "",
         )
 
     # The order of a printed book: half-title (i), title (iii), imprint on its

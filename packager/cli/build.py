@@ -54,6 +54,15 @@ PdfVariantOpt = Annotated[
     PdfVariant | None,
     typer.Option("--pdf-variant", help="pdf/ua-1: a tagged, accessible PDF (PDF/UA-1)."),
 ]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Lay the stories out on a Dask cluster: tcp://HOST:PORT, tls://HOST:PORT, or env "
+        "(Dask's configuration). Needs the [cluster] extra. See docs/cluster.md.",
+    ),
+]
 
 
 @app.command("build")
@@ -109,6 +118,7 @@ def build_command(
         ),
     ] = None,
     pdf_variant: PdfVariantOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Build SOURCE into OUT/<slug>.epub and OUT/<slug>.pdf."""
     options = BuildOptions(
@@ -123,6 +133,7 @@ def build_command(
         pdf_variant=pdf_variant.value if pdf_variant else None,
         cover=not no_cover,
         versioned=versioned,
+        scheduler=scheduler,
     )
     started = time.monotonic()
 

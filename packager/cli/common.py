@@ -66,7 +66,12 @@ def guard(action: Callable[[], T]) -> T:
         for problem in exc.problems:
             err.print(f"error: {escape(str(problem))}")
         raise typer.Exit(exc.exit_code) from None
-    except (typer.Exit, KeyboardInterrupt):
+    except typer.Exit:
+        raise
+    except (KeyboardInterrupt, SystemExit) as exc:  # Ctrl-C, SIGTERM (a cancelled job)
+        if isinstance(exc, KeyboardInterrupt) or exc.code == 128 + signal.SIGTERM:
+            how = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
+            err.print(f"stopped by {how}: nothing half-written; outputs not done are as they were")
         raise
     except Exception as exc:  # a bug: say so, and how to report it
         err.print(f"internal error (a bug in packager {__version__}): {type(exc).__name__}: {exc}")

@@ -89,6 +89,8 @@ def build_report(result: BuildResult, seconds: float) -> dict[str, Any]:
         "title": result.title,
         "words": result.words,
         "seconds": round(seconds, 2),
+        "cache": {"hits": result.cache_hits, "misses": result.cache_misses},
+        "retried": result.retried,  # layout tasks a cluster ran again after a worker died
         "outputs": [
             {
                 "format": o.format,

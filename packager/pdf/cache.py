@@ -10,13 +10,22 @@ A folder (``SOURCE/.packager-cache`` unless told otherwise) holds:
 Nothing read from the cache is trusted: every entry carries a checksum that
 is verified, part entries are JSON and PDF (never pickles), and a folder that
 is not a packager cache of this format is left alone with a warning.
+
+Several builds, on one machine or several sharing the folder (NFS, CephFS,
+Lustre, EFS), may use it at once: every file, the marker included, is written
+under a name of its own, flushed to disk, and renamed over its place, which
+POSIX and NFS make atomic within a folder. Two writers of one entry write the
+same bytes (the key names everything the layout depends on, the engine too),
+so the last rename wins and no reader ever sees half an entry.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import socket
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -56,27 +65,30 @@ class Cache:
 
     def _open(self) -> bool:
         marker = self.folder / MARKER
-        if self.folder.exists():
-            if not self.folder.is_dir():
-                return self._refuse("is not a folder")
-            if not marker.is_file():
-                if any(self.folder.iterdir()):
-                    return self._refuse("is not a packager cache (no packager-cache.json)")
-            else:
-                try:
-                    found = json.loads(marker.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    return self._refuse("has an unreadable packager-cache.json")
-                if not isinstance(found, dict) or found.get("format") != FORMAT:
-                    return self._refuse(f"is a cache of another format (expected {FORMAT})")
-                return True
-        try:
+        if self.folder.exists() and not self.folder.is_dir():
+            return self._refuse("is not a folder")
+        if marker.is_file():
+            return self._check_marker(marker)
+        if self.folder.exists() and any(
+            p.name not in _SKELETON and not p.name.startswith(_TMP) for p in self.folder.iterdir()
+        ):
+            return self._refuse("is not a packager cache (no packager-cache.json)")
+        try:  # another build may be making it at the same moment: every step may happen twice
             (self.folder / "parts").mkdir(parents=True, exist_ok=True)
             (self.folder / "fonts").mkdir(exist_ok=True)
-            (self.folder / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
-            marker.write_text(json.dumps({"format": FORMAT}) + "\n", encoding="utf-8")
+            _atomic_write(self.folder / "CACHEDIR.TAG", _TAG.encode())
+            _atomic_write(marker, (json.dumps({"format": FORMAT}) + "\n").encode())
         except OSError as exc:
             return self._refuse(f"cannot be written ({exc.strerror})")
+        return True
+
+    def _check_marker(self, marker: Path) -> bool:
+        try:
+            found = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return self._refuse("has an unreadable packager-cache.json")
+        if not isinstance(found, dict) or found.get("format") != FORMAT:
+            return self._refuse(f"is a cache of another format (expected {FORMAT})")
         return True
 
     def _refuse(self, why: str) -> bool:
@@ -150,10 +162,7 @@ class Cache:
             return
         data = _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         try:
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
+            _atomic_write(path, data)
         except OSError as exc:
             self.usable = False
             self.diagnostics.append(
@@ -162,3 +171,24 @@ class Cache:
                     str(self.folder),
                 )
             )
+
+
+_TMP = ".tmp-"
+_SKELETON = ("parts", "fonts", "CACHEDIR.TAG", MARKER)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary name of this host and process, flushed,
+    then renamed over ``path`` (the last of two writers wins; both wrote the same bytes)."""
+    prefix = f"{_TMP}{socket.gethostname()}-{os.getpid()}-"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

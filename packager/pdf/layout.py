@@ -1,64 +1,39 @@
-"""Stories laid out in worker processes, each once per side it may start on, and cached.
+"""Stories laid out by a runner (local processes or a cluster), once per side, and cached.
 
 A story's layout depends only on its HTML, the print stylesheets, fonts and
-images, and the side it starts on: that is its cache key. Workers send each
-font program once; the parent keeps them for the join.
+images, the side it starts on and the engine (packager.pdf.engine): that is
+its cache key. The runner's tasks return the fonts they used; this process
+keeps the font programs for the join.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Mapping, Sequence
+from urllib.parse import urljoin
 
 from packager import __version__
+from packager.book.stylesheets import references
 from packager.errors import warning
-from packager.model import Book, Fallback, Part, Resource
-from packager.parallel import pmap
-from packager.pdf import cache, footnotes, join, weasy
+from packager.model import Book, Part, Resource
+from packager.pdf import cache, engine, weasy
 from packager.pdf.cache import Cache
-from packager.pdf.weasy import RenderedPart, Renderer
+from packager.pdf.tasks import Runner, StoryTask, is_font
+from packager.pdf.weasy import RenderedPart
 from packager.progress import Progress
 
 _IMAGE = re.compile(r'src="(images/[^"]+)"')
 
-# What a cache entry holds; entries written before page starts were kept have another key.
-_CACHE_FORMAT = "part+starts+links"
+# What a cache entry holds and what names it; entries written before page starts were
+# kept, before the engine and the resources CSS names were in the key, or before
+# links were deduplicated, have another key.
+_CACHE_FORMAT = "part+starts+engine+links"
 
 
 def side(left: bool) -> str:
     return "left" if left else "right"
-
-
-_worker: Renderer | None = None
-_known: frozenset[str] = frozenset()
-_sent: set[str] = set()
-
-
-def _start_worker(
-    resources: tuple[Resource, ...],
-    known: frozenset[str],
-    variant: str | None = None,
-    fallbacks: tuple[Fallback, ...] = (),
-) -> None:
-    global _worker, _known, _sent
-    _worker = Renderer(resources, variant, fallbacks)
-    _known = known
-    _sent = set()
-
-
-_Laid = tuple[RenderedPart, tuple[str, ...], dict[str, bytes]]
-
-
-def _render_story(task: tuple[str, str, str, bool]) -> _Laid:
-    """Lay out one story without folios: the part, its fonts' hashes, fonts not sent yet."""
-    assert _worker is not None
-    html, fallback, href, left = task
-    part = footnotes.render_story(_worker, html, fallback, href, left)
-    detached, programs = join.detach_fonts(part.pdf, _worker.programs)
-    new = {sha: data for sha, data in programs.items() if sha not in _known and sha not in _sent}
-    _sent.update(new)
-    return dataclasses.replace(part, pdf=detached), tuple(sorted(programs)), new
 
 
 _Side = tuple[str, bool]  # a story's id, and whether it starts on a left-hand page
@@ -67,7 +42,7 @@ _Side = tuple[str, bool]  # a story's id, and whether it starts on a left-hand p
 def lay_out_all(
     book: Book,
     stories: Sequence[Part],
-    jobs: int,
+    runner: Runner,
     store: Cache | None,
     known: Mapping[str, bytes],
     programs: dict[str, bytes],
@@ -86,7 +61,7 @@ def lay_out_all(
     fresh: list[str] = []
     wanted = [(p, False) for p in stories]
     while wanted:
-        done, again = lay_out(book, wanted, jobs, store, known, programs, progress, variant)
+        done, again = lay_out(book, wanted, runner, store, known, programs, progress, variant)
         laid.update(done)
         fresh += again
         if book.settings.pdf != "screen":
@@ -106,7 +81,7 @@ def lay_out_all(
 def lay_out(
     book: Book,
     wanted: Sequence[tuple[Part, bool]],
-    jobs: int,
+    runner: Runner,
     store: Cache | None,
     known: Mapping[str, bytes],
     programs: dict[str, bytes],
@@ -128,16 +103,23 @@ def lay_out(
             done[part.id, left] = found
     progress.advance(len(done))
     todo = [(p, left) for p, left in wanted if (p.id, left) not in done]
-    results = pmap(
-        _render_story,
-        [(p.print_html, p.print_fallback, p.href, left) for p, left in todo],
-        jobs,
-        initializer=_start_worker,
-        initargs=(tuple(book.resources), frozenset(known), variant, book.fallbacks),
-        done=progress.advance,
-    )
+    tasks = [
+        StoryTask(
+            keys[p.id, left],
+            p.source or p.title,
+            p.print_html,
+            p.href,
+            left,
+            variant,
+            book.fallbacks,
+            p.print_fallback,
+        )
+        for p, left in todo
+    ]
+    results = runner.lay_out(tasks, key_resources(book, tasks), progress.advance)
     for (part, left), (rendered, used, fonts) in zip(todo, results, strict=True):
-        programs.update(fonts)
+        for sha, program in fonts.items():
+            programs.setdefault(sha, program)
         done[part.id, left] = rendered
         if store is not None:
             to_cache(store, keys[part.id, left], rendered, used, programs)
@@ -145,13 +127,38 @@ def lay_out(
 
 
 def part_key(book: Book, html: str, how: str) -> str:
-    """What a part's layout depends on: its HTML, the print stylesheets, fonts and images."""
-    inputs: list[bytes | str] = [__version__, _CACHE_FORMAT, weasy.VERSION, how, html]
-    images = set(_IMAGE.findall(html))
-    for resource in book.resources:
-        if resource.href.startswith("css/") or is_font(resource.href) or resource.href in images:
-            inputs += [resource.href, resource.data]
+    """What a part's layout depends on: its HTML, the engine, and every resource it may
+    read (the print stylesheets, what they name, fonts, its images)."""
+    inputs: list[bytes | str] = [__version__, _CACHE_FORMAT, engine.key(), how, html]
+    inputs.append(repr(book.fallbacks))  # the faces after the theme's, in their order
+    for resource in _read_by(book.resources, frozenset(_IMAGE.findall(html))):
+        inputs += [resource.href, resource.data]
     return cache.key(*inputs)
+
+
+def key_resources(book: Book, tasks: Sequence[StoryTask]) -> tuple[Resource, ...]:
+    """The resources the tasks' cache keys name: all that their layouts may read."""
+    images = frozenset(src for task in tasks for src in _IMAGE.findall(task.html))
+    return _read_by(book.resources, images)
+
+
+def _read_by(resources: tuple[Resource, ...], images: frozenset[str]) -> tuple[Resource, ...]:
+    named = images | _named_by_css(resources)
+    return tuple(
+        r for r in resources if r.href.startswith("css/") or is_font(r.href) or r.href in named
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _named_by_css(resources: tuple[Resource, ...]) -> frozenset[str]:
+    """What the stylesheets name (the scene-break ornament, a background), as book hrefs."""
+    found = set()
+    for sheet in resources:
+        if sheet.media_type == "text/css":
+            for address, _ in references(sheet.data.decode("utf-8", "replace")):
+                target = urljoin(weasy.BASE_URL + sheet.href, address.strip())
+                found.add(target.split("#", 1)[0].removeprefix(weasy.BASE_URL))
+    return frozenset(found)
 
 
 def from_cache(store: Cache, name: str, programs: dict[str, bytes]) -> RenderedPart | None:
@@ -200,7 +207,3 @@ def to_cache(
         "starts": list(part.starts),
     }
     store.put_part(name, meta, part.pdf)
-
-
-def is_font(href: str) -> bool:
-    return href.startswith("fonts/")

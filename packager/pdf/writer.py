@@ -24,6 +24,7 @@ from packager.errors import warning
 from packager.model import Book, Diagnostic, PageStart, Part, Severity
 from packager.pdf import folios, footnotes, join, layout, weasy
 from packager.pdf.cache import Cache
+from packager.pdf.tasks import Local, Runner, is_font
 from packager.pdf.weasy import RenderedPart, Renderer
 from packager.progress import Progress, Silent
 from packager.text import locales
@@ -39,6 +40,7 @@ class PdfOutput:
     diagnostics: tuple[Diagnostic, ...]
     laid_out: tuple[str, ...] = ()  # the stories laid out this time (the others were cached)
     page_starts: tuple[PageStart, ...] = ()  # every page: its label, part and first character
+    retried: int = 0  # layout tasks run again because their worker died
 
 
 VARIANTS = ("pdf/ua-1",)  # WeasyPrint's variants that survive the join (tags are merged)
@@ -51,17 +53,19 @@ def write_pdf(
     store: Cache | None = None,
     progress: Progress | None = None,
     variant: str | None = None,
+    runner: Runner | None = None,
 ) -> PdfOutput:
-    """The book as one PDF; stories laid out on ``jobs`` processes, reused from ``store``.
+    """The book as one PDF; stories laid out on ``jobs`` processes (or ``runner``: a
+    cluster), reused from ``store``.
 
     ``variant`` "pdf/ua-1" makes a tagged, accessible PDF: each part is tagged by
     WeasyPrint and pdfbook joins their structure trees into the book's.
     """
     progress = progress or Silent()
+    runner = runner or Local(jobs)
+    retried_before = runner.retried
     renderer = Renderer(book.resources, variant, book.fallbacks)
-    known = {
-        hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if layout.is_font(r.href)
-    }
+    known = {hashlib.sha256(r.data).hexdigest(): r.data for r in book.resources if is_font(r.href)}
     programs: dict[str, bytes] = dict(known)
     problems: list[Diagnostic] = []
     reported: set[str] = set()  # each message once per book, not once per part
@@ -69,7 +73,7 @@ def write_pdf(
     stories = [p for p in book.parts if p.kind == "story"]
     progress.stage("pdf", len(stories))
     laid_out, fresh = layout.lay_out_all(
-        book, stories, jobs, store, known, programs, progress, variant
+        book, stories, runner, store, known, programs, progress, variant
     )
 
     def render(
@@ -115,7 +119,7 @@ def write_pdf(
                 if rendered is None:  # a side _all_stories did not foresee: lay it out now
                     progress.more(1)
                     more, again = layout.lay_out(
-                        book, [(part, left)], 1, store, known, programs, progress
+                        book, [(part, left)], runner, store, known, programs, progress, variant
                     )
                     rendered = more[part.id, left]
                     fresh.extend(again)
@@ -159,6 +163,7 @@ def write_pdf(
         tuple(problems),
         tuple(dict.fromkeys(fresh)),
         _page_starts(front, body),
+        runner.retried - retried_before,
     )
 
 
