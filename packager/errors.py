@@ -7,11 +7,14 @@
 
 A usage mistake on the command line exits 2 (typer's convention). Any other
 exception is a bug in packager: the CLI reports it as such and exits 3.
+Third-party parsers are called inside ``parsing()``, so that what they raise
+about a bad file is a refusal naming it, never an exit 3.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from packager.model import Diagnostic, Severity
 
@@ -46,6 +49,40 @@ def error(message: str, file: str = "", line: int | None = None) -> Diagnostic:
 
 def warning(message: str, file: str = "", line: int | None = None) -> Diagnostic:
     return Diagnostic(Severity.WARNING, message, file, line)
+
+
+# How many characters of a parser's own message a refusal quotes.
+_MAX_REASON = 160
+
+
+@contextmanager
+def parsing(
+    what: str, file: str, line: int | None = None, kind: type[PackagerError] = StoryError
+) -> Iterator[None]:
+    """The boundary around a third-party parser (lxml, expat, zipfile, tomllib, YAML...).
+
+    Whatever the parser raises about its input (its own errors, but also the
+    ValueError, KeyError, RecursionError or zlib.error a damaged file provokes)
+    becomes a refusal naming the file: ``<file>: <what> (<the parser's reason>)``,
+    exit 1, gathered with every other file's problems. Only the parser's call
+    goes inside, so that a mistake in packager's own code stays a bug (exit 3).
+    """
+    try:
+        yield
+    except PackagerError:
+        raise
+    except RecursionError:
+        raise kind([error(f"{what} (it is nested too deeply to read)", file, line)]) from None
+    except MemoryError:
+        raise kind([error(f"{what} (it needs more memory than there is)", file, line)]) from None
+    except Exception as exc:
+        raise kind([error(f"{what} ({reason(exc)})", file, line)]) from None
+
+
+def reason(exc: BaseException) -> str:
+    """A parser's complaint in one short line: its message, else the kind of error."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= _MAX_REASON else text[: _MAX_REASON - 3] + "..."
 
 
 def info(message: str, file: str = "", line: int | None = None) -> Diagnostic:

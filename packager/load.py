@@ -16,12 +16,13 @@ from packager.book import contributors, labels
 from packager.book.collection import discover
 from packager.book.config import Config, load_config
 from packager.book.stylesheets import user_styles
-from packager.errors import ConfigError, PackagerError, StoryError, error
+from packager.errors import ConfigError, PackagerError, StoryError, error, warning
 from packager.model import Diagnostic, Severity, Story
 from packager.options import BuildOptions
 from packager.parallel import pmap
 from packager.paths import display_path
 from packager.progress import Progress, Silent
+from packager.read.blank import EmptyStory
 from packager.read.meta import apply, meta_updates
 from packager.read.story import read_stories
 from packager.text import clean
@@ -75,15 +76,18 @@ def load_stories(
     jobs = (options.jobs or 1) if size >= PARALLEL_BYTES else 1
     results = pmap(_read_and_clean, tasks, jobs, done=progress.advance)
     stories: list[Story] = []
-    problems: list[Diagnostic] = list(notes)
+    problems: list[Diagnostic] = [*config.diagnostics, *notes]
     for read, found in results:
-        if read is None:
+        if read is None and any(p.severity is Severity.ERROR for p in found):
             failed.extend(found)
-        else:
-            stories.extend(read)
+        else:  # read, or left out with a warning (an empty story, skip_empty_stories)
+            stories.extend(read or [])
             problems.extend(found)
     if failed:
         raise kind(failed)
+    if not stories:
+        raise StoryError([error("every story file is empty: there is no book to make",
+                                display_path(source))])  # fmt: skip
     problems.extend(contributors.problems(config.settings, stories, config.file))
     problems.extend(labels.problems(config.settings, config.file))
     if css:
@@ -118,6 +122,10 @@ def _read_and_clean(task: tuple[Path, Config]) -> tuple[list[Story] | None, list
     split = config.overrides.get(path.name, {}).get("split") is True
     try:
         stories = read_stories(path, config.source, display_path(path), split)
+    except EmptyStory as exc:
+        if config.skip_empty_stories:
+            return None, [exc.skipped()]
+        return None, list(exc.problems)
     except StoryError as exc:
         return None, list(exc.problems)
     cleaned: list[Story] = []
@@ -137,10 +145,11 @@ def _override(story: Story, config: Config, name: str) -> tuple[Story, list[Diag
     fields = {k: v for k, v in config.overrides.get(name, {}).items() if k != "split"}
     if not fields:
         return story, []
-    updates, problems = meta_updates(
-        fields,
-        config.file,
-        config.override_lines.get(name, {}),
-        where=f'stories."{name}"',
-    )
+    lines = config.override_lines.get(name, {})
+    where = f'stories."{name}"'
+    updates, problems = meta_updates(fields, config.file, lines, where=where)
+    if "title" in updates and not updates["title"]:
+        del updates["title"]  # an empty title would leave the contents entry blank
+        message = f"{where}: 'title' is empty; the story keeps its title '{story.meta.title}'"
+        problems.append(warning(message, config.file, lines.get("title")))
     return dataclasses.replace(story, meta=apply(story.meta, updates)), problems

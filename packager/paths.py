@@ -7,11 +7,27 @@ from pathlib import Path
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder if inside it."""
+    """A path as the user would type it: relative to the working folder if inside it.
+
+    Bytes of a name that are not UTF-8 (which Python keeps as lone surrogates)
+    are shown as escapes, 'caf\\xe9.txt': a message must be printable.
+    """
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return readable(shown)
+
+
+def readable(name: str) -> str:
+    """A name from the file system with its undecodable bytes as escapes ('caf\\xe9')."""
+    if name.isascii() or name.isprintable() or not _has_surrogates(name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _has_surrogates(name: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in name)
 
 
 def outside(path: Path, root: Path) -> str | None:

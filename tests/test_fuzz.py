@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import codecs
 import re
+import struct
 import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import hostile_files as hostile
 import pdfplumber
 import pytest
 from helpers import assert_epubcheck_clean
@@ -39,6 +41,7 @@ pytestmark = pytest.mark.slow  # 40 generated anthologies through the real CLI
 TRICKY = (
     "\x00\x01\x07\x0b\x0c\x1b\x7f\x85\x9f\u2028\u2029\u202e\u202c\u2066\u2069\u200b\u200d"
     "\ufeff\u00ad\u0301\ue000\U0001f600\U0001f468\u200d\U0001f469"
+    "\ufffe\uffff\ufdd0\ufdef\U0001fffe\U0010ffff"  # noncharacters (issue 17)
     "\"'`*_#>-=~|[](){}<>&;:!?.,/\\\t "
 )
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéßøДЖ日本", min_size=2, max_size=9)
@@ -60,6 +63,8 @@ PIECE = st.one_of(
             "{% if %}",
             "&amp;",
             "&#0;",
+            "&#xFFFE;",
+            "&#1;",
             "&nbsp;",
             "&bogus;",
             "---",
@@ -126,8 +131,63 @@ def story_file(draw: st.DrawFn, number: int) -> File:
     return File(f"{number:02d}-story{suffix}", text, data)
 
 
+# Files that real folders hold besides stories, and files made to hurt (issue 17).
+WHITE = st.text(alphabet=" \t\r\n\u00a0\u3000\u200b\ufeff\u2060\u00ad", max_size=24)
+SIGNATURES = st.sampled_from(
+    [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"%PDF-1.7\n", b"\x7fELF\x02\x01",
+     b"MZ\x90\x00\x03\x00", b"\xcf\xfa\xed\xfe", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]
+)  # fmt: skip
+DOCX_WORD = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzéßДЖ日本\ufdd0<&'\"", min_size=1, max_size=9
+)
+
+
+@st.composite
+def hostile_file(draw: st.DrawFn, number: int) -> File:
+    """An empty or white-space file, binary bytes under a story's name, CESU-8 text, or a
+    Word file: plain, with noncharacters, an entity bomb or a decompression bomb."""
+    kind = draw(st.sampled_from(["white", "binary", "cesu-8", "docx", "entity bomb", "zip bomb"]))
+    name = f"{number:02d}-hostile"
+    suffix = draw(st.sampled_from([".md", ".txt", ".html"]))
+    if kind == "white":
+        text = draw(WHITE)
+        data = text.encode(draw(st.sampled_from(["utf-8", "utf-16"])))
+        return File(name + suffix, "", data)
+    if kind == "binary":
+        return File(name + suffix, "", draw(SIGNATURES) + draw(st.binary(max_size=300)))
+    if kind == "cesu-8":  # astral characters as surrogate pairs, and a lone half on a line
+        text = draw(BODY) + "\n"
+        lone = draw(st.booleans())
+        return File(name + ".txt", text, cesu8(text) + (b"\xed\xa0\x80\n" if lone else b""))
+    if kind == "docx":
+        lines = draw(st.lists(st.lists(DOCX_WORD, min_size=1, max_size=6), min_size=1, max_size=6))
+        paragraphs = [" ".join(words) for words in lines]
+        escaped = [p.replace("&", "&amp;").replace("<", "&lt;") for p in paragraphs]
+        return File(name + ".docx", "\n".join(paragraphs) + "\n", hostile.story_docx(escaped))
+    if kind == "entity bomb":
+        return File(name + ".docx", "", hostile.entity_bomb())
+    size = draw(st.sampled_from([2, 8])) * 2**20  # compressed about 1,000 times: refused
+    return File(name + ".docx", "", hostile.decompression_bomb(size))
+
+
+def cesu8(text: str) -> bytes:
+    """Java's "modified UTF-8": each half of a surrogate pair encoded on its own."""
+    halves = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    units = "".join(
+        "".join(map(chr, struct.unpack("<2H", c.encode("utf-16-le")))) if ord(c) > 0xFFFF else c
+        for c in halves
+    )
+    return units.encode("utf-8", "surrogatepass")
+
+
+def any_file(number: int) -> st.SearchStrategy[File]:
+    """A story (most often) or a hostile file."""
+    return st.one_of(story_file(number), story_file(number), story_file(number),
+                     story_file(number), story_file(number), hostile_file(number))  # fmt: skip
+
+
 ANTHOLOGY = st.integers(min_value=1, max_value=3).flatmap(
-    lambda n: st.tuples(*(story_file(i) for i in range(1, n + 1)))
+    lambda n: st.tuples(*(any_file(i) for i in range(1, n + 1)))
 )
 _WORD = re.compile(r"\w{2,}")
 checked: list[int] = [0, 0]  # EPUBs through EPUBCheck, PDFs built

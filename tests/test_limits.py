@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import hostile_files as hostile
 import pdfplumber
 import pytest
 from conftest import write_story
@@ -14,7 +15,7 @@ from helpers import Epub, assert_epubcheck_clean, normalize, pdf_pages
 from packager.build import build
 from packager.errors import StoryError
 from packager.options import BuildOptions
-from packager.read.docx import MAX_UNPACKED_BYTES
+from packager.read.bounded import MAX_ENTRY_BYTES, MAX_UNPACKED_BYTES
 from packager.read.frontmatter import MAX_FRONT_MATTER, split_front_matter
 from packager.read.source import MAX_STORY_BYTES
 from packager.text import html, sanitize
@@ -95,17 +96,19 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path: Path) -
 
 
 def test_a_word_file_that_unpacks_past_the_cap_is_refused(tmp_path: Path) -> None:
+    """Each entry within its own cap and compressed like text, but more than 200 MiB in all."""
     source = tmp_path / "src"
     write_story(source, "fine.md", "Fine.\n")
+    block = hostile.compressible(2**20)
+    entries = MAX_UNPACKED_BYTES // MAX_ENTRY_BYTES + 1
     packed = io.BytesIO()
-    with (
-        zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
-        archive.open("word/document.xml", "w", force_zip64=True) as member,
-    ):
-        for _ in range(MAX_UNPACKED_BYTES // 2**20 + 1):
-            member.write(b"\0" * 2**20)
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("word/document.xml", hostile.document_xml(hostile.paragraph("x")))
+        for i in range(entries):
+            with archive.open(f"word/media/part{i}.bin", "w") as member:
+                for _ in range(MAX_ENTRY_BYTES // 2**20):
+                    member.write(block)
     (source / "bomb.docx").write_bytes(packed.getvalue())
-    assert len(packed.getvalue()) < 2**20
     assert problems_of(source, tmp_path) == [
         ("bomb.docx", None, f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB; refused")
     ]

@@ -24,7 +24,8 @@ import pytest
 from conftest import SAMPLES, copy_samples
 from typer.testing import CliRunner
 
-from packager.book.config import MAX_SOURCE_DATE_EPOCH, load_config
+from packager.book.config import load_config
+from packager.book.derived import MAX_SOURCE_DATE_EPOCH
 from packager.build import build
 from packager.cli import app
 from packager.options import BuildOptions

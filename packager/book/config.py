@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import re
 import tomllib
-import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,27 +20,30 @@ from typing import Any, cast
 from pydantic import BaseModel, ValidationError
 
 from packager.book import themes, trim
+from packager.book.derived import (
+    modified_time,
+    slugify,
+    source_date_epoch,
+    title_from_folder,
+)
 from packager.book.messages import (
-    control_characters,
     drop_invalid,
     key_line,
     key_name,
     label_problems,
+    scrub_values,
     toml_error,
     validation_problems,
 )
 from packager.book.schema import CollectionFile
-from packager.errors import ConfigError, error
-from packager.model import Diagnostic, Settings
+from packager.errors import ConfigError, error, parsing
+from packager.model import Diagnostic, Settings, Severity
 from packager.paths import display_path, outside
 from packager.read.markdown import render_fragment
-from packager.text import html, hygiene, sanitize
+from packager.text import forbidden, html, hygiene, sanitize
 from packager.text.typography import smarten_text, smartener
 
 CONFIG_NAME = "collection.toml"
-# When neither SOURCE_DATE_EPOCH nor a date is given, builds are still
-# reproducible: the book is stamped with this fixed moment.
-FALLBACK_MODIFIED = "2000-01-01T00:00:00Z"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Config:
     order: tuple[str, ...] | None = None
     overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     override_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()  # warnings about collection.toml itself
+    skip_empty_stories: bool = False  # a story without text: left out with a warning
     binding: Mapping[str, object] | None = None  # [binding], its keys' types checked
     binding_lines: Mapping[str, int | None] = field(default_factory=dict)
 
@@ -80,14 +84,16 @@ def load_config(
             # Named by the link itself: display_path would resolve it to its target.
             link = (Path(display_path(source)) / CONFIG_NAME).as_posix()
             raise ConfigError([error("links outside the source folder; refused", link)])
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            raw = tomllib.loads(text)
-        except UnicodeDecodeError:
-            raise ConfigError([error("not UTF-8 text", label)]) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([toml_error(exc, label)]) from None
-    problems: list[Diagnostic] = list(control_characters(raw, text, label))
+        with parsing("cannot read this TOML file", label, kind=ConfigError):
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+                raw = tomllib.loads(text)
+            except UnicodeDecodeError:
+                raise ConfigError([error("not UTF-8 text", label)]) from None
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError([toml_error(exc, label)]) from None
+    raw, notes = scrub_values(raw, text, label)
+    problems: list[Diagnostic] = []
     try:
         parsed = CollectionFile.model_validate(raw)
     except ValidationError as exc:
@@ -109,7 +115,8 @@ def load_config(
     problems.extend(_missing_files(parsed, source, text, label))
     problems.extend(label_problems(raw, text, label))
     changelog_html, found = _changelog(source, parsed.language)
-    problems.extend(found)
+    problems.extend(d for d in found if d.severity is Severity.ERROR)
+    notes.extend(d for d in found if d.severity is not Severity.ERROR)
     try:
         source_date_epoch(env)
     except ConfigError as exc:
@@ -133,77 +140,18 @@ def load_config(
     if binding is not None:
         binding_lines[""] = key_line(text, ("binding",))
     file = label if text else ""
-    return Config(source, file, settings, order, overrides, lines, binding, binding_lines)
-
-
-# A slug's length in characters: a CJK character is 3 bytes of a file name's 255.
-_SLUG_LENGTH = 60
-
-
-def slugify(text: str) -> str:
-    """The outputs' file name from the title: 'Café Stories' -> 'cafe-stories'.
-
-    Latin letters lose their accents (as URLs and shells like them); every other
-    script keeps its letters and marks ('灯塔与海', 'ضوء-على-الساحل'), so a book
-    whose title is not in Latin letters is not called 'book'.
-    """
-    kept: list[str] = []
-    for char in unicodedata.normalize("NFKD", text.casefold()):
-        if unicodedata.category(char).startswith("M"):
-            if kept and not kept[-1].isascii():
-                kept.append(char)  # a mark of a non-Latin letter (Devanagari, Arabic)
-        elif char.isalnum():
-            kept.append(char if char.isascii() else unicodedata.normalize("NFKC", char))
-        else:
-            kept.append("-")
-    slug = re.sub(r"-+", "-", unicodedata.normalize("NFC", "".join(kept))).strip("-")
-    return slug[:_SLUG_LENGTH].rstrip("-") or "book"
-
-
-def title_from_folder(source: Path) -> str:
-    name = source.resolve().name or "Anthology"
-    words = [w for w in re.split(r"[\s_-]+", name) if w]
-    return " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in words)
-
-
-# The latest moment SOURCE_DATE_EPOCH may name: 2107-12-31T23:59:59Z, because
-# a ZIP archive (the EPUB) stores the year as 1980 plus 7 bits (APPNOTE 4.4.6).
-MAX_SOURCE_DATE_EPOCH = 4354819199
-
-
-def source_date_epoch(env: Mapping[str, str]) -> int | None:
-    """SOURCE_DATE_EPOCH in seconds, None when unset or empty; a ConfigError when invalid.
-
-    The value is an integer as ``date +%s`` prints it, and the specification
-    asks a build to fail on a malformed one rather than guess
-    (https://reproducible-builds.org/specs/source-date-epoch/).
-    """
-    value = env.get("SOURCE_DATE_EPOCH", "")
-    text = value.strip()
-    if not text:
-        return None
-    if re.fullmatch(r"[0-9]{1,20}", text) and int(text) <= MAX_SOURCE_DATE_EPOCH:
-        return int(text)
-    shown = repr(value if len(value) <= 40 else value[:40] + "...")
-    message = (
-        f"SOURCE_DATE_EPOCH must be a whole number of seconds between 0 and "
-        f"{MAX_SOURCE_DATE_EPOCH} (1970-01-01 to 2107-12-31, the dates an EPUB can hold) "
-        f"(got {shown})"
+    return Config(
+        source,
+        file,
+        settings,
+        order,
+        overrides,
+        lines,
+        diagnostics=tuple(notes),
+        skip_empty_stories=parsed.skip_empty_stories,
+        binding=binding,
+        binding_lines=binding_lines,
     )
-    raise ConfigError([error(message)])
-
-
-def modified_time(env: Mapping[str, str], date: str) -> str:
-    """dcterms:modified: SOURCE_DATE_EPOCH, else the collection's date, else a fixed time."""
-    epoch = source_date_epoch(env)
-    if epoch is not None:
-        moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    try:
-        day = dt.date.fromisoformat(date[:10])
-    except ValueError:
-        return FALLBACK_MODIFIED
-    return f"{day.isoformat()}T00:00:00Z"
 
 
 def _settings(
@@ -283,13 +231,14 @@ def _changelog(source: Path, lang: str = "en") -> tuple[str, list[Diagnostic]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         return "", [error("not UTF-8 text", label)]
-    text, _ = hygiene.without_controls(text)
+    scrubbed = forbidden.scrub(text.replace("\r\n", "\n").replace("\r", "\n"), label)
     try:
-        fragment = _markdown(text, "CHANGELOG.md", label, lang)
+        fragment = _markdown(scrubbed.text, "CHANGELOG.md", label, lang)
     except ConfigError as exc:
         return "", list(exc.problems)
     # The page's own title is the <h1>: the changelog's headings go one level down.
-    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", fragment), []
+    fragment = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", fragment)
+    return fragment, list(scrubbed.diagnostics)
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,26 +17,36 @@ from packager.book.schema import (
     LabelsTable,
     StoryOverride,
 )
-from packager.errors import error
+from packager.errors import error, warning
 from packager.model import Diagnostic
-from packager.text import hygiene
+from packager.text import forbidden
 
 
-def control_characters(
+def scrub_values(
     raw: Mapping[str, Any], text: str, label: str, keys: tuple[str, ...] = ()
-) -> Iterator[Diagnostic]:
-    """An error for every string value with characters XML forbids (TOML escapes allow them)."""
-    for key, value in raw.items():
-        here = (*keys, key)
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            if isinstance(item, Mapping):
-                yield from control_characters(item, text, label, here)
-            elif isinstance(item, str) and hygiene.CONTROL.search(item):
-                found = hygiene.codes(hygiene.CONTROL.findall(item))
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The values without the characters XML forbids (TOML escapes allow them), and a
+    warning naming the key and its line for each value that had some."""
+    cleaned: dict[str, Any] = {}
+    found: list[Diagnostic] = []
+
+    def scrub(item: Any, here: tuple[str, ...]) -> Any:
+        if isinstance(item, Mapping):
+            value, notes = scrub_values(item, text, label, here)
+            found.extend(notes)
+            return value
+        if isinstance(item, list):
+            return [scrub(i, here) for i in item]
+        if isinstance(item, str):
+            item, removed = forbidden.strip(item, references=True)  # Markdown values read them
+            if removed:
                 name = ".".join(str(k) for k in here)
-                yield error(f"{name}: control characters ({found}) are not allowed", label,
-                            key_line(text, here))  # fmt: skip
+                found.append(warning(f"{name}: removed {removed}", label, key_line(text, here)))
+        return item
+
+    for key, value in raw.items():
+        cleaned[key] = scrub(value, (*keys, key))
+    return cleaned, found
 
 
 def validation_problems(

@@ -23,7 +23,7 @@ from packager.book.notes import ENDNOTES, EPUB, FOOTNOTES, PRINT
 from packager.book.views import story_view
 from packager.model import Book, Collection, Part, Resource
 from packager.paths import display_path
-from packager.text import html
+from packager.text import html, runs
 from packager.text.cleanup import count_words
 
 if TYPE_CHECKING:
@@ -129,8 +129,10 @@ def render_book(
             kind=kind,
             title=title,
             xhtml=page(EPUB) if in_epub else "",
-            print_html=html.breakable(page(PRINT)),
-            print_fallback=html.breakable(page(PRINT, ENDNOTES)) if footnoted else "",
+            print_html=runs.in_spans(html.breakable(page(PRINT))),
+            print_fallback=runs.in_spans(html.breakable(page(PRINT, ENDNOTES)))
+            if footnoted
+            else "",
             matter=matter,
             recto=recto,
             author=author,

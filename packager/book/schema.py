@@ -172,6 +172,7 @@ class CollectionFile(BaseModel):
     embed_fonts: bool = False
     notes: Literal["footnotes", "endnotes"] | None = None  # default: the theme's choice
     scene_break: str | None = None
+    skip_empty_stories: bool = False  # true: a story file with no text is left out, with a warning
     stories: dict[str, StoryOverride] = {}
     edition: str = ""
     version: str = ""  # of the collection: "1.2"; in the colophon, metadata, --versioned names

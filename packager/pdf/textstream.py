@@ -11,6 +11,7 @@ lxml and ElementTree trees (WeasyPrint parses with html5lib). Pure.
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import itertools
@@ -54,6 +55,12 @@ def _format_characters() -> re.Pattern[str]:
     return re.compile(f"[{''.join(ranges)}]+")
 
 
+@functools.cache
+def _counted() -> re.Pattern[str]:
+    """One character that the stream counts: not white space (as str.split sees it), not Cf."""
+    return re.compile(f"[^\\s{_format_characters().pattern[1:-2]}]")
+
+
 def _counts(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) != "Cf"
 
@@ -69,6 +76,16 @@ class _Segment:
     tail: bool
     raw: str
     apart: bool  # white space or a block edge lies between this text and the counted one before
+
+    @functools.cached_property
+    def places(self) -> array.array[int]:
+        """Where in ``raw`` each counted character is: found once, in one pass.
+
+        A story on one line is one text node of megabytes, and a page marker
+        is placed for each of its hundreds of pages: each look-up is then an
+        index, not a search of the text (which made marking quadratic).
+        """
+        return array.array("q", (m.start() for m in _counted().finditer(self.raw)))
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,8 @@ class Stream:
 
     def _begins_word(self, offset: int) -> bool:
         seg, index = self._find(offset)
-        for ch in reversed(seg.raw[:index]):
+        for i in range(index - 1, -1, -1):  # no copy of a text that may be a whole story
+            ch = seg.raw[i]
             if ch.isspace():
                 return True
             if _counts(ch):
@@ -100,18 +118,10 @@ class Stream:
 
     def _find(self, offset: int) -> tuple[_Segment, int]:
         seg = self.segments[bisect.bisect_right(self._starts, offset) - 1]
-        # The shortest prefix of the text that holds offset - start + 1 counted characters.
-        wanted = offset - seg.start + 1
-        low, high = 0, len(seg.raw)
-        while low < high:
-            middle = (low + high) // 2
-            if len(significant(seg.raw[: middle + 1])) >= wanted:
-                high = middle
-            else:
-                low = middle + 1
-        if low >= len(seg.raw):
+        wanted = offset - seg.start  # the segment's counted characters before this one
+        if not 0 <= wanted < len(seg.places):
             raise ValueError(offset)  # offsets come from this stream: cannot happen
-        return seg, low
+        return seg, seg.places[wanted]
 
     @functools.cached_property
     def _starts(self) -> list[int]:

@@ -24,12 +24,16 @@ import lxml.etree as etree
 
 from packager.errors import StoryError, error
 
-MAX_ENTRIES = 10_000
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # as for Word files (packager.read.docx)
+# The caps every zip story shares with Word files: one definition (packager.read.bounded).
+from packager.read.bounded import (
+    MAX_ENTRIES,
+    MAX_RATIO,
+    MAX_UNPACKED_BYTES,
+    RATIO_FROM,
+    safe_name,
+)
+
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024  # one XHTML file: several million words
-# Text compresses 3 to 10 times, and repetitive markup 30; a "zip bomb" 1000.
-MAX_RATIO = 100
-_RATIO_FROM = 1024 * 1024  # small entries may be as repetitive as they like
 _CHUNK = 64 * 1024
 # Fonts may be obfuscated (the IDPF's and Adobe's algorithms); anything else is DRM.
 FONT_OBFUSCATION = frozenset(
@@ -114,7 +118,7 @@ def open_container(data: bytes, file: str) -> Container:
         if total > MAX_UNPACKED_BYTES:
             raise box.refuse(f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB; refused")
         packed = max(info.compress_size, 1)
-        if info.file_size > _RATIO_FROM and info.file_size / packed > MAX_RATIO:
+        if info.file_size > RATIO_FROM and info.file_size / packed > MAX_RATIO:
             ratio = info.file_size // packed
             raise box.refuse(
                 f"compressed {ratio:,} times (a 'zip bomb'; at most {MAX_RATIO}); refused",
@@ -124,15 +128,6 @@ def open_container(data: bytes, file: str) -> Container:
             raise box.refuse("is encrypted with a password; refused", info.filename)
     _refuse_drm(box)
     return box
-
-
-def safe_name(name: str) -> bool:
-    """Whether an entry's name stays inside the container ('../x', '/x', 'C:x' do not)."""
-    if not name or "\\" in name or "\x00" in name or name.startswith("/"):
-        return False
-    if re.match(r"^[A-Za-z]:", name):
-        return False
-    return ".." not in name.split("/")
 
 
 def resolve(base: str, href: str) -> str | None:

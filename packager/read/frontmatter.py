@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.composer import ComposerError
 from yaml.error import Mark
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from packager.errors import StoryError, error
+from packager.errors import StoryError, error, parsing
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes; real front matter is a few hundred
 _FENCE = "---"
@@ -65,6 +65,17 @@ def _refuse_duplicates(node: MappingNode, file: str) -> None:
         seen[name] = line
 
 
+def _nulls_as_empty(node: MappingNode) -> None:
+    """A value written as YAML's null (``~`` or nothing) is empty text, as ``""`` is.
+
+    The word ``null`` stays a word: like ``no`` and ``007``, it may be a title.
+    A plain scalar's style is None in PyYAML and '' in libyaml's loader.
+    """
+    for _, value in node.value:
+        if isinstance(value, ScalarNode) and not value.style and value.value == "~":
+            value.value = ""
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """The fields of a front matter block and the story text after it."""
@@ -95,6 +106,11 @@ def split_front_matter(text: str, file: str) -> FrontMatter:
 
 
 def _load(yaml_text: str, file: str) -> tuple[dict[str, object], dict[str, int]]:
+    with parsing("front matter: cannot read this YAML", file, 1):
+        return _load_yaml(yaml_text, file)
+
+
+def _load_yaml(yaml_text: str, file: str) -> tuple[dict[str, object], dict[str, int]]:
     loader = _StringLoader(yaml_text)
     try:
         node = loader.get_single_node()
@@ -106,6 +122,7 @@ def _load(yaml_text: str, file: str) -> tuple[dict[str, object], dict[str, int]]
                 [error("front matter must be 'key: value' lines", file, node.start_mark.line + 2)]
             )
         _refuse_duplicates(node, file)
+        _nulls_as_empty(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from packager.errors import warning
+from packager.errors import parsing, warning
 from packager.model import Change, Chapter, Diagnostic, Note
 from packager.read import mdnotes
 from packager.text import html, sanitize
@@ -50,7 +50,8 @@ def _parser() -> MarkdownIt:
 def render_fragment(text: str, file: str, first_line: int = 1) -> tuple[str, list[Diagnostic]]:
     """Markdown text (a summary, an author's note) to a sanitized XHTML fragment."""
     md = _fragment_parser()
-    tokens = md.parse(text)
+    with parsing("cannot read this Markdown", file, first_line):
+        tokens = md.parse(text)
     problems = _defuse_raw_html(tokens, file, first_line)
     return sanitize.sanitize(md.renderer.render(tokens, md.options, {})), problems
 
@@ -66,7 +67,8 @@ class MarkdownBody:
         self.diagnostics: list[Diagnostic] = []
         md = _parser()
         env: dict[str, object] = {}
-        tokens = md.parse(_scene_breaks(body), env)
+        with parsing("cannot read this Markdown", file):
+            tokens = md.parse(_scene_breaks(body), env)
         self.diagnostics.extend(_defuse_raw_html(tokens, file, first_line, self.changes))
         defined = mdnotes.take_definitions(tokens, env, self._render, file, first_line)
         tokens = defined.tokens

@@ -60,7 +60,7 @@ def meta_updates(
             text, notes = hygiene.label(text)
         else:
             text, removed = hygiene.without_controls(text)
-            notes = [f"removed control characters ({removed})"] if removed else []
+            notes = [f"removed {removed}"] if removed else []
         problems.extend(warning(f"{where}: '{key}': {n}", file, lines.get(key)) for n in notes)
         return text
 

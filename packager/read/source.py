@@ -1,4 +1,4 @@
-"""Story file bytes to text: encodings, mojibake, line ends, control characters.
+"""Story file bytes to text: encodings, mojibake, line ends, characters XML forbids.
 
 The only module that imports charset-normalizer and ftfy.
 """
@@ -9,10 +9,10 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from packager.errors import StoryError, error, warning
+from packager.errors import StoryError, error, parsing, warning
 from packager.model import Change, Diagnostic
-from packager.read import legacy
-from packager.text.hygiene import CONTROL, codes
+from packager.read import legacy, sniff
+from packager.text import forbidden
 
 MAX_STORY_BYTES = 50 * 1024 * 1024  # a 10-million-word novel is about 60 MB of text
 # Line and paragraph separators become newlines (U+2029 crashes WeasyPrint 70
@@ -49,11 +49,15 @@ class SourceText:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def decode(data: bytes, file: str) -> SourceText:
-    """Decode a story file, whatever its encoding, and repair what copying broke."""
+def decode(data: bytes, file: str, *, markup: bool = False) -> SourceText:
+    """Decode a story file, whatever its encoding, and repair what copying broke.
+
+    markup: the text is Markdown or HTML, whose character references are read too.
+    """
     if len(data) > MAX_STORY_BYTES:
         raise StoryError([error(f"file is larger than {MAX_STORY_BYTES // 2**20} MiB", file)])
-    text, encoding, guessed = _decode(data, file)
+    with parsing("cannot read this file's text", file):  # charset-normalizer, ftfy
+        text, encoding, guessed = _decode(data, file)
     changes: list[Change] = []
     notes: list[Diagnostic] = []
     if encoding not in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
@@ -62,8 +66,10 @@ def decode(data: bytes, file: str) -> SourceText:
         notes.append(warning(f"encoding guessed as {encoding}; check the accented letters", file))
     # Line ends first: a NEL after a CR is a line break of its own, not half of a CRLF.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text, mended = _mend_mojibake(_NEL.sub("\n", text), file)
-    cleaned = clean_text(text, file)
+    sniff.refuse_control_heavy(text, file)  # binary data under a text file's name
+    with parsing("cannot read this file's text", file):
+        text, mended = _mend_mojibake(_NEL.sub("\n", text), file)
+    cleaned = clean_text(text, file, markup=markup)
     return SourceText(
         cleaned.text,
         encoding,
@@ -77,7 +83,7 @@ def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(name), name, False
+                return _paired(data.decode(name, "surrogatepass")), name, False
             except UnicodeDecodeError:
                 break
     odd, even, half = data[1::2].count(0), data[0::2].count(0), len(data) // 2
@@ -97,6 +103,9 @@ def _decode(data: bytes, file: str) -> tuple[str, str, bool]:
         return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
         pass
+    cesu = _cesu8(data)
+    if cesu is not None:
+        return cesu
     import charset_normalizer  # only files that are not UTF-8 need it
 
     results = charset_normalizer.from_bytes(data)
@@ -155,6 +164,28 @@ def _cannot_tell(file: str, why: str) -> Diagnostic:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _cesu8(data: bytes) -> tuple[str, str, bool] | None:
+    """UTF-8 whose only flaw is surrogates encoded one by one (CESU-8, Java's "modified
+    UTF-8", MySQL's utf8mb3 dumps): the pairs become their characters, and a lone
+    surrogate is left for the scrub to remove and report. None if it is not that."""
+    try:
+        text = data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    paired = _paired(text)
+    return paired, "cesu-8" if len(paired) < len(text) else "utf-8", False
+
+
+def _paired(text: str) -> str:
+    """High and low surrogates that stand side by side become the character they encode."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
 def _mend_mojibake(text: str, file: str) -> tuple[str, list[Change]]:
     """Repair text decoded with the wrong encoding somewhere upstream ('donâ€™t')."""
     if text.isascii():
@@ -184,21 +215,10 @@ class CleanText:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def clean_text(text: str, file: str) -> CleanText:
-    """Normalise line ends and separators; drop control characters with a warning."""
+def clean_text(text: str, file: str, *, markup: bool = False) -> CleanText:
+    """Normalise line ends and separators; drop what XML forbids, with a warning per line."""
     # Line numbers in every report count U+2028 as one line break and U+2029
     # as two (a paragraph break), as Unicode-aware editors show them.
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SEPARATORS)
-    diagnostics: list[Diagnostic] = []
-    changes: list[Change] = []
-    if CONTROL.search(text):
-        for lineno, line in enumerate(text.split("\n"), start=1):
-            found = CONTROL.findall(line)
-            if found:
-                removed = codes(found)
-                diagnostics.append(warning(f"removed control characters ({removed})", file, lineno))
-                changes.append(
-                    Change(file, lineno, "repaired", "control characters removed", removed)
-                )
-        text = CONTROL.sub("", text)
-    return CleanText(text, tuple(changes), tuple(diagnostics))
+    scrubbed = forbidden.scrub(text, file, references=markup)
+    return CleanText(scrubbed.text, scrubbed.changes, scrubbed.diagnostics)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from packager.errors import StoryError, error, warning
 from packager.model import Change, Chapter, Diagnostic, Severity, Story, StoryMeta
-from packager.read import markdown, sitetext, txt
+from packager.paths import readable
+from packager.read import blank, markdown, sitetext, sniff, txt
 from packager.read.body import Body
 from packager.read.docx import read_docx
 from packager.read.epub import read_epub
@@ -19,7 +21,7 @@ from packager.read.meta import apply, meta_updates
 from packager.read.paragraphs import inline
 from packager.read.source import MAX_STORY_BYTES, SourceText, decode
 from packager.read.webpage import read_html
-from packager.text import html, hygiene, notes, sanitize
+from packager.text import forbidden, html, hygiene, notes, sanitize
 from packager.text.languages import language_tag
 
 FORMATS = {
@@ -32,6 +34,7 @@ FORMATS = {
     ".epub": "EPUB",
 }
 _HTML = (".html", ".htm")
+_MARKUP = (".md", ".markdown", *_HTML)  # formats whose character references are read
 _BINARY = (".docx", ".epub")  # zip containers: read as bytes, no front matter
 # Files that often sit beside stories but are not stories.
 NOT_STORIES = frozenset({"readme", "license", "licence", "changelog", "contributing"})
@@ -66,11 +69,12 @@ def _read_stories(path: Path, root: Path, file: str, split: bool) -> tuple[Story
     except OSError as exc:
         raise StoryError([f"{file}: cannot read ({exc.strerror})"]) from None
     suffix = path.suffix.lower()
+    sniff.refuse_binary(data, suffix, file)
     if suffix in _BINARY:
         source = SourceText("", suffix[1:], (), ())
         front = FrontMatter()
     else:
-        source = decode(data, file)
+        source = decode(data, file, markup=suffix in _MARKUP)
         front = split_front_matter(source.text, file) if suffix not in _HTML else FrontMatter()
     updates, problems = meta_updates(front.fields, file, front.lines)
     if any(p.severity is Severity.ERROR for p in problems):
@@ -95,7 +99,7 @@ def _read_stories(path: Path, root: Path, file: str, split: bool) -> tuple[Story
         [path.name] if len(bodies) == 1 else [f"{path.name}#{i}" for i in range(1, len(bodies) + 1)]
     )
     return tuple(
-        _story(path, root, file, name, source, meta, [*problems], body)
+        _story(path, root, file, name, source, meta, [*problems], body, front, data)
         for name, body in zip(names, bodies, strict=True)
     )
 
@@ -109,6 +113,8 @@ def _story(
     meta: StoryMeta,
     problems: list[Diagnostic],
     body: Body,
+    front: FrontMatter,
+    data: bytes,
 ) -> Story:
     """A Story from what a reader found in one body (one work of the file)."""
     detected, chapters = body.title, notes.attach(body.chapters, body.notes)
@@ -116,9 +122,20 @@ def _story(
     meta = _with_detected(meta, body)
     changes: list[Change] = [*source.changes, *body.changes]
     found: list[Diagnostic] = list(body.diagnostics)
+    chapters, meta, leftovers = _without_forbidden(chapters, meta, file)
+    found.extend(leftovers)
+    if not blank.has_text(chapters):
+        text = source.text or html.text_of("".join(c.html for c in chapters))
+        raise blank.refuse(data, text, file)
     if not meta.title:
         title = detected or title_from_name(path)
-        if not detected and title == UNTITLED:
+        if "title" in front.fields:  # given, but empty: say what the story is called instead
+            whence = "its first heading" if detected else "the file name"
+            found.append(
+                warning(f"front matter: 'title' is empty; the story is called '{title}' "
+                        f"(from {whence})", file, front.lines.get("title"))
+            )  # fmt: skip
+        elif not detected and title == UNTITLED:
             found.append(
                 warning(
                     f"no title found; called '{UNTITLED}' (set one in the file or "
@@ -141,7 +158,7 @@ def _story(
     found.extend(tidied)
     story = Story(
         path=path,
-        name=name,
+        name=readable(name),
         meta=meta,
         chapters=chapters,
         encoding=source.encoding,
@@ -170,6 +187,41 @@ def _uncall_outside_text(
         for c in chapters
     )
     return (apply(meta, fields) if fields else meta), tidied
+
+
+def _without_forbidden(
+    chapters: tuple[Chapter, ...], meta: StoryMeta, file: str
+) -> tuple[tuple[Chapter, ...], StoryMeta, list[Diagnostic]]:
+    """The last net: what a parser made of the markup that no book may carry, removed.
+
+    The decoder has removed forbidden characters and references to them with
+    their lines; this catches anything a parser still produced, by chapter.
+    """
+    found: list[Diagnostic] = []
+
+    def tidy(value: str, line: int | None) -> str:
+        text, removed = forbidden.strip(value, markers=False)  # notes' and pictures' stay
+        if removed:
+            found.append(warning(f"removed {removed}", file, line))
+        return text
+
+    chapters = tuple(
+        dataclasses.replace(
+            c,
+            title=tidy(c.title, c.line) if c.title else c.title,
+            html=tidy(c.html, c.line),
+            notes_html=tidy(c.notes_html, c.line),
+            end_notes_html=tidy(c.end_notes_html, c.line),
+        )
+        for c in chapters
+    )
+    updates: dict[str, object] = {}
+    for name, value in dataclasses.asdict(meta).items():
+        if isinstance(value, str):
+            updates[name] = tidy(value, None)
+        elif isinstance(value, tuple):
+            updates[name] = tuple(tidy(v, None) for v in value)
+    return chapters, apply(meta, updates), found
 
 
 def _tidy_labels(
@@ -229,6 +281,8 @@ def title_from_name(path: Path) -> str:
     A name that is only an archive's id ('004_1f319cfad394e1be.txt') gives "Untitled".
     """
     stem = re.sub(r"^\d+[\s._-]+", "", path.stem) or path.stem
+    if any("\ud800" <= c <= "\udfff" for c in stem):  # bytes that are not UTF-8 (Windows)
+        stem = os.fsencode(stem).decode("cp1252", "replace")
     if re.fullmatch(r"[0-9a-fA-F]{8,}", stem) and any(c.isdigit() for c in stem):
         return UNTITLED
     words = [w for w in re.split(r"[\s_-]+", stem) if w]

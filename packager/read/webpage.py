@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 import lxml.etree as etree
 import lxml.html
 
-from packager.errors import StoryError, error
+from packager.errors import parsing
 from packager.model import Change
 from packager.read import archive, boilerplate, htmlnotes, images
 from packager.read.body import Body
@@ -52,10 +52,8 @@ _MARKS = {"em": _EM, "i": _EM, "cite": _EM, "strong": _STRONG, "b": _STRONG}
 def read_html(text: str, file: str, known_title: str) -> Body:
     """Read a story from the text of an HTML file."""
     sanitize.check_depth(text)  # before lxml, which drops what lies deeper than 256
-    try:
+    with parsing("cannot read this HTML", file):
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text) or "<p></p>")
-    except (etree.ParserError, ValueError) as exc:
-        raise StoryError([error(f"cannot read this HTML ({exc})", file)]) from None
     body = Body()
     _remove_unsafe(root, file, body)
     if root.xpath("//div[@id='preface']") and root.xpath("//div[@id='chapters']"):

@@ -3,8 +3,9 @@
 Pure functions on strings, shared by the readers (story text), the metadata
 (front matter and collection.toml) and the contents (titles and names).
 
-* Control characters (C0 but tab and newline, DEL, C1) are forbidden by XML
-  1.0 and mean nothing in a story; they are removed everywhere, with a warning.
+* Characters XML 1.0 forbids (controls, lone surrogates) and noncharacters
+  mean nothing in a story; they are removed everywhere, with a warning
+  (packager.text.forbidden, the one place that knows them).
 * Bidirectional overrides and isolates and invisible characters are
   legitimate in prose (a quotation in Hebrew inside an English sentence) but
   in a title, a name, a contents entry or a bookmark they only disguise what
@@ -19,10 +20,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 controls other than tab and newline, DEL, C1 controls (U+0085 is a line
-# break, handled by the readers), and the private-use characters packager
-# uses internally for inline markup, note calls and pictures.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ue000-\ue008]")
+from packager.text import forbidden
+
+# Everything no book may carry (see packager.text.forbidden).
+CONTROL = forbidden.FORBIDDEN
 # Bidi embeddings, overrides and isolates; zero-width space, word joiner and
 # invisible operators; byte order mark; soft hyphen; Mongolian vowel
 # separator; Arabic letter mark; interlinear annotation controls.
@@ -32,17 +33,15 @@ INVISIBLE = re.compile(
 MAX_LABEL = 300  # characters: a title, a name, a tag; real ones are under 150
 
 
-def codes(found: object) -> str:
-    """'U+0000, U+202E' for the characters in a string or a list of them."""
-    return ", ".join(sorted({f"U+{ord(c):04X}" for c in found}))  # type: ignore[attr-defined]
+codes = forbidden.codes
 
 
 def without_controls(text: str) -> tuple[str, str]:
-    """The text without control characters, and the codes of those removed ('' if none)."""
-    found = CONTROL.findall(text)
-    if not found:
-        return text, ""
-    return CONTROL.sub("", text), codes(found)
+    """The text without forbidden characters, and what was removed, by kind ('' if none).
+
+    For example 'control characters (U+0000); noncharacters (U+FFFE)'.
+    """
+    return forbidden.strip(text)
 
 
 def label(text: str) -> tuple[str, list[str]]:
@@ -54,7 +53,7 @@ def label(text: str) -> tuple[str, list[str]]:
     notes: list[str] = []
     text, removed = without_controls(text)
     if removed:
-        notes.append(f"removed control characters ({removed})")
+        notes.append(f"removed {removed}")
     hidden = INVISIBLE.findall(text)
     if hidden:
         text = INVISIBLE.sub("", text)

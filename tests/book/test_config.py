@@ -8,7 +8,8 @@ import pytest
 from conftest import write_story
 from typer.testing import CliRunner
 
-from packager.book.config import load_config, slugify
+from packager.book.config import load_config
+from packager.book.derived import slugify
 from packager.cli import app
 from packager.errors import ConfigError
 

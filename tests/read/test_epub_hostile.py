@@ -130,7 +130,7 @@ def test_a_corrupted_entry_is_refused_naming_it(tmp_path: Path) -> None:
 
 def test_not_an_epub_at_all(tmp_path: Path) -> None:
     message = refused(tmp_path, lambda path: path.write_bytes(b"%PDF-1.7 not a zip"))
-    assert "not a readable EPUB" in message
+    assert "not an EPUB: it looks like a PDF document" in message  # sniffed (read/sniff.py)
 
 
 def test_obfuscated_fonts_are_not_drm(tmp_path: Path) -> None:

@@ -154,7 +154,10 @@ def test_not_a_docx_is_a_clear_error(tmp_path: Path) -> None:
 
     bad = tmp_path / "broken.docx"
     bad.write_bytes(b"this is not a zip file")
-    with pytest.raises(StoryError, match=r"not a readable Word \(\.docx\) file"):
+    with pytest.raises(StoryError, match=r"^broken.docx: not a Word document: it looks like text$"):
+        read_story(bad, tmp_path, "broken.docx")
+    bad.write_bytes(b"PK\x03\x04 a zip cut short")
+    with pytest.raises(StoryError, match=r"^broken.docx: not a Word document: it looks like a ZIP"):
         read_story(bad, tmp_path, "broken.docx")
 
 

@@ -10,7 +10,6 @@ from conftest import write_story
 from helpers import Epub, assert_epubcheck_clean, pdf_pages
 
 from packager.build import build
-from packager.errors import ConfigError
 from packager.options import BuildOptions
 from packager.read.source import decode
 from packager.text import hygiene
@@ -111,19 +110,27 @@ def test_disguised_labels_are_cleaned_everywhere_and_reported(
     assert "The live Café" in contents
 
 
-def test_control_characters_in_collection_toml_are_an_error_with_the_line(
+def test_forbidden_characters_in_collection_toml_are_removed_with_the_line(
     tmp_path: Path,
 ) -> None:
     source = tmp_path / "src"
     write_story(source, "a.md", "Text.\n")
     (source / "collection.toml").write_text(
-        'title = "Book"\nauthors = ["Ed\\u0000itor"]\n', encoding="utf-8"
+        'title = "Bo\\uFFFEok"\nauthors = ["Ed\\u0000itor"]\n'
+        'dedication = "For <b>&#xFFFE;</b> you."\n[stories."a.md"]\nsummary = "One\\u0007 line."\n',
+        encoding="utf-8",
     )
-    with pytest.raises(ConfigError) as caught:
-        build(source, tmp_path / "out", BuildOptions(env={}))
-    [problem] = caught.value.problems
-    assert (problem.line, problem.message) == (
-        2,
-        "authors: control characters (U+0000) are not allowed",
-    )
-    assert not (tmp_path / "out").exists()
+    result = build(source, tmp_path / "out", BuildOptions(env={}))
+    found = [(d.file, d.line, d.message) for d in result.diagnostics if "removed" in d.message]
+    label = (source / "collection.toml").as_posix()
+    assert found == [
+        (label, 1, "title: removed noncharacters (U+FFFE)"),
+        (label, 2, "authors: removed control characters (U+0000)"),
+        (label, 3, "dedication: removed character references to noncharacters (U+FFFE)"),
+        (label, 5, "stories.a.md.summary: removed control characters (U+0007)"),
+    ]
+    epub = next(o.path for o in result.outputs if o.format == "epub")
+    assert_epubcheck_clean(epub)
+    opf = Epub.open(epub).opf()
+    assert opf.findtext(".//{*}title") == "Book"
+    assert opf.findtext(".//{*}creator") == "Editor"
