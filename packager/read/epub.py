@@ -89,9 +89,9 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
             Change(where, line, "removed", f"<{tag}>", "" if what == "code" else what)
             for line, tag, what in doc.code
         )
-        for line, codes in doc.controls:
-            left_out.append(Change(where, line, "repaired", "control characters removed", codes))
-            out.diagnostics.append(warning(f"removed control characters ({codes})", where, line))
+        for line, what in doc.controls:
+            left_out.append(Change(where, line, "repaired", "characters removed", what))
+            out.diagnostics.append(warning(f"removed {what}", where, line))
         left_out.extend(doc.notes.changes)
         if doc.kind == "fields":
             titlepage.read_title_page(doc.body, where, out)

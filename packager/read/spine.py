@@ -20,7 +20,7 @@ from packager.read.blocks import Block, blocks, body_of, epub_types, plain, with
 from packager.read.container import Container, line_of
 from packager.read.epubnotes import DocNotes
 from packager.read.package import Package
-from packager.text import hygiene
+from packager.text import forbidden
 
 _TITLE_PAGE_WORDS = 80  # a "title page" with more words than this is story text
 
@@ -35,7 +35,7 @@ class Doc:
     kind: str  # text, preface, fields, log, nav, contents, cover, title, notes
     code: list[tuple[int, str, str]]  # (line, tag, what) of the code taken out
     notes: DocNotes = field(default_factory=DocNotes)  # its footnotes and endnotes, taken out
-    controls: list[tuple[int, str]] = field(default_factory=list)  # (line, codes) removed
+    controls: list[tuple[int, str]] = field(default_factory=list)  # (line, what) removed
 
 
 @dataclass
@@ -48,23 +48,24 @@ class Parsed:
 
 
 def parse(box: Container, entry: str) -> Parsed:
-    """A document's body, without its code and control characters."""
+    """A document's body, without its code and forbidden characters."""
     body = body_of(box.xml(entry))
     if body is None:
         raise box.refuse("damaged EPUB: a document of its spine has no <body>", entry)
-    return Parsed(body, without_code(body), _without_controls(body))
+    return Parsed(body, without_code(body), _without_forbidden(body))
 
 
-def _without_controls(body: etree._Element) -> list[tuple[int, str]]:
-    """Control and private-use characters out of the text: packager marks note calls
-    with the latter (packager.text.notes), so a document's own would make false calls."""
+def _without_forbidden(body: etree._Element) -> list[tuple[int, str]]:
+    """The characters no book may carry out of the text (packager.text.forbidden), with
+    packager's own markers: it marks note calls with them, so a document's would be calls."""
     found: list[tuple[int, str]] = []
     for el in body.iter():
         for attr in ("text", "tail"):
             value = getattr(el, attr)
-            if value and hygiene.CONTROL.search(value):
-                setattr(el, attr, hygiene.CONTROL.sub("", value))
-                found.append((line_of(el), hygiene.codes(hygiene.CONTROL.findall(value))))
+            if value and forbidden.FORBIDDEN.search(value):
+                text, what = forbidden.strip(value)
+                setattr(el, attr, text)
+                found.append((line_of(el), what))
     return found
 
 
