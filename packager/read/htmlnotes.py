@@ -26,6 +26,7 @@ import lxml.html
 from packager.model import Change, Note
 from packager.read.paragraphs import tidy
 from packager.text import sanitize
+from packager.text.html import replace_with_text
 from packager.text.notes import calls_from_markers, marker
 
 _NOTE_BLOCKS = frozenset({"p", "li", "dd", "div", "aside", "section", "footer", "td"})
@@ -137,20 +138,7 @@ def _replace_call(link: lxml.html.HtmlElement, text: str) -> None:
         and not (link.tail or "").strip()
     ):
         el = parent
-    _to_text(el, text)
-
-
-def _to_text(el: lxml.html.HtmlElement, text: str) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    joined = text + (el.tail or "")
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + joined
-    else:
-        parent.text = (parent.text or "") + joined
-    parent.remove(el)
+    replace_with_text(el, text)
 
 
 def _strip_backlinks(body: lxml.html.HtmlElement, call_names: set[str]) -> list[str]:
@@ -167,7 +155,7 @@ def _strip_backlinks(body: lxml.html.HtmlElement, call_names: set[str]) -> list[
         back = href.startswith("#") and (href[1:] in call_names or BACK_TEXT.match(text))
         if back and (BACK_TEXT.match(text) or _OWN_NUMBER.fullmatch(text)):
             removed.append(text.strip())
-            _to_text(a, "")
+            replace_with_text(a, "")
             continue
         a.drop_tag()  # an anchor (<a name="fn1">) or another link inside the page: words stay
     return removed
@@ -184,7 +172,7 @@ def _strip_own_number(body: lxml.html.HtmlElement) -> str:
         return ""
     el.text = text[match.end() :]
     if el is not body and not el.text_content().strip() and el.tag in ("sup", "span", "b"):
-        _to_text(el, "")
+        replace_with_text(el, "")
     return match.group(0).strip()
 
 

@@ -178,6 +178,7 @@ def unwrap(el: lxml.html.HtmlElement) -> None:
 
 
 def replace_with_text(el: lxml.html.HtmlElement, text: str) -> None:
+    """Replace an element (and all it holds) by ``text``, keeping its tail."""
     parent = el.getparent()
     if parent is None:
         return
