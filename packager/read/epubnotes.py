@@ -29,7 +29,8 @@ from packager.model import Change, Note
 from packager.read.blocks import HEADINGS, epub_types, plain, squash
 from packager.read.body import Body
 from packager.read.container import line_of, resolve
-from packager.read.notebody import note_html, take_out
+from packager.read.notebody import note_html
+from packager.text.html import replace_with_text
 from packager.text.notes import called, marker, renumber
 
 _NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote"})
@@ -133,7 +134,7 @@ def take_notes(
         number.setdefault(note, len(number) + 1)  # never called: after the called ones
     for c in calls:
         if c.note is not None:
-            take_out(_with_wrapper(c.el), marker(number[c.note]))
+            replace_with_text(_with_wrapper(c.el), marker(number[c.note]))
         else:
             _as_superscript(c.el)
     out: dict[str, DocNotes] = {entry: DocNotes() for entry, _ in docs}
@@ -148,15 +149,15 @@ def take_notes(
         taken.notes.append(Note(number[note], html, line, kind))
         taken.changes.append(Change(file, line, "moved", kind, words))
         parent = note.getparent()
-        take_out(note)
+        replace_with_text(note)
         # The list or section that held the notes, once only its rule is left.
         while parent is not None and parent.tag in _HOLDERS and _empty(parent):
             el, parent = parent, parent.getparent()
-            take_out(el)
+            replace_with_text(el)
     for _, body in docs:
         for section in [e for e in body.iter() if isinstance(e.tag, str) and _is_section(e)]:
             if section.getparent() is not None and _empty(section):
-                take_out(section)  # only its rule or an empty list is left
+                replace_with_text(section)  # only its rule or an empty list is left
     return out
 
 

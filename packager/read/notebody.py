@@ -20,6 +20,7 @@ from packager.read.blocks import epub_types, plain, squash
 from packager.read.container import line_of
 from packager.read.htmlnotes import BACK_TEXT
 from packager.text import sanitize
+from packager.text.html import replace_with_text
 from packager.text.notes import calls_from_markers
 
 _BLOCKS = frozenset({"p", "div", "blockquote", "ul", "ol", "dl", "table", "pre", "figure"})
@@ -52,7 +53,7 @@ def note_html(
             continue  # a link with words of its own: the sanitizer keeps them
         at_start = at_start or _first_text(note) is link
         line = line_of(link, line_of(el))
-        take_out(link)
+        replace_with_text(link)
         if words:
             removed.append((line, "link back to the text", text))
     at, own = _own_number(note, labels, at_start)
@@ -96,19 +97,5 @@ def _own_number(
     el.text = text[match.end() :]
     line = el.sourceline if isinstance(el.sourceline, int) else None
     if el is not note and not plain(el) and el.tag != "p" and el.find(".//img") is None:
-        take_out(el)
+        replace_with_text(el)
     return line, match.group(0).strip()
-
-
-def take_out(el: etree._Element, text: str = "") -> None:
-    """Take an element out (``text`` in its place), keeping the text after it where it was."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    joined = text + (el.tail or "")
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + joined
-    else:
-        parent.text = (parent.text or "") + joined
-    parent.remove(el)

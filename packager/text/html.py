@@ -177,7 +177,7 @@ def unwrap(el: lxml.html.HtmlElement) -> None:
     el.drop_tag()
 
 
-def replace_with_text(el: lxml.html.HtmlElement, text: str) -> None:
+def replace_with_text(el: etree._Element, text: str = "") -> None:
     """Replace an element (and all it holds) by ``text``, keeping its tail."""
     parent = el.getparent()
     if parent is None:
