@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from packager.build import build
 from packager.cli import app
 from packager.options import BuildOptions
+from packager.read.blank import EmptyStory
 from packager.read.story import read_stories
 
 FIELDS_PAGE = """<h3><a href="https://fics.example.net/s/{n}">{title}</a> by <a href="https://fics.example.net/u/{n}">{author}</a></h3>
@@ -200,7 +201,13 @@ def test_property_every_word_of_an_epub_is_in_the_story_or_the_report(
                 parts.append(f"<{tag}>{escaped}</{tag}>")
         docs[f"c{n}.xhtml"] = xhtml(f"<div>{''.join(parts)}</div>")
     path = write_epub(tmp_path / "prop.epub", docs)
-    (story,) = read_stories(path, tmp_path, "prop.epub")
+    try:
+        (story,) = read_stories(path, tmp_path, "prop.epub")
+    except EmptyStory:
+        # Headings alone are a title and chapter titles with no story: refused as empty
+        # (read/blank), which is right only when the EPUB holds nothing else.
+        assert all(tag in ("h2", "h3") for blocks in documents for tag, _ in blocks)
+        return
     assert accounted_words([story]) == source_words(path)
 
 
