@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 
 from packager.model import Story
 from packager.read import read_story
+from packager.read.blank import EmptyStory
 from packager.text.cleanup import clean
 from packager.text.notes import CALL
 
@@ -65,6 +66,13 @@ def book_and_report_words(story: Story, numbers: list[str] | None = None) -> Cou
     found.update(
         w for c in story.changes if c.kind in ("removed", "metadata") for w in words(c.text)
     )
+    # HTML remnants in plain text ("<B A >") become markup, reported as typed.
+    found.update(
+        w
+        for c in story.changes
+        if c.kind == "repaired" and c.action == "HTML remnants converted"
+        for w in words(c.text)
+    )
     return found
 
 
@@ -75,25 +83,48 @@ def read(name: str, text: str) -> Story:
         return clean(read_story(path, path.parent, name))
 
 
+def read_or_refused(name: str, source: str) -> Story | None:
+    """The story, or None where it was refused as empty (read/blank) naming the file.
+
+    A refusal is an error the editor sees, not a silent loss: it is right for a file
+    whose text is a title, a chapter number, markup or signs ('X --', '0.', '*'),
+    which in these generated stories is a few words at most.
+    """
+    try:
+        return read(name, source)
+    except EmptyStory as refused:
+        assert name in str(refused)
+        assert len(words(source)) <= 8, source
+        return None
+
+
 PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROFILE
 @given(STORY)
-@example(["X --"])  # a scene-break marker with a letter: drawn as a break, reported
+# A scene-break marker with a letter: drawn as a break, reported. (Alone it would be a
+# story without text, refused as empty by read/blank: the story needs a word after it.)
+@example(["X --", "Then"])
 def test_txt_keeps_every_word(paragraphs: list[str]) -> None:
     source = "\n\n".join(paragraphs) + "\n"
-    story = read("story.txt", source)
+    story = read_or_refused("story.txt", source)
+    if story is None:
+        return
     assert book_and_report_words(story, []) == Counter(words(source))
 
 
 @PROFILE
 @given(STORY)
-@example([" 0.", " 0."])  # one list "0. 0." shows as 0, 1: each number typed is an item
+# One list "0. 0." shows as 0, 1: each number typed is an item. (Alone, empty items are
+# no story text, refused as empty: a word follows them.)
+@example([" 0.", " 0.", "Then"])
 @example(["<? A"])  # a processing instruction: CommonMark raw HTML the sanitizer drops
 def test_markdown_keeps_every_word(paragraphs: list[str]) -> None:
     source = "\n\n".join(paragraphs) + "\n"
-    story = read("story.md", source)
+    story = read_or_refused("story.md", source)
+    if story is None:
+        return
     typed = [t.info for t in MarkdownIt("commonmark").parse(source) if t.type == "list_item_open"]
     numbers = [n for n in typed if n]  # bullet items have none
     assert book_and_report_words(story, numbers) == Counter(words(source))

@@ -170,7 +170,7 @@ def _entity(match: re.Match[str], found: list[str]) -> str:
 
 def _tag(match: re.Match[str], found: list[str]) -> str:
     name = match.group("name").lower()
-    found.append(f"<{name}>")
+    found.append(match.group(0))  # as typed: its attributes are words of the file too
     if name == "br":
         return "\n"
     markers = _TAG_MARKER.get(name)
