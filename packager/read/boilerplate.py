@@ -58,6 +58,16 @@ _ANYWHERE = tuple(s for s in SHAPES if s.where == "anywhere")
 _LINE = tuple(s for s in SHAPES if s.where == "line")
 
 
+# Every word some shape needs: a line holding none of them holds no site text.
+_ALL_NEEDS = tuple(sorted({word for shape in SHAPES for word in shape.needs}))
+
+
+def may_hold(line: str) -> bool:
+    """Whether the line holds a word some shape needs (most lines of a story do not)."""
+    folded = line.casefold()
+    return any(word in folded for word in _ALL_NEEDS)
+
+
 def _candidates(shapes: tuple[Shape, ...], line: str) -> list[Shape]:
     """The shapes whose words the line holds: the only ones worth a regular expression."""
     folded = line.casefold()

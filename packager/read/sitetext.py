@@ -82,6 +82,9 @@ def _strip(para: Para, file: str, out: SiteText) -> None:
     for i, line in enumerate(para.lines):
         number = para.line + i
         plain = line.translate(_NO_MARKERS).strip()
+        if not boilerplate.may_hold(plain):  # the markers only split words: none in line
+            kept.append(line)
+            continue
         whole = boilerplate.whole_line(plain)
         if whole is not None:
             out.report(Change(file, number, "removed", whole.action, plain), whole)
