@@ -23,12 +23,13 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pages import sheet  # noqa: E402  (docs/pages.py: the README pictures' board)
+
 from packager.binding.coverwrap import cover_wrap  # noqa: E402
 from packager.binding.settings import Binding  # noqa: E402
 from packager.build import BuildOptions, build  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
-GAP, MARGIN, BACKGROUND = 24, 24, (228, 226, 220)
 BINDING = '\n[binding]\nfold = "quarto"\nsheets = 1\npaper = "A3"\nfold_lines = true\n'
 BLURB = (
     "A lighthouse keeper's last apprentice, a radio operator who hears a voice from thirty "
@@ -42,17 +43,6 @@ def pages(pdf: Path | bytes, indexes: list[int], scale: float) -> list[Image.Ima
     return [document[i].render(scale=scale).to_pil().convert("RGB") for i in indexes]
 
 
-def board(views: list[Image.Image]) -> Image.Image:
-    width = sum(v.width for v in views) + GAP * (len(views) - 1) + 2 * MARGIN
-    height = max(v.height for v in views) + 2 * MARGIN
-    out = Image.new("RGB", (width, height), BACKGROUND)
-    x = MARGIN
-    for view in views:
-        out.paste(view, (x, MARGIN))
-        x += view.width + GAP
-    return out
-
-
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,7 +53,7 @@ def main() -> None:
         options = BuildOptions(formats=("imposed",), env={}, use_cache=False)
         result = build(source, Path(tmp) / "dist", options)
         imposed = next(o.path for o in result.outputs if o.format == "imposed")
-        board(pages(imposed, [0, 1], 0.55)).save(OUT / "imposed-sheet.png", optimize=True)
+        sheet(pages(imposed, [0, 1], 0.55)).save(OUT / "imposed-sheet.png", optimize=True)
     a5 = (148 * 72 / 25.4, 210 * 72 / 25.4)
     data, _, _ = cover_wrap(
         title="Lanterns at Low Tide", subtitle="Four Stories of the Harbour Coast",
@@ -71,7 +61,7 @@ def main() -> None:
         binding=Binding(paper_stock="kdp-cream"), theme="classic", image=None,
         date="D:20261101000000Z", label="collection.toml",
     )  # fmt: skip
-    board(pages(data, [0], 0.9)).save(OUT / "cover-wrap.png", optimize=True)
+    sheet(pages(data, [0], 0.9)).save(OUT / "cover-wrap.png", optimize=True)
     for name in ("imposed-sheet.png", "cover-wrap.png"):
         print(f"docs/images/{name}")
 
