@@ -28,8 +28,14 @@ LAYERS = (
 # Each library is imported only in these modules (or folders, ending in "/").
 ADAPTERS = {
     "ebooklib": {"packager/epub/writer.py"},
-    # weasy.py lays out, weasyfonts.py its fonts; engine.py reads the C libraries' versions.
-    "weasyprint": {"packager/pdf/weasy.py", "packager/pdf/weasyfonts.py", "packager/pdf/engine.py"},
+    # weasy.py lays out, weasyboxes.py reads its box tree, weasyfonts.py its fonts;
+    # engine.py reads the C libraries' versions.
+    "weasyprint": {
+        "packager/pdf/weasy.py",
+        "packager/pdf/weasyboxes.py",
+        "packager/pdf/weasyfonts.py",
+        "packager/pdf/engine.py",
+    },
     "dask": {"packager/pdf/cluster.py"},
     "distributed": {"packager/pdf/cluster.py"},
     "nh3": {"packager/text/sanitize.py"},

@@ -13,19 +13,20 @@ everything else, so no network request and no other local file.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 import weasyprint
 from weasyprint import CSS, HTML, Document
-from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from packager.model import Fallback, Resource
-from packager.pdf import textstream, weasyfonts
+from packager.pdf import textstream, weasyboxes, weasyfonts
 
 # Resources are addressed under a host that can never resolve (RFC 2606).
 BASE_URL = "https://book.invalid/"
@@ -95,6 +96,8 @@ class RenderedPart:
     messages: tuple[str, ...] = ()
     starts: tuple[int, ...] = ()  # per page: where it begins in the part's text (pagelist)
     long_notes: tuple[str, ...] = ()  # ids of footnotes too tall for the foot of a page
+    turned: tuple[int, ...] = ()  # paragraphs to begin on a new page (weasyboxes.strays)
+    strays: int = 0  # footnotes not on the page of their call
 
 
 class BookFetcher(URLFetcher):  # type: ignore[misc]
@@ -162,11 +165,13 @@ class Renderer:
         folios: bool = True,
         heads: bool = True,
         left: bool = False,
+        turned: tuple[int, ...] = (),
     ) -> RenderedPart:
         """Lay out and write one part. ``first_number`` sets its first folio.
 
         ``left``: the part starts on a verso, an even page: a left-hand page, or a
-        right-hand one in a right-to-left book (else on a recto).
+        right-hand one in a right-to-left book (else on a recto). ``turned``: the
+        paragraphs (by place in document order, weasyboxes.strays) that begin a page.
         """
         sheets = []
         if first_number is not None:
@@ -185,40 +190,31 @@ class Renderer:
             weasyfonts.actual_text(),
         ):
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
+            _turn_page_before(document.etree_element, turned)
             rendered = document.render(font_config=self.fonts, stylesheets=sheets)
             data = rendered.write_pdf(pdf_variant=self.variant)
         starts = textstream.align(
-            textstream.stream_text(document.etree_element), _page_texts(rendered)
+            textstream.stream_text(document.etree_element), weasyboxes.page_texts(rendered)
         )
-        long_notes = _long_notes(rendered)
+        long_notes = weasyboxes.long_notes(rendered)
+        keep, strays = weasyboxes.strays(rendered, document.etree_element)
         # WeasyPrint logs each refusal too ("Failed to load image at ..."): once is enough.
         kept = [m for m in messages if _NOT_IN_BOOK not in m]
         asked = dict.fromkeys(self.fetcher.refused[refused_before:])
         refused = [self.fetcher.refusal(url) for url in asked]
         said = tuple(dict.fromkeys([*kept, *refused]))
-        return _describe(rendered, data, said, starts, long_notes)
+        part = _describe(rendered, data, said, starts, long_notes)
+        return dataclasses.replace(part, turned=tuple(sorted({*turned, *keep})), strays=strays)
 
 
-# A footnote taller than this share of the page's text area is printed at the story's end.
-MAX_NOTE_SHARE = 0.5
-
-
-def _long_notes(document: Document) -> tuple[str, ...]:
-    """The ids of the footnotes taller than MAX_NOTE_SHARE of their page's text area.
-
-    Reads the laid-out box tree (``Page._page_box``, undocumented): a page box's
-    last children are its footnote area, whose children are the notes.
-    """
-    found: list[str] = []
-    for page in document.pages:
-        box = page._page_box
-        limit = box.height * MAX_NOTE_SHARE
-        for child in box.children:
-            if isinstance(child, boxes.FootnoteAreaBox):
-                for note in child.children:
-                    if note.margin_height() > limit and note.element is not None:
-                        found.append(str(note.element.get("id") or ""))
-    return tuple(dict.fromkeys(found))
+def _turn_page_before(root: Any, places: tuple[int, ...]) -> None:
+    """A page break before the elements at these places in document order (the style
+    attribute: WeasyPrint reads it when it lays out, after parsing)."""
+    wanted = set(places)
+    for i, el in enumerate(root.iter()):
+        if i in wanted:
+            style = (el.get("style") or "").strip().rstrip(";")
+            el.set("style", (style + "; " if style else "") + "break-before: page")
 
 
 def _describe(
@@ -287,27 +283,3 @@ def _messages() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = saved
-
-
-def _page_texts(document: Document) -> list[list[str]]:
-    """The text of each page's text boxes in layout order, without margin boxes and
-    generated content (``::before``, ``::marker``...): the document's own text.
-
-    Reads ``Page._page_box``, the laid-out box tree, which WeasyPrint 70 keeps
-    on each page but does not document.
-    """
-    pages = []
-    for page in document.pages:
-        texts: list[str] = []
-        stack = [page._page_box]
-        while stack:
-            box = stack.pop()
-            if isinstance(box, boxes.MarginBox | boxes.FootnoteAreaBox):
-                continue  # folios and heads; footnotes (the text stream skips them too)
-            if isinstance(box, boxes.TextBox):
-                if "::" not in (box.element_tag or ""):
-                    texts.append(box.text)
-            elif isinstance(box, boxes.ParentBox):
-                stack.extend(reversed(box.children))
-        pages.append(texts)
-    return pages

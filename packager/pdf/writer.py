@@ -224,7 +224,7 @@ def _problems(part: Part, rendered: RenderedPart, seen: set[str]) -> list[Diagno
     where = f" ({part.title})" if part.kind == "story" else ""
     found = []
     for message in rendered.messages:
-        if message.startswith(footnotes.NOTES_MOVED):  # every story's own: always reported
+        if message.startswith(footnotes.SAID):  # every story's own: always reported
             found.append(Diagnostic(Severity.INFO, f"PDF{where}: {message}"))
         elif message not in seen:
             seen.add(message)
