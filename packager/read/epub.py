@@ -32,6 +32,7 @@ from packager.read.container import Container, open_container
 from packager.read.epubnotes import numbered, take_notes
 from packager.read.epubpictures import ContainerPictures
 from packager.read.package import Package, read_package
+from packager.read.plainnotes import mark_plain_notes
 from packager.read.sitetext import strip_blocks
 from packager.read.spine import Doc, document, parse, works_of
 from packager.text import hygiene, sanitize
@@ -53,9 +54,9 @@ def read_epub(data: bytes, file: str, split: bool = False) -> list[Body]:
     box = open_container(data, file)
     package = read_package(box)
     parsed = [parse(box, entry) for entry in package.spine]
-    notes = take_notes(
-        [(entry, p.body) for entry, p in zip(package.spine, parsed, strict=True)], box.where
-    )
+    bodies = [(entry, p.body) for entry, p in zip(package.spine, parsed, strict=True)]
+    mark_plain_notes(bodies)  # calibre's EPUB 2 notes, as EPUB 3 marks notes
+    notes = take_notes(bodies, box.where)
     docs = [
         document(package, entry, i, p, notes[entry])
         for i, (entry, p) in enumerate(zip(package.spine, parsed, strict=True))

@@ -81,7 +81,7 @@ def _is_noteref(el: etree._Element) -> bool:
     return el.tag == "a" and ("noteref" in epub_types(el) or el.get("role") == "doc-noteref")
 
 
-def _target(entry: str, href: str) -> Key | None:
+def link_target(entry: str, href: str) -> Key | None:
     """The document and id a link points to (its own document for "#id")."""
     path, _, name = href.strip().partition("#")
     if not name:
@@ -105,13 +105,13 @@ def take_notes(
                 ids.setdefault((entry, str(el.get("id"))), el)
     refs = [(entry, a) for entry, body in docs for a in body.iter("a") if _is_noteref(a)]
     # A call's own id (or its <sup>'s): a link to it, in a note, leads back to the text.
-    call_keys = {(entry, str(n)) for entry, a in refs for n in _call_ids(a)}
+    call_keys = {(entry, str(n)) for entry, a in refs for n in call_ids(a)}
     calls: list[_Call] = []
     for entry, a in refs:
-        key = _target(entry, a.get("href") or "")
+        key = link_target(entry, a.get("href") or "")
         if key not in call_keys:
             calls.append(_Call(entry, a, squash(plain(a))))
-    called = {k for c in calls if (k := _target(c.entry, c.el.get("href") or ""))}
+    called = {k for c in calls if (k := link_target(c.entry, c.el.get("href") or ""))}
     found: dict[etree._Element, str] = {}  # every note, outermost only -> its entry
     for entry, body in docs:
         here = {name for doc, name in called if doc == entry}
@@ -122,7 +122,7 @@ def take_notes(
     number: dict[etree._Element, int] = {}
     labels: dict[etree._Element, set[str]] = {}
     for c in calls:
-        key = _target(c.entry, c.el.get("href") or "")
+        key = link_target(c.entry, c.el.get("href") or "")
         target = ids.get(key) if key else None
         c.note = next((e for e in _self_and_up(target) if e in found), None)
         if c.note is None or c.note in c.el.iterancestors() or _in_heading(c.el):
@@ -153,6 +153,9 @@ def take_notes(
         # The list or section that held the notes, once only its rule is left.
         while parent is not None and parent.tag in _HOLDERS and _empty(parent):
             el, parent = parent, parent.getparent()
+            rule = el.getprevious()
+            if rule is not None and rule.tag == "hr":  # the rule above the notes (calibre's)
+                replace_with_text(rule)
             replace_with_text(el)
     for _, body in docs:
         for section in [e for e in body.iter() if isinstance(e.tag, str) and _is_section(e)]:
@@ -186,10 +189,10 @@ def numbered(out: Body, notes: Sequence[Note]) -> None:
 
 
 def _links_to(entry: str, keys: set[Key], link: etree._Element) -> bool:
-    return _target(entry, link.get("href") or "") in keys
+    return link_target(entry, link.get("href") or "") in keys
 
 
-def _call_ids(a: etree._Element) -> list[str]:
+def call_ids(a: etree._Element) -> list[str]:
     names = [a.get("id")]
     parent = a.getparent()
     if parent is not None and parent.tag in _WRAPPERS and len(parent) == 1:

@@ -32,7 +32,7 @@ from packager.text.notes import calls_from_markers, marker
 _NOTE_BLOCKS = frozenset({"p", "li", "dd", "div", "aside", "section", "footer", "td"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # What a call shows: "1", "[1]", "(12)", "*", "†", "a", "iv", "note 3".
-_CALL_TEXT = re.compile(r"^[\[(]?\s*(?:note\s*)?(?:[0-9]{1,4}|[a-zA-Z]|[ivxlcIVXLC]{1,6}|"
+CALL_TEXT = re.compile(r"^[\[(]?\s*(?:note\s*)?(?:[0-9]{1,4}|[a-zA-Z]|[ivxlcIVXLC]{1,6}|"
                         r"[*†‡§¶#]{1,3})\s*[\])]?\.?$")  # fmt: skip
 # A note's own number at its start: "1.", "[1]", "1)", "*", "†".
 _OWN_NUMBER = re.compile(r"^\s*(?:[\[(]?[0-9]{1,4}[\])]?[.:)]?|[*†‡]{1,3})(?=\s|$)\s*")
@@ -69,7 +69,7 @@ def take_notes(
     calls: list[tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, int]] = []
     for link in root.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href.startswith("#") or not _CALL_TEXT.match(tidy(link.text_content())):
+        if not href.startswith("#") or not CALL_TEXT.match(tidy(link.text_content())):
             continue
         target = targets.get(href[1:])
         body = _note_body(target) if target is not None else None

@@ -27,6 +27,7 @@ _BLOCKS = frozenset({"p", "div", "blockquote", "ul", "ol", "dl", "table", "pre",
 _FIRST_TEXT = ("p", "sup", "span", "b", "strong", "small")  # where a note's number sits
 _SYMBOLS = "*†‡"
 _OWN_NUMBER = re.compile(r"\s*([\[(]?)\s*([0-9]{1,4}|[*†‡]{1,3})\s*([\])]?[.:)]?)(?=\s|$)\s*")
+_AROUND = "[]() .←↑↩"  # around a number that links back: "[←1]" (calibre's)
 _STOP = re.compile(r"\s*[.:)\]]+(?=\s|$)\s*")  # what followed a number that was a link
 
 
@@ -48,7 +49,7 @@ def note_html(
         if not (backlink or to_call(link)):
             continue
         words = any(c.isalnum() for c in text)
-        numbered = text.strip("[]() .").casefold() in labels or text.strip() in _SYMBOLS
+        numbered = text.strip(_AROUND).casefold() in labels or text.strip() in _SYMBOLS
         if words and not (BACK_TEXT.match(text) or numbered):
             continue  # a link with words of its own: the sanitizer keeps them
         at_start = at_start or _first_text(note) is link
@@ -56,6 +57,7 @@ def note_html(
         replace_with_text(link)
         if words:
             removed.append((line, "link back to the text", text))
+    note = _as_definition(note)
     at, own = _own_number(note, labels, at_start)
     if own:
         removed.append((line_of(el) if at is None else at, "note's own number", own))
@@ -67,6 +69,19 @@ def note_html(
     html = sanitize.sanitize(inner).strip()
     html = re.sub(r"^(<p(?:\s[^>]*)?>)\s+", r"\1", html)  # after the number taken out
     return calls_from_markers(html), squash(plain(note)), removed
+
+
+def _as_definition(note: etree._Element) -> etree._Element:
+    """A note written as a term and its definition (calibre's ``<dl><dt>[←1]</dt><dd>``):
+    the definition, once the term holds no words (its link back gone)."""
+    if note.tag != "dl" or len(note) != 2 or [c.tag for c in note] != ["dt", "dd"]:
+        return note
+    term = note[0]
+    if any(ch.isalnum() for ch in plain(term)) or term.find(".//img") is not None:
+        return note
+    definition = note[1]
+    definition.tail = None
+    return definition
 
 
 def _first_text(note: etree._Element) -> etree._Element:
