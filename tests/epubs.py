@@ -14,7 +14,7 @@ import collections
 import io
 import posixpath
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
 
 import lxml.etree as etree
@@ -42,15 +42,22 @@ def xhtml(body: str, title: str = "x", doctype: str = "") -> str:
 
 
 def package(
-    docs: Iterable[str], metadata: str = "<dc:title>A Test</dc:title>", extra: str = ""
+    docs: Iterable[str],
+    metadata: str = "<dc:title>A Test</dc:title>",
+    extra: str = "",
+    aside: Container[str] = (),
 ) -> str:
-    """An EPUB 3 package document over the given documents (hrefs inside OEBPS/)."""
+    """An EPUB 3 package document over the given documents (hrefs inside OEBPS/); those
+    in ``aside`` out of the reading order (linear="no")."""
     names = list(docs)
     items = "".join(
         f'<item id="d{i}" href="{n}" media-type="application/xhtml+xml"/>'
         for i, n in enumerate(names)
     )
-    refs = "".join(f'<itemref idref="d{i}"/>' for i in range(len(names)))
+    off = ' linear="no"'
+    refs = "".join(
+        f'<itemref idref="d{i}"{off if n in aside else ""}/>' for i, n in enumerate(names)
+    )
     return (
         '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
         'unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'

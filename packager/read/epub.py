@@ -22,8 +22,8 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from packager.errors import warning
-from packager.model import Change, Chapter
+from packager.errors import StoryError, warning
+from packager.model import Change, Chapter, Diagnostic, Severity
 from packager.read import titlepage
 from packager.read.archivework import ArchiveWork
 from packager.read.blocks import Block, fragment
@@ -34,7 +34,7 @@ from packager.read.epubpictures import ContainerPictures
 from packager.read.package import Package, read_package
 from packager.read.plainnotes import mark_plain_notes
 from packager.read.sitetext import strip_blocks
-from packager.read.spine import Doc, document, parse, works_of
+from packager.read.spine import Doc, Parsed, document, parse, works_of
 from packager.text import hygiene, sanitize
 from packager.text.notes import calls_from_markers
 
@@ -45,6 +45,7 @@ _LEFT_OUT = {
     "title": "title page",
     "log": "log page",
     "notes": "notes page heading",  # its notes are the story's notes
+    "aside": "document out of the reading order",  # linear="no"; its notes are the story's
 }
 _CHAPTER_LEVEL = 3  # headings at this level or above may start chapters
 
@@ -54,17 +55,27 @@ def read_epub(data: bytes, file: str, split: bool = False) -> list[Body]:
     box = open_container(data, file)
     package = read_package(box)
     parsed = [parse(box, entry) for entry in package.spine]
-    bodies = [(entry, p.body) for entry, p in zip(package.spine, parsed, strict=True)]
-    mark_plain_notes(bodies)  # calibre's EPUB 2 notes, as EPUB 3 marks notes
-    notes = take_notes(bodies, box.where)
+    aside_entries, aside_parsed, damaged = _parse_aside(box, package)
+    parsed += aside_parsed
+    entries = (*package.spine, *aside_entries)  # the reading order, then pop-up notes
+    trees = [(entry, p.body) for entry, p in zip(entries, parsed, strict=True)]
+    mark_plain_notes(trees)  # calibre's EPUB 2 notes, as EPUB 3 marks notes
+    notes = take_notes(trees, box.where, package.aside)
     docs = [
-        document(package, entry, i, p, notes[entry])
-        for i, (entry, p) in enumerate(zip(package.spine, parsed, strict=True))
+        document(package, entry, i, p, notes[entry], linear=entry not in package.aside)
+        for i, (entry, p) in enumerate(zip(entries, parsed, strict=True))
     ]
-    works = works_of(docs)
+    # A document out of the reading order is no chapter: what its notes left is reported
+    # with the first work (its notes went to the documents that call them).
+    aside = [d for d in docs if d.kind == "aside"]
+    works = works_of([d for d in docs if d.kind != "aside"])
+    works[0].extend(aside)
     if split and len(works) > 1:
-        return [_read_work(w, box, package, alone=False) for w in works]
+        bodies = [_read_work(w, box, package, alone=False) for w in works]
+        bodies[0].diagnostics.extend(damaged)
+        return bodies
     body = _read_work(docs, box, package, alone=True)
+    body.diagnostics.extend(damaged)
     if split:
         body.diagnostics.append(warning("split = true, but the EPUB holds one work", file))
     elif len(works) > 1:
@@ -76,6 +87,29 @@ def read_epub(data: bytes, file: str, split: bool = False) -> list[Body]:
             )
         )
     return [body]
+
+
+def _parse_aside(
+    box: Container, package: Package
+) -> tuple[list[str], list[Parsed], list[Diagnostic]]:
+    """The documents out of the reading order that can be read, and a warning for each
+    that cannot: never read before their notes were, not worth refusing the EPUB for."""
+    entries: list[str] = []
+    parsed: list[Parsed] = []
+    damaged: list[Diagnostic] = []
+    for entry in package.aside:
+        try:
+            parsed.append(parse(box, entry))
+            entries.append(entry)
+        except StoryError as refused:
+            damaged += [
+                dataclasses.replace(
+                    d, severity=Severity.WARNING, message=f"{d.message} (out of the reading "
+                    "order: left out)"
+                )
+                for d in refused.problems
+            ]  # fmt: skip
+    return entries, parsed, damaged
 
 
 def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: bool) -> Body:
@@ -129,7 +163,7 @@ def _read_work(docs: Sequence[Doc], box: Container, package: Package, alone: boo
         out.meta.setdefault("language", package.language)
     _title_heading(out)
     _tidy_fields(out, box.file)
-    order = {box.where(entry): i for i, entry in enumerate(package.spine)}
+    order = {box.where(e): i for i, e in enumerate((*package.spine, *package.aside))}
     out.changes.sort(key=lambda c: (order.get(c.file, -1), c.line))  # in reading order
     return out
 

@@ -91,12 +91,16 @@ def link_target(entry: str, href: str) -> Key | None:
 
 
 def take_notes(
-    docs: Sequence[tuple[str, etree._Element]], where: Callable[[str], str]
+    docs: Sequence[tuple[str, etree._Element]],
+    where: Callable[[str], str],
+    aside: Container[str] = (),
 ) -> dict[str, DocNotes]:
     """Take the notes out of the documents' bodies (in place), their calls made markers.
 
-    ``docs`` are the spine's (entry, body) in reading order; ``where(entry)``
-    names an entry in reports. Returns each entry's notes and reports.
+    ``docs`` are the spine's (entry, body) in reading order, then those out of it
+    (``aside``: linear="no"), whose notes go to the document that calls each first
+    (or the last in the reading order); ``where(entry)`` names an entry in reports.
+    Returns each entry's notes and reports.
     """
     ids: dict[Key, etree._Element] = {}
     for entry, body in docs:
@@ -120,6 +124,7 @@ def take_notes(
             if isinstance(el.tag, str) and not inside and _is_note(el, here):
                 found[el] = entry
     number: dict[etree._Element, int] = {}
+    first_call: dict[etree._Element, str] = {}  # a note -> the document that calls it first
     labels: dict[etree._Element, set[str]] = {}
     for c in calls:
         key = link_target(c.entry, c.el.get("href") or "")
@@ -129,6 +134,7 @@ def take_notes(
             c.note = None  # a superscript that leads nowhere a note is, or in a title
             continue
         number.setdefault(c.note, len(number) + 1)
+        first_call.setdefault(c.note, c.entry)
         labels.setdefault(c.note, set()).add(c.label.strip("[]() .").casefold())
     for note in found:
         number.setdefault(note, len(number) + 1)  # never called: after the called ones
@@ -138,8 +144,9 @@ def take_notes(
         else:
             _as_superscript(c.el)
     out: dict[str, DocNotes] = {entry: DocNotes() for entry, _ in docs}
+    last = next((e for e, _ in reversed(docs) if e not in aside), "")
     for note, entry in found.items():
-        taken = out[entry]
+        taken = out[first_call.get(note, last) if entry in aside else entry]
         file = where(entry)
         line = line_of(note)
         to_call = functools.partial(_links_to, entry, call_keys)

@@ -46,6 +46,7 @@ class Package:
     series: str = ""
     generator: str = ""  # who made the EPUB ("calibre", "pandoc", "FanFicFare")
     spine: tuple[str, ...] = ()  # entries of the linear reading order
+    aside: tuple[str, ...] = ()  # the spine's other documents (linear="no": pop-up notes)
     nav: str = ""  # the EPUB 3 navigation document's entry
     guide: dict[str, str] = field(default_factory=dict)  # guide type -> entry
     manifest: dict[str, Item] = field(default_factory=dict)  # entry -> item
@@ -74,12 +75,16 @@ def read_package(box: Container) -> Package:
         by_id[item.get("id", "")] = found
         manifest[target] = found
     spine: list[str] = []
+    aside: list[str] = []
     for ref in root.iterfind(f"{_OPF}spine/{_OPF}itemref"):
         read = by_id.get(ref.get("idref", ""))
         if read is None or read.media_type not in XHTML_TYPES:
             continue  # an itemref to nothing, or to a picture: nothing to read
         if ref.get("linear", "yes") != "no" and read.entry not in spine:
             spine.append(read.entry)
+        elif ref.get("linear", "yes") == "no" and read.entry not in aside:
+            aside.append(read.entry)
+    aside = [e for e in aside if e not in spine]
     if not spine:
         raise box.refuse("has no documents to read in its spine", entry)
     guide: dict[str, str] = {}
@@ -89,7 +94,10 @@ def read_package(box: Container) -> Package:
             guide.setdefault((ref.get("type") or "").lower(), target)
     nav = next((i.entry for i in manifest.values() if "nav" in i.properties), "")
     meta = _metadata(metadata) if metadata is not None else {}
-    return Package(entry, spine=tuple(spine), nav=nav, guide=guide, manifest=manifest, **meta)
+    return Package(
+        entry, spine=tuple(spine), aside=tuple(aside), nav=nav, guide=guide, manifest=manifest,
+        **meta,
+    )  # fmt: skip
 
 
 def _metadata(metadata: etree._Element) -> dict[str, Any]:

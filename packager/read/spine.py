@@ -32,7 +32,7 @@ class Doc:
     entry: str
     body: etree._Element
     blocks: list[Block]
-    kind: str  # text, preface, fields, log, nav, contents, cover, title, notes
+    kind: str  # text, preface, fields, log, nav, contents, cover, title, notes, aside
     code: list[tuple[int, str, str]]  # (line, tag, what) of the code taken out
     notes: DocNotes = field(default_factory=DocNotes)  # its footnotes and endnotes, taken out
     controls: list[tuple[int, str]] = field(default_factory=list)  # (line, what) removed
@@ -69,10 +69,15 @@ def _without_forbidden(body: etree._Element) -> list[tuple[int, str]]:
     return found
 
 
-def document(package: Package, entry: str, index: int, parsed: Parsed, notes: DocNotes) -> Doc:
-    """A document of the spine (parsed, its notes taken out: epubnotes.take_notes)."""
+def document(
+    package: Package, entry: str, index: int, parsed: Parsed, notes: DocNotes, linear: bool = True
+) -> Doc:
+    """A document of the spine (parsed, its notes taken out: epubnotes.take_notes); one out
+    of the reading order (``linear`` false) is "aside", never story text."""
     body = parsed.body
     run = blocks(body, entry)
+    if not linear:
+        return Doc(entry, body, run, "aside", parsed.code, notes, parsed.controls)
     kind = "notes" if notes.notes and all(b.level for b in run) else ""  # a page of endnotes
     kind = kind or _kind(package, entry, body, run, index)
     return Doc(entry, body, run, kind, parsed.code, notes, parsed.controls)
