@@ -105,16 +105,17 @@ def _build(
     found.add(loaded.diagnostics)
     stem = _stem(loaded.config, options)
     binding = binding_for(loaded.config, options.formats)  # a bad [binding] fails before layout
+    printed = "pdf" in options.formats or binding is not None
     collection = assemble(loaded.config, loaded.stories)  # assemble
-    book, refused = render_collection(loaded.config, collection)  # render
+    book, refused = render_collection(loaded.config, collection, printed=printed)  # render
     found.add(refused)
-    if "pdf" in options.formats or binding is not None:  # every character drawn, or nothing
+    if printed:  # every character drawn, or nothing
         problems = undrawn.problems(book, collection, loaded.config.file)
         if problems:
             raise StoryError(problems)
     found.add(language_warnings(book.settings, options.formats))
     pdf, store = None, None
-    if "pdf" in options.formats or binding is not None:  # first: the EPUB marks its pages
+    if printed:  # first: the EPUB marks its pages
         pdf, store = _pdf(book, source, options, progress, found, runner)
         book = pagelist.mark(book, pdf.page_starts)
     files = dict(_epubs(book, out / stem, options, progress, found))  # write

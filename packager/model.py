@@ -242,7 +242,7 @@ class Part:
     kind: str  # cover, halftitle, title, imprint, dedication, disclaimer, contents, story, ...
     title: str
     xhtml: str  # the EPUB content document
-    print_html: str  # the same partials as one section of the PDF
+    print_html: str  # the same partials as one section of the PDF ('' in a build with no PDF)
     # A story with footnotes, its notes at its end instead: what the PDF prints when
     # one of them is too long for the foot of a page (packager.pdf.weasy).
     print_fallback: str = ""

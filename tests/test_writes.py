@@ -55,6 +55,25 @@ runpy.run_module("packager", run_name="__main__")
 """
 
 
+def _announcing(module: str, name: str) -> str:
+    """A build that says when it calls ``module.name`` and waits there a moment: a kill
+    then comes mid-build whatever the machine's speed (a kill timed by an earlier
+    build's seconds came after the end once that build had run on a busier machine)."""
+    return f"""
+import importlib, runpy, sys, time
+where = importlib.import_module({module!r})
+called = getattr(where, {name!r})
+
+def announced(*args, **kwargs):
+    print("@@ calling {name}", file=sys.stderr, flush=True)
+    time.sleep(2)
+    return called(*args, **kwargs)
+
+setattr(where, {name!r}, announced)
+runpy.run_module("packager", run_name="__main__")
+"""
+
+
 @dataclass(frozen=True)
 class Books:
     source: Path  # the stories as they are now: they make the new book
@@ -174,7 +193,14 @@ def test_killed_epub_build_leaves_old_or_new_book(books: Books, tmp_path: Path) 
         states[fraction] = _kill_after(fraction * books.epub_seconds, out, books, ["epub"])
     for i, delay in enumerate((0.0, 0.0, 0.001, 0.003)):
         states[f"writing {i}: +{delay} s"] = _kill_while_writing(out, books, ["epub"], delay)
-    assert states[0.1] == "epub old, pdf old", states  # still starting: nothing written
+    _kill_at_announcement(
+        out,
+        books,
+        "@@ calling render_collection",
+        _announcing("packager.build", "render_collection"),
+        ["epub"],
+    )
+    assert _state(out, books, ["epub"]) == "epub old, pdf old", states  # nothing written yet
     _assert_next_build_cleans_up(out, books, ["epub"])
 
 
@@ -185,14 +211,23 @@ def test_killed_pdf_build_leaves_old_or_new_book(books: Books, tmp_path: Path) -
         states[fraction] = _kill_after(fraction * books.pdf_seconds, out, books, ["epub", "pdf"])
     for i, delay in enumerate((0.0, 0.005)):
         states[f"writing {i}: +{delay} s"] = _kill_while_writing(out, books, ["epub", "pdf"], delay)
-    assert states[0.25] == "epub old, pdf old", states
+    _kill_at_announcement(
+        out, books, "@@ calling lay_out_all", _announcing("packager.pdf.layout", "lay_out_all")
+    )
+    assert _state(out, books, ["epub", "pdf"]) == "epub old, pdf old", states  # nothing yet
     _assert_next_build_cleans_up(out, books, ["epub", "pdf"])
 
 
-def _kill_at_announcement(out: Path, books: Books, announcement: str) -> list[Path]:
+def _kill_at_announcement(
+    out: Path,
+    books: Books,
+    announcement: str,
+    program: str = SLOW_RENAMES,
+    formats: Sequence[str] = ("epub", "pdf"),
+) -> list[Path]:
     """Kill a build (slowed renames) when it says ``announcement``; its temporary files."""
     _with_old_book(out, books)
-    command = _command(books.source, out, ["epub", "pdf"], ("-c", SLOW_RENAMES))
+    command = _command(books.source, out, formats, ("-c", program))
     with _running(command, stderr=subprocess.PIPE) as proc:
         assert proc.stderr is not None
         said = []

@@ -9,8 +9,14 @@ from packager.book.config import Config
 from packager.model import Book, Collection, Diagnostic
 
 
-def render_collection(config: Config, collection: Collection) -> tuple[Book, list[Diagnostic]]:
-    """The book, and what gathering its files refused (the editor's CSS)."""
+def render_collection(
+    config: Config, collection: Collection, *, printed: bool = True
+) -> tuple[Book, list[Diagnostic]]:
+    """The book, and what gathering its files refused (the editor's CSS).
+
+    ``printed=False``: for a build that makes no PDF, without the print markup and
+    the script fallbacks only the PDF embeds.
+    """
     theme = themes.load_theme(config.settings.theme)
     gathered = assets.gather(collection, theme, config.source)
     env = jinja.environment(
@@ -24,6 +30,7 @@ def render_collection(config: Config, collection: Collection) -> tuple[Book, lis
             gathered.resources,
             gathered.cover_href,
             config.settings.notes or theme.notes,
+            printed,
         )
     # A printed book's cover is a separate file for the printer: the cover page
     # opens the PDF only on screen, or where the theme asks for it.
@@ -32,5 +39,6 @@ def render_collection(config: Config, collection: Collection) -> tuple[Book, lis
             dataclasses.replace(p, in_pdf=False) if p.kind == "cover" else p for p in book.parts
         )
         book = dataclasses.replace(book, parts=parts)
-    book = fallbacks.apply(book, [f.path for f in theme.fonts], theme.fallback)
+    if printed:
+        book = fallbacks.apply(book, [f.path for f in theme.fonts], theme.fallback)
     return book, list(gathered.diagnostics)

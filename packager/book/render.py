@@ -50,10 +50,12 @@ def render_book(
     resources: Sequence[Resource],
     cover_href: str = "",
     notes: str = FOOTNOTES,
+    printed: bool = True,
 ) -> Book:
     """Render every part of the book from its template, for both outputs.
 
     ``notes``: the theme's choice, FOOTNOTES or ENDNOTES (packager.book.notes).
+    ``printed=False`` (a build that makes no PDF) leaves the print markup out.
     """
     settings = collection.settings
     labels = for_book(settings)
@@ -129,9 +131,9 @@ def render_book(
             kind=kind,
             title=title,
             xhtml=page(EPUB) if in_epub else "",
-            print_html=runs.in_spans(html.breakable(page(PRINT))),
+            print_html=runs.in_spans(html.breakable(page(PRINT))) if printed else "",
             print_fallback=runs.in_spans(html.breakable(page(PRINT, ENDNOTES)))
-            if footnoted
+            if footnoted and printed
             else "",
             matter=matter,
             recto=recto,

@@ -132,6 +132,8 @@ _RTL = frozenset({"R", "AL", "AN"})
 
 def shaped(text: str) -> bool:
     """Whether a left-to-right line's glyphs may not read back as its text (it has marks)."""
+    if text.isascii() or max(text) < "\u0300":  # no marks and nothing right to left before it
+        return False
     if any(unicodedata.bidirectional(c) in _RTL for c in text):
         return False
     return any(unicodedata.category(c) in ("Mn", "Mc") for c in text)

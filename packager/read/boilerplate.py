@@ -62,10 +62,19 @@ _LINE = tuple(s for s in SHAPES if s.where == "line")
 _ALL_NEEDS = tuple(sorted({word for shape in SHAPES for word in shape.needs}))
 
 
-def may_hold(line: str) -> bool:
+def needs_in(text: str) -> tuple[str, ...]:
+    """The words some shape needs that ``text`` (a whole story) holds: the only ones
+    its lines can hold (casefolding is per character), so each line asks only for them."""
+    folded = text.casefold()
+    return tuple(word for word in _ALL_NEEDS if word in folded)
+
+
+def may_hold(line: str, needs: tuple[str, ...] = _ALL_NEEDS) -> bool:
     """Whether the line holds a word some shape needs (most lines of a story do not)."""
+    if not needs:
+        return False
     folded = line.casefold()
-    return any(word in folded for word in _ALL_NEEDS)
+    return any(word in folded for word in needs)
 
 
 def _candidates(shapes: tuple[Shape, ...], line: str) -> list[Shape]:

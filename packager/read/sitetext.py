@@ -62,12 +62,16 @@ class SiteText:
 def strip_site_text(paras: list[Para], file: str) -> SiteText:
     """Every paragraph's lines without the sites' and apps' own text."""
     out = SiteText([])
+    # The markers only split words: none is in the text the shapes read.
+    needs = boilerplate.needs_in(
+        "\n".join(line for p in paras for line in p.lines).translate(_NO_MARKERS)
+    )
     for para in paras:
-        _strip(para, file, out)
+        _strip(para, file, out, needs)
     return out
 
 
-def _strip(para: Para, file: str, out: SiteText) -> None:
+def _strip(para: Para, file: str, out: SiteText, needs: tuple[str, ...]) -> None:
     kept: list[str] = []
     first = para.line
 
@@ -82,7 +86,7 @@ def _strip(para: Para, file: str, out: SiteText) -> None:
     for i, line in enumerate(para.lines):
         number = para.line + i
         plain = line.translate(_NO_MARKERS).strip()
-        if not boilerplate.may_hold(plain):  # the markers only split words: none in line
+        if not boilerplate.may_hold(plain, needs):  # the markers only split words: none in line
             kept.append(line)
             continue
         whole = boilerplate.whole_line(plain)

@@ -31,14 +31,47 @@ from packager.model import Change, Diagnostic
 
 _CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f"
 _SURROGATES = r"\ud800-\udfff"
-_NONCHARACTERS = r"\ufdd0-\ufdef" + "".join(
-    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
-)
+_NONCHARACTERS = r"\ufdd0-\ufdef\ufffe\uffff"  # and U+1FFFE, U+1FFFF ... U+10FFFF
 _INTERNAL = r"\ue000-\ue008"
-FORBIDDEN = re.compile(f"[{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}{_INTERNAL}]")
+# Above the BMP, every plane's last two code points: a class that names all 32 makes
+# the regex engine test each of them at every character (ten times slower on a book),
+# so the patterns take the one range U+1FFFE-U+10FFFF and keep its noncharacters only.
+_ASTRAL = "\U0001fffe-\U0010ffff"
+
+
+def _noncharacter(char: str) -> bool:
+    return ord(char) < 0x10000 or ord(char) & 0xFFFE == 0xFFFE
+
+
+class _Forbidden:
+    """re.Pattern's search, match, findall and sub for a class of forbidden characters."""
+
+    def __init__(self, ranges: str) -> None:
+        self._candidates = re.compile(f"[{ranges}{_ASTRAL}]")
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        for found in self._candidates.finditer(text, pos):
+            if _noncharacter(found.group()):
+                return found
+        return None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        found = self._candidates.match(text)
+        return found if found is not None and _noncharacter(found.group()) else None
+
+    def findall(self, text: str) -> list[str]:
+        return [c for c in self._candidates.findall(text) if _noncharacter(c)]
+
+    def sub(self, replacement: str, text: str) -> str:
+        return self._candidates.sub(
+            lambda m: replacement if _noncharacter(m.group()) else m.group(), text
+        )
+
+
+FORBIDDEN = _Forbidden(f"{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}{_INTERNAL}")
 CONTROLS = re.compile(f"[{_CONTROLS}]")
 # What XML and Unicode forbid, without packager's own markers (for text it has made).
-UNMARKED = re.compile(f"[{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}]")
+UNMARKED = _Forbidden(f"{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}")
 
 
 def codes(found: Iterable[str]) -> str:

@@ -35,7 +35,8 @@ MAX_WORD = 10_000
 # In print, a run of text this long without a space gets a break opportunity
 # (U+200B) every _BREAK_EVERY characters: WeasyPrint's overflow-wrap would
 # find the breaks too, but in time quadratic in the word's length.
-_LONG_RUN = re.compile(r"[^\s<>]{60,}")
+_LONG_RUN_LENGTH = 60
+_LONG_RUN = re.compile(r"[^\s<>]{" + str(_LONG_RUN_LENGTH) + ",}")
 _HUGE_WORD = re.compile(r"[^\s<>]{" + str(MAX_WORD + 1) + ",}")
 _UNIT = re.compile(r"&#?\w+;|.", re.S)
 _BREAK_EVERY = 30
@@ -51,7 +52,7 @@ _CJK = re.compile(
 
 def breakable(document: str) -> str:
     """Print markup with a break opportunity inside every very long word of its text."""
-    if not _LONG_RUN.search(document):
+    if _longest_token(document) < _LONG_RUN_LENGTH or not _LONG_RUN.search(document):
         return document
 
     def insert(match: re.Match[str]) -> str:
@@ -68,8 +69,18 @@ def breakable(document: str) -> str:
     return _LONG_RUN.sub(insert, document)
 
 
+def _longest_token(markup: str) -> int:
+    """The longest run without white space, tags included: at least the longest word.
+
+    Three times quicker than the word patterns on a story, which need not run
+    when no token is long enough (nearly always)."""
+    return max(map(len, markup.split()), default=0)
+
+
 def longest_word(fragment: str) -> int:
     """The length of the longest run of text without a space (0 if under MAX_WORD)."""
+    if _longest_token(fragment) <= MAX_WORD:
+        return 0
     for match in _HUGE_WORD.finditer(fragment):
         start = match.start()
         if fragment.rfind("<", 0, start) <= fragment.rfind(">", 0, start):

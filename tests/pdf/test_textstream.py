@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
@@ -36,3 +39,13 @@ def test_a_story_on_one_line_is_marked_page_by_page_in_one_pass() -> None:
         start = found.word_start(offset)
         _, _, index = found.locate(start)
         assert (index == 0 or line[index - 1] == " ") and line[index : index + 4] == "word"
+
+
+def test_the_format_character_table_is_this_unicodes_cf() -> None:
+    """format-characters.txt, read instead of scanning every code point, is Cf exactly."""
+    table = textstream._FORMAT_TABLE.read_text(encoding="utf-8")
+    if f"unicode {unicodedata.unidata_version}\n" not in table:
+        pytest.skip(f"the table is for another Unicode than {unicodedata.unidata_version}")
+    assert textstream.format_ranges() == textstream.scan_format_ranges()
+    pattern = textstream._format_characters()
+    assert pattern.sub("", "a\u00adb\u200bc\u2066d\U000e0001e") == "abcde"

@@ -174,3 +174,23 @@ def test_a_markdown_story_takes_its_title_from_a_footer(tmp_path: Path) -> None:
     assert not any("no title found" in d.message for d in story.diagnostics)
     fenced = read(tmp_path, "story.md", f"# Harbour\n\n```\n{shape.examples[0]}\n```\n\n{A}\n")
     assert shape.examples[0] in book_text(fenced)  # code is shown as written
+
+
+@pytest.mark.parametrize("marked", [False, True])
+def test_asking_each_line_only_for_the_storys_own_words_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, marked: bool
+) -> None:
+    """strip_site_text asks a line only for the shapes' words its whole story holds;
+    asking for every word finds the same site text, inline markers included."""
+    from packager.read import sitetext
+    from packager.read.paragraphs import Para
+
+    lines = [e for _, e in CASES] + [A, B, C, "She left a note for the story's sake."]
+    if marked:  # an emphasis marker inside a site word: the shapes read it without
+        lines = [line.replace("o", "o\ue001", 1) for line in lines]
+    paras = [Para(i * 2 + 1, (line,)) for i, line in enumerate(lines)]
+    quick = sitetext.strip_site_text(paras, "s.txt")
+    monkeypatch.setattr(boilerplate, "needs_in", lambda text: boilerplate._ALL_NEEDS)
+    every = sitetext.strip_site_text(paras, "s.txt")
+    assert quick.paras == every.paras and quick.changes == every.changes
+    assert len(quick.changes) >= (len(CASES) // 2 if marked else len(CASES))  # it found some

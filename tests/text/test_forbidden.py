@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.etree as etree
 from hypothesis import given
 from hypothesis import strategies as st
@@ -62,3 +64,30 @@ def test_cesu8_pairs_become_characters_and_lone_halves_are_reported() -> None:
     assert [(d.line, d.message) for d in found.diagnostics] == [
         (2, "removed lone surrogates (U+DC00)")
     ]
+
+
+_DEFINITION = re.compile(
+    "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f\\ud800-\\udfff\\ufdd0-\\ufdef\\ue000-\\ue008"
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+    + "]"
+)
+
+
+@given(
+    st.text(
+        st.one_of(
+            st.characters(codec=None, exclude_categories=()),
+            st.sampled_from(
+                "\x00\x85\ufffe\U0001fffe\U0001ffff\U0010ffff\U0010fffd\U0002fffd\ue000"
+            ),
+        )
+    )
+)
+def test_the_forbidden_patterns_are_their_definition(text: str) -> None:
+    """The quick patterns (one astral range, its noncharacters kept) find what the
+    plain class of every forbidden code point finds, no more, no less."""
+    assert forbidden.FORBIDDEN.findall(text) == _DEFINITION.findall(text)
+    assert forbidden.FORBIDDEN.sub("", text) == _DEFINITION.sub("", text)
+    assert (forbidden.FORBIDDEN.search(text) is None) is (_DEFINITION.search(text) is None)
+    unmarked = [c for c in _DEFINITION.findall(text) if not "\ue000" <= c <= "\ue008"]
+    assert forbidden.UNMARKED.findall(text) == unmarked
