@@ -414,8 +414,17 @@ def test_sigterm_while_writing_cleans_up(books: Books, tmp_path: Path) -> None:
 def test_sigterm_during_layout_stops_the_workers(books: Books, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _with_old_book(out, books)
-    with _running([*_command(books.source, out, ["epub", "pdf"]), "-j", "2"]) as proc:
-        time.sleep(0.5 * books.pdf_seconds)
+    # Killed once a layout worker says it starts a story: mid-layout whatever the machine's
+    # speed (half an earlier build's seconds came before the signal handlers, once, on a
+    # busy machine: the build died of the signal itself, -15).
+    program = _announcing("packager.pdf.tasks", "render_story")
+    command = [*_command(books.source, out, ["epub", "pdf"], ("-c", program)), "-j", "2"]
+    with _running(command, stderr=subprocess.PIPE) as proc:
+        assert proc.stderr is not None
+        said = []
+        while "@@ calling render_story" not in (line := proc.stderr.readline()):
+            assert line, f"the build ended without laying out a story: {''.join(said)}"
+            said.append(line)
         os.killpg(proc.pid, signal.SIGTERM)
         assert proc.wait(timeout=60) in (0, 128 + signal.SIGTERM)
         deadline = time.monotonic() + 10
