@@ -8,12 +8,16 @@ The client keeps the reading, the EPUB, the front matter and the join; only
 ``tasks.render_remote`` runs on the workers, with all it depends on in its
 arguments. Dask reschedules a task whose worker died; one that killed
 ``distributed.scheduler.allowed-failures`` + 1 workers fails the build with
-the story's name. A cancelled build (Ctrl-C, SIGTERM) cancels its tasks.
+the story's name. Dask blames every task a dying worker held, queued or
+running, so each worker tells the scheduler which story it starts (and waits
+for the answer): the story named is the one running when the workers died.
+A cancelled build (Ctrl-C, SIGTERM) cancels its tasks.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,6 +36,7 @@ from packager.pdf.tasks import (
 EXTRA = "pip install 'anthology-packager[cluster]'"
 SCHEMES = ("tcp://", "tls://")
 _DOCS = "see docs/cluster.md"
+_STARTED = "packager-layout-started"  # the scheduler's event topic: which worker runs what
 
 
 class ClusterError(PackagerError):
@@ -157,7 +162,8 @@ class Cluster:
                 name = f"packager-layout-{task.key}"  # the same part twice: laid out once
                 if name not in futures:
                     futures[name] = self.client.submit(
-                        render_remote,
+                        render_announced,
+                        name,
                         task,
                         bundle,
                         bundle_key,
@@ -172,7 +178,9 @@ class Cluster:
                 try:
                     laid = future.result()
                 except KilledWorker:
-                    raise ClusterError([_killer(tasks[indices[0]])]) from None
+                    culprit, deaths = self._culprit(future.key, set(where))
+                    story = tasks[where[culprit][0]] if culprit in where else tasks[indices[0]]
+                    raise ClusterError([_killer(story, deaths)]) from None
                 except EngineMismatch as exc:
                     raise ClusterError([_mismatch(exc.worker, exc.fingerprint)]) from None
                 for i in indices:
@@ -185,6 +193,29 @@ class Cluster:
         finally:
             del bundle
         return [r for r in results if r is not None]
+
+    def _culprit(self, blamed: str, ours: set[str]) -> tuple[str, int | None]:
+        """The task that was running on the most of the workers that died, and how many.
+
+        Dask's KilledWorker names a task that was on each dying worker, which may be one
+        only queued behind the story that kills them; the workers' start records say
+        which was running. Without records (a scheduler that keeps no events): Dask's.
+        """
+        try:
+            events = self.client.get_events(_STARTED)
+            alive = set(self.client.scheduler_info(n_workers=-1)["workers"])
+        except Exception:
+            return blamed, None
+        last: dict[str, str] = {}
+        for _when, msg in events:
+            if isinstance(msg, dict) and msg.get("worker") and msg.get("key"):
+                last[str(msg["worker"])] = str(msg["key"])
+        deaths = Counter(k for w, k in last.items() if w not in alive and k in ours)
+        if not deaths:
+            return blamed, None
+        most = max(deaths.values())
+        culprit = blamed if deaths[blamed] == most else deaths.most_common(1)[0][0]
+        return culprit, most
 
     def _retried(self, names: list[str]) -> int:
         """How many of these tasks the scheduler ran again after a worker died."""
@@ -202,13 +233,28 @@ class Cluster:
         self.client.close()
 
 
-def _killer(task: StoryTask) -> str:
+def render_announced(
+    name: str, task: StoryTask, resources: tuple[Resource, ...], resources_key: str, engine_key: str
+) -> Laid:
+    """On a worker: tell the scheduler this worker starts ``name`` (a round trip, so the
+    record is there even if the layout kills the process at once), then lay it out."""
+    from distributed import get_worker
+    from distributed.utils import sync
+
+    worker = get_worker()
+    record = {"key": name, "worker": worker.address}
+    sync(worker.loop, worker.scheduler.log_event, topic=_STARTED, msg=record)
+    return render_remote(task, resources, resources_key, engine_key)
+
+
+def _killer(task: StoryTask, deaths: int | None) -> str:
     import dask.config
 
-    allowed = int(dask.config.get("distributed.scheduler.allowed-failures"))
+    if deaths is None:
+        deaths = int(dask.config.get("distributed.scheduler.allowed-failures")) + 1
     return (
         f"{task.story}: the PDF layout of this story killed every Dask worker it ran on "
-        f"({allowed + 1} workers died; see their logs for why, e.g. memory); nothing was written"
+        f"({deaths} workers died; see their logs for why, e.g. memory); nothing was written"
     )
 
 

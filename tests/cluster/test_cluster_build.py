@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import copy_samples
+from conftest import SAMPLES, copy_samples
 from dask_cluster import (
     LAYOUT,
     LocalCluster,
@@ -222,3 +222,29 @@ def test_scheduler_env_without_an_address_is_a_usage_error(tmp_path: Path) -> No
     assert done.returncode == 2, done.stderr
     assert "Dask's configuration names no scheduler" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("poisoned", sorted(p.name for p in SAMPLES.glob("[0-9]*")))
+def test_the_story_named_is_the_one_running_not_one_queued_behind_it(
+    poisoned: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """One worker holds every story; the largest (laid out first) kills it each time. Dask
+    blames all four alike (each was on every worker that died): the message names the
+    story that was running, from the workers' start records."""
+    require_dask()
+    source = copy_samples(tmp_path / "stories")
+    story = source / poisoned
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text + f"\n\n{CRASH}\n\n" + text * 6, encoding="utf-8")
+    (tmp_path / "dask").mkdir()
+    with local_cluster(tmp_path / "dask", workers=1) as one:
+        out = tmp_path / "out"
+        result = runner.invoke(
+            app, ["build", str(source), "-o", str(out), "--no-cache", "--scheduler", one.address]
+        )
+        starts = one.client.get_events("packager-layout-started")
+    assert result.exit_code == 1, result.output
+    named = [s.name for s in source.iterdir() if s.name in result.output]
+    assert named == [poisoned], result.output
+    assert "(3 workers died" in result.output
+    assert len(starts) >= 3, starts  # one per death at least, each sent before the layout
