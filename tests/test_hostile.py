@@ -113,7 +113,10 @@ REFUSED: dict[str, tuple[bytes, str]] = {
         f"word/document.xml: unpacks to more than {MAX_ENTRY_BYTES // 2**20} MiB; refused",
     ),
     "elements.docx": (_many_elements(), f"holds more than {MAX_ELEMENTS:,} XML elements"),
-    "outside.docx": (_zip({"../../evil.xml": b"<x/>"}), "../../evil.xml: this name points outside"),
+    "outside.docx": (
+        _zip({"../../evil.xml": b"<x/>"}),
+        "entry '../../evil.xml' points outside the container",
+    ),
     "locked.docx": (_encrypted(hostile.story_docx(["x"])), "word/document.xml: encrypted"),
     "damaged.docx": (
         hostile.crc_damaged(hostile.story_docx(["x"])),

@@ -46,14 +46,24 @@ class Archive:
     kind: str  # "Word file", "EPUB": what the messages call it
     zip: zipfile.ZipFile
     infos: tuple[zipfile.ZipInfo, ...]
+    # How a message names an entry: inside the file's path ('work.epub/OEBPS/ch1.xhtml',
+    # as the EPUB reader's reports and line numbers do), or first in the message
+    # ('story.docx: word/document.xml: ...', one file to the editor).
+    entry_paths: bool = False
 
     @property
     def names(self) -> frozenset[str]:
         return frozenset(i.filename for i in self.infos)
 
-    def refuse(self, message: str, entry: str = "") -> StoryError:
-        """A refusal naming the file, and the entry first when there is one."""
-        return StoryError([error(f"{entry}: {message}" if entry else message, self.file)])
+    def where(self, entry: str) -> str:
+        """How messages and reports name an entry: 'stories/work.epub/OEBPS/ch1.xhtml'."""
+        return f"{self.file}/{entry}"
+
+    def refuse(self, message: str, entry: str = "", line: int | None = None) -> StoryError:
+        """A refusal naming the file, and the entry when there is one."""
+        if entry and self.entry_paths:
+            return StoryError([error(message, self.where(entry), line)])
+        return StoryError([error(f"{entry}: {message}" if entry else message, self.file, line)])
 
     def head(self, entry: str, size: int) -> bytes:
         """The first ``size`` bytes of an entry (to tell what it is before reading it all)."""
@@ -85,8 +95,19 @@ class Archive:
         return out.getvalue()
 
 
-def open_archive(data: bytes, file: str, kind: str) -> Archive:
-    """Open a zip and check its central directory; raise StoryError naming the file."""
+def open_archive(
+    data: bytes,
+    file: str,
+    kind: str,
+    document_cap: int = MAX_ENTRY_BYTES,
+    media_cap: int = MAX_MEDIA_BYTES,
+    entry_paths: bool = False,
+) -> Archive:
+    """Open a zip and check its central directory; raise StoryError naming the file.
+
+    ``document_cap`` bounds an entry a reader parses as a document (by its name),
+    ``media_cap`` any other entry, both from the sizes the directory declares.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = tuple(archive.infolist())
@@ -94,7 +115,7 @@ def open_archive(data: bytes, file: str, kind: str) -> Archive:
         raise StoryError(
             [error(f"not a readable {kind} (a damaged or truncated zip: {reason(exc)})", file)]
         ) from None
-    box = Archive(file, kind, archive, infos)
+    box = Archive(file, kind, archive, infos, entry_paths)
     if len(infos) > MAX_ENTRIES:
         raise box.refuse(f"has {len(infos):,} entries, more than {MAX_ENTRIES:,}; refused")
     if len(box.names) != len(infos):
@@ -103,12 +124,15 @@ def open_archive(data: bytes, file: str, kind: str) -> Archive:
     for info in infos:
         name = info.filename
         if not safe_name(name):
-            raise box.refuse("this name points outside the archive; refused", name)
+            raise box.refuse(
+                f"entry '{name}' points outside the container (a name with '..', "
+                "a leading '/', a '\\' or a drive letter); refused"
+            )
         if info.flag_bits & 0x1:
             raise box.refuse("encrypted with a password; refused", name)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise box.refuse("compressed in a way Word and EPUB never use; refused", name)
-        cap = MAX_ENTRY_BYTES if name.lower().endswith(_DOCUMENT) else MAX_MEDIA_BYTES
+        cap = document_cap if name.lower().endswith(_DOCUMENT) else media_cap
         if info.file_size > cap:
             raise box.refuse(f"unpacks to more than {_mib(cap)}; refused", name)
         packed = max(info.compress_size, 1)

@@ -1,9 +1,9 @@
 """An EPUB's container, read within bounds: zip entries and their XML, never trusted.
 
-Nothing is extracted and nothing is loaded whole: the central directory is
-checked first (how many entries, what they unpack to, how far each one is
-compressed, where its name points), then each entry is read on demand with a
-running count. XML is parsed with entities, DTDs and the network off; a
+Nothing is extracted and nothing is loaded whole: packager.read.bounded checks
+the central directory first (how many entries, what they unpack to, how far
+each one is compressed, where its name points), then reads each entry on
+demand with a running count. XML is parsed with entities, DTDs and the network off; a
 document that declares entities is refused (that is how entity attacks are
 made, and no EPUB needs them). Every refusal is a StoryError naming the file
 and, when there is one, the entry.
@@ -12,29 +12,19 @@ and, when there is one, the entry.
 from __future__ import annotations
 
 import html.entities
-import io
 import posixpath
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 import lxml.etree as etree
 
-from packager.errors import StoryError, error
+from packager.errors import StoryError
 
-# The caps every zip story shares with Word files: one definition (packager.read.bounded).
-from packager.read.bounded import (
-    MAX_ENTRIES,
-    MAX_RATIO,
-    MAX_UNPACKED_BYTES,
-    RATIO_FROM,
-    safe_name,
-)
+# The zip's directory checks and bounded reads are the Word reader's (packager.read.bounded).
+from packager.read.bounded import MAX_UNPACKED_BYTES, Archive, open_archive, safe_name
 
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024  # one XHTML file: several million words
-_CHUNK = 64 * 1024
 # Fonts may be obfuscated (the IDPF's and Adobe's algorithms); anything else is DRM.
 FONT_OBFUSCATION = frozenset(
     {"http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"}
@@ -51,43 +41,29 @@ _DECLARED_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding=["
 
 @dataclass(frozen=True)
 class Container:
-    """An opened EPUB: its entries by name, and the file's name for messages."""
+    """An opened EPUB: its zip within bounds (packager.read.bounded), and its XML."""
 
-    file: str
-    zip: zipfile.ZipFile
-    names: frozenset[str]
+    archive: Archive
+
+    @property
+    def file(self) -> str:
+        return self.archive.file
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.archive.names
 
     def where(self, entry: str) -> str:
-        """How messages and reports name an entry: 'stories/work.epub/OEBPS/ch1.xhtml'."""
-        return f"{self.file}/{entry}"
+        return self.archive.where(entry)
 
     def refuse(self, message: str, entry: str = "", line: int | None = None) -> StoryError:
-        return StoryError([error(message, self.where(entry) if entry else self.file, line)])
+        return self.archive.refuse(message, entry, line)
 
     def read(self, entry: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
         """An entry's bytes, counted as they unpack; damage and excess are refused."""
         if entry not in self.names:
             raise self.refuse(f"the EPUB names '{entry}', which is not in it; refused")
-        info = self.zip.getinfo(entry)
-        if info.file_size > limit:
-            raise self.refuse(f"unpacks to more than {limit // 2**20} MiB; refused", entry)
-        out = io.BytesIO()
-        try:
-            with self.zip.open(info) as stream:
-                while chunk := stream.read(_CHUNK):
-                    out.write(chunk)
-                    if out.tell() > min(limit, info.file_size):
-                        raise self.refuse("unpacks to more than it declares; refused", entry)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            ValueError,
-            NotImplementedError,
-        ) as exc:
-            raise self.refuse(f"damaged EPUB: cannot unpack this entry ({exc})", entry) from None
-        return out.getvalue()
+        return self.archive.read(entry, limit)
 
     def xml(self, entry: str) -> etree._Element:
         """An entry parsed as XML: no DTD loaded, no entity expanded, nothing fetched."""
@@ -95,37 +71,14 @@ class Container:
 
 
 def open_container(data: bytes, file: str) -> Container:
-    """Open an EPUB's zip and check its directory before anything is unpacked."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
-        message = f"not a readable EPUB (a damaged or truncated zip: {exc})"
-        raise StoryError([error(message, file)]) from None
-    box = Container(file, archive, frozenset(i.filename for i in infos))
-    if len(infos) > MAX_ENTRIES:
-        raise box.refuse(f"has {len(infos):,} entries, more than {MAX_ENTRIES:,}; refused")
-    if len(box.names) != len(infos):
-        raise box.refuse("names two entries alike (readers disagree which one counts); refused")
-    total = 0
-    for info in infos:
-        if not safe_name(info.filename):
-            raise box.refuse(
-                f"entry '{info.filename}' points outside the container (a name with '..', "
-                "a leading '/', a '\\' or a drive letter); refused"
-            )
-        total += info.file_size
-        if total > MAX_UNPACKED_BYTES:
-            raise box.refuse(f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB; refused")
-        packed = max(info.compress_size, 1)
-        if info.file_size > RATIO_FROM and info.file_size / packed > MAX_RATIO:
-            ratio = info.file_size // packed
-            raise box.refuse(
-                f"compressed {ratio:,} times (a 'zip bomb'; at most {MAX_RATIO}); refused",
-                info.filename,
-            )
-        if info.flag_bits & 0x1:
-            raise box.refuse("is encrypted with a password; refused", info.filename)
+    """Open an EPUB's zip and check its directory before anything is unpacked.
+
+    A picture is held to the picture cap when it is read (left out with a warning,
+    packager.read.epubpictures), not here: one large picture does not refuse the book.
+    """
+    box = Container(
+        open_archive(data, file, "EPUB", MAX_DOCUMENT_BYTES, MAX_UNPACKED_BYTES, entry_paths=True)
+    )
     _refuse_drm(box)
     return box
 

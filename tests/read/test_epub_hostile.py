@@ -12,7 +12,7 @@ from epubs import CONTAINER, package, write_epub, xhtml
 from typer.testing import CliRunner
 
 from packager.cli import app
-from packager.read.container import MAX_RATIO
+from packager.read.bounded import MAX_RATIO
 from packager.read.story import read_stories
 
 CHAPTER = xhtml("<h1>One</h1>\n<p>The kettle sang. Nobody answered it.</p>")
