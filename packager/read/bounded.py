@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 
 from packager.errors import StoryError, error, reason
 
@@ -51,7 +52,7 @@ class Archive:
     # ('story.docx: word/document.xml: ...', one file to the editor).
     entry_paths: bool = False
 
-    @property
+    @cached_property  # asked once per entry read: made once
     def names(self) -> frozenset[str]:
         return frozenset(i.filename for i in self.infos)
 
