@@ -8,8 +8,11 @@ says it was not checked (``--strict`` turns that into a failure).
 One JVM serves every check of a process (CheckServer.java, next to this file):
 starting and warming EPUBCheck costs about 5 s of two cores, a check after that
 a fraction of a second, which is what a batch of books or a test suite pays per
-book. Where that JVM cannot run (a Java without its compiler module, Windows),
-each check is a one-off ``java -jar``, as the reports are the same.
+book. The first check of a process is a one-off ``java -jar``, as a single
+``build --check`` is the common case and the JVM's source launcher would add its
+compile (about 1 s) to it; the JVM starts at the second. Where that JVM cannot
+run (a Java without its compiler module, Windows), each check is a one-off
+``java -jar``, as the reports are the same.
 """
 
 from __future__ import annotations
@@ -61,7 +64,8 @@ def epubcheck_report(epub: Path, timeout: float = _TIMEOUT) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="packager-report-") as folder:
         out = Path(folder) / "report.json"
         with _LOCK:
-            server = _server(java, EPUBCHECK)
+            server = _server(java, EPUBCHECK) if os.getpid() in _CHECKED else None
+            _CHECKED.add(os.getpid())
             if server is not None and server.check(epub.resolve(), out, timeout):
                 report = _read(out)
                 if report is not None:
@@ -149,6 +153,7 @@ class _Server:
 
 _LOCK = threading.Lock()
 _SERVERS: dict[int, _Server] = {}
+_CHECKED: set[int] = set()  # the processes that have made a check
 
 
 def _server(java: str, jar: str) -> _Server | None:
