@@ -97,7 +97,6 @@ class _Server:
     """The long-lived EPUBCheck JVM: one request line and one answer line per book."""
 
     def __init__(self, java: str, jar: str) -> None:
-        self.owner = os.getpid()
         self.process = subprocess.Popen(
             [java, "-cp", jar, str(_SERVER_SOURCE)],
             stdin=subprocess.PIPE,
@@ -114,7 +113,7 @@ class _Server:
 
     def check(self, epub: Path, out: Path, timeout: float) -> bool:
         """Whether the JVM checked ``epub`` (its report is then in ``out``)."""
-        if not self.alive or "\t" in str(epub) or "\n" in f"{epub}{out}":
+        if not self.alive or any(c in f"{epub}{out}" for c in "\t\n"):  # one line, two fields
             return False
         stdin = self.process.stdin
         assert stdin is not None
