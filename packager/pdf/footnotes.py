@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from packager.pdf import slices
 from packager.pdf.weasy import RenderedPart, Renderer
 
 # The message that says a story's notes were printed at its end: information, not a problem.
@@ -33,18 +34,26 @@ _ROUNDS = 3  # layouts after the first, at most
 def render_story(
     renderer: Renderer, html: str, fallback: str, href: str, left: bool
 ) -> RenderedPart:
-    """A story without folios; with its notes at its end if one is too long for a page's foot."""
-    part = renderer.render(html, href, folios=False, left=left)
+    """A story without folios; with its notes at its end if one is too long for a page's foot.
+
+    A very long story is laid out in runs of its blocks (packager.pdf.slices).
+    """
+
+    def lay(markup: str, verso: bool, cuts: bool) -> RenderedPart:
+        part = renderer.render(markup, href, folios=False, left=verso, cuts=cuts)
+        return _notes_with_calls(renderer, part, markup, href, verso, cuts)
+
+    part = slices.lay_out(html, left, lay)
     if not part.long_notes or not fallback:
-        return _notes_with_calls(renderer, part, html, href, left)
-    again = renderer.render(fallback, href, folios=False, left=left)
+        return part
+    again = slices.lay_out(fallback, left, lay)
     count = len(part.long_notes)
     said = f"{NOTES_MOVED}{count} note{'s' if count > 1 else ''} too long for the foot of a page"
     return dataclasses.replace(again, messages=(*again.messages, said))
 
 
 def _notes_with_calls(
-    renderer: Renderer, part: RenderedPart, html: str, href: str, left: bool
+    renderer: Renderer, part: RenderedPart, html: str, href: str, left: bool, cuts: bool
 ) -> RenderedPart:
     """The part again with the paragraphs moved on that took notes off their calls' pages,
     while that brings notes back; the best layout found (fewest notes off their page)."""
@@ -54,7 +63,7 @@ def _notes_with_calls(
         if not best.strays or best.turned == tried:
             break
         tried = best.turned
-        again = renderer.render(html, href, folios=False, left=left, turned=tried)
+        again = renderer.render(html, href, folios=False, left=left, turned=tried, cuts=cuts)
         if again.strays >= best.strays:
             break
         best = again

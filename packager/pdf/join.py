@@ -67,6 +67,23 @@ def _font_descriptors(doc: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
             yield obj
 
 
+def take_pages(runs: Sequence[tuple[bytes, int, int]]) -> bytes:
+    """One PDF of pages ``first`` to ``stop`` (exclusive) of each PDF, in order (the runs
+    of a story laid out in slices, packager.pdf.slices; named links are dropped at the join)."""
+    joined = pikepdf.new()
+    opened = []
+    for data, first, stop in runs:
+        source = pikepdf.open(io.BytesIO(data))
+        _drop_named_links(source)
+        opened.append(source)
+        joined.pages.extend(source.pages[first:stop])
+    out = io.BytesIO()
+    joined.save(out, deterministic_id=True, compress_streams=True)
+    for source in opened:
+        source.close()
+    return out.getvalue()
+
+
 # -- the book -------------------------------------------------------------------
 
 

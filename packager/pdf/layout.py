@@ -18,7 +18,7 @@ from packager import __version__
 from packager.book.stylesheets import references
 from packager.errors import warning
 from packager.model import Book, Part, Resource
-from packager.pdf import cache, engine, weasy
+from packager.pdf import cache, engine, slices, weasy
 from packager.pdf.cache import Cache
 from packager.pdf.tasks import Runner, StoryTask, is_font
 from packager.pdf.weasy import RenderedPart
@@ -92,7 +92,9 @@ def lay_out(
     mode = book.settings.pdf + (f", variant={variant}" if variant else "")
     keys = {
         (p.id, left): part_key(
-            book, p.print_html + p.print_fallback, f"story, no folios, {side(left)}, {mode}"
+            book,
+            p.print_html + p.print_fallback,
+            f"story, no folios, {side(left)}, {mode}{slices.how(p.print_html)}",
         )
         for p, left in wanted
     }

@@ -26,7 +26,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from packager.model import Fallback, Resource
-from packager.pdf import textstream, weasyboxes, weasyfonts
+from packager.pdf import storymarkup, textstream, weasyboxes, weasyfonts
 
 # Resources are addressed under a host that can never resolve (RFC 2606).
 BASE_URL = "https://book.invalid/"
@@ -98,6 +98,7 @@ class RenderedPart:
     long_notes: tuple[str, ...] = ()  # ids of footnotes too tall for the foot of a page
     turned: tuple[int, ...] = ()  # paragraphs to begin on a new page (weasyboxes.strays)
     strays: int = 0  # footnotes not on the page of their call
+    cuts: tuple[tuple[int, int], ...] = ()  # (page, block) where a run of pages may end
 
 
 class BookFetcher(URLFetcher):  # type: ignore[misc]
@@ -166,12 +167,14 @@ class Renderer:
         heads: bool = True,
         left: bool = False,
         turned: tuple[int, ...] = (),
+        cuts: bool = False,
     ) -> RenderedPart:
         """Lay out and write one part. ``first_number`` sets its first folio.
 
         ``left``: the part starts on a verso, an even page: a left-hand page, or a
         right-hand one in a right-to-left book (else on a recto). ``turned``: the
         paragraphs (by place in document order, weasyboxes.strays) that begin a page.
+        ``cuts``: find the pages that begin with a block of their own (storymarkup.MARK).
         """
         sheets = []
         if first_number is not None:
@@ -204,7 +207,10 @@ class Renderer:
         refused = [self.fetcher.refusal(url) for url in asked]
         said = tuple(dict.fromkeys([*kept, *refused]))
         part = _describe(rendered, data, said, starts, long_notes)
-        return dataclasses.replace(part, turned=tuple(sorted({*turned, *keep})), strays=strays)
+        clean = weasyboxes.clean_starts(rendered, storymarkup.MARK) if cuts else ()
+        return dataclasses.replace(
+            part, turned=tuple(sorted({*turned, *keep})), strays=strays, cuts=clean
+        )
 
 
 def _turn_page_before(root: Any, places: tuple[int, ...]) -> None:

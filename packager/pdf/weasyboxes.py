@@ -135,3 +135,44 @@ def _holds_lines(box: boxes.Box) -> bool:
         and box.element_tag in _PARAGRAPHS
         and any(isinstance(c, boxes.LineBox) for c in box.children)
     )
+
+
+def clean_starts(document: Document, mark: str) -> tuple[tuple[int, int], ...]:
+    """The pages that begin with a block of their own: (page, the block's number).
+
+    A block is an element with the attribute ``mark`` (its number,
+    packager.pdf.storymarkup). A page qualifies when its first such block
+    begins on it (it was not on the page before: not the rest of a block
+    broken across the pages), and no footnote on it or after it is called
+    from a page before it: the pages before it are then a layout of their own.
+    """
+    found: list[tuple[int, int]] = []
+    before: set[int] = set()  # the blocks on the page before
+    note_page: dict[str, int] = {}
+    call_page: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        box = page._page_box
+        for area in _footnote_areas(box):
+            for note in area.children:
+                if note.element is not None and note.element.get("id"):
+                    note_page.setdefault(str(note.element.get("id")), number)
+        here: set[int] = set()
+        first: tuple[int, int] | None = None
+        for inner in _flow(box):
+            element = inner.element
+            if element is None:
+                continue
+            if isinstance(inner, boxes.InlineBox) and inner.element_tag == "a":
+                href = str(element.get("href") or "")
+                if href.startswith("#"):
+                    call_page.setdefault(href[1:], number)
+            value = element.get(mark)
+            if value is not None and isinstance(inner, boxes.BlockLevelBox):
+                here.add(id(element))
+                if first is None:
+                    first = (id(element), int(value))
+        if first is not None and first[0] not in before:
+            found.append((number, first[1]))
+        before = here
+    crossing = [(call_page[n], at) for n, at in note_page.items() if call_page.get(n, at) < at]
+    return tuple((p, b) for p, b in found if not any(c < p <= at for c, at in crossing))
