@@ -43,10 +43,11 @@ def render_story(
         part = renderer.render(markup, href, folios=False, left=verso, cuts=cuts)
         return _notes_with_calls(renderer, part, markup, href, verso, cuts)
 
-    part = slices.lay_out(html, left, lay)
+    tagged = renderer.variant is not None
+    part = slices.lay_out(html, left, lay, tagged)
     if not part.long_notes or not fallback:
         return part
-    again = slices.lay_out(fallback, left, lay)
+    again = slices.lay_out(fallback, left, lay, tagged)
     count = len(part.long_notes)
     said = f"{NOTES_MOVED}{count} note{'s' if count > 1 else ''} too long for the foot of a page"
     return dataclasses.replace(again, messages=(*again.messages, said))

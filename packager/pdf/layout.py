@@ -90,11 +90,12 @@ def lay_out(
 ) -> tuple[dict[_Side, RenderedPart], tuple[str, ...]]:
     """The stories laid out on the given sides, in worker processes or from ``store``."""
     mode = book.settings.pdf + (f", variant={variant}" if variant else "")
+    tagged = variant is not None  # laid out whole (packager.pdf.slices)
     keys = {
         (p.id, left): part_key(
             book,
             p.print_html + p.print_fallback,
-            f"story, no folios, {side(left)}, {mode}{slices.how(p.print_html)}",
+            f"story, no folios, {side(left)}, {mode}{slices.how(p.print_html, tagged)}",
         )
         for p, left in wanted
     }

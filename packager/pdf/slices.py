@@ -46,18 +46,18 @@ class _Run:
     base: int  # where its text stream begins in the story's, less its opener's
 
 
-def how(html: str) -> str:
+def how(html: str, tagged: bool = False) -> str:
     """What a layout cache key says of the way the story is laid out: in runs, and how long."""
-    return (
-        f", in runs of {RUN_BLOCKS} blocks, {RUN_CHARS} characters"
-        if len(html) > SLICE_FROM
-        else ""
-    )
+    if len(html) <= SLICE_FROM or tagged:
+        return ""
+    return f", in runs of {RUN_BLOCKS} blocks, {RUN_CHARS} characters"
 
 
-def lay_out(html: str, left: bool, lay: Lay) -> RenderedPart:
-    """The story laid out (``left``: it starts on a verso), whole or in runs."""
-    story = storymarkup.map_story(html) if len(html) > SLICE_FROM else None
+def lay_out(html: str, left: bool, lay: Lay, tagged: bool = False) -> RenderedPart:
+    """The story laid out (``left``: it starts on a verso), whole or in runs. A tagged
+    PDF's story is laid out whole: its structure tree is made by one layout."""
+    long = len(html) > SLICE_FROM and not tagged
+    story = storymarkup.map_story(html) if long else None
     if story is None or len(story.blocks) < 2:
         return lay(html, left, False)
     count = len(story.blocks)

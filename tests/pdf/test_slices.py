@@ -245,3 +245,19 @@ def test_markup_that_is_not_the_templates_is_laid_out_whole(change: object) -> N
     assert storymarkup.map_story(html) is not None
     assert callable(change)
     assert storymarkup.map_story(change(html)) is None
+
+
+def test_a_tagged_pdf_lays_its_story_out_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its structure tree is made by one layout: runs would each have their own.
+    (html, *_) = _sample_stories()
+    monkeypatch.setattr(slices, "SLICE_FROM", 0)
+    asked: list[bool] = []
+
+    def lay(markup: str, verso: bool, cuts: bool) -> object:
+        asked.append(cuts)
+        assert markup == html
+        return object()
+
+    slices.lay_out(html, False, lay, tagged=True)  # type: ignore[arg-type]
+    assert asked == [False]
+    assert slices.how(html, tagged=True) == "" != slices.how(html)
