@@ -28,11 +28,12 @@ LAYERS = (
 # Each library is imported only in these modules (or folders, ending in "/").
 ADAPTERS = {
     "ebooklib": {"packager/epub/writer.py"},
-    # weasy.py lays out, weasyboxes.py reads its box tree, weasyfonts.py its fonts;
-    # engine.py reads the C libraries' versions.
+    # weasy.py lays out, weasyboxes.py reads its box tree, weasyfonts.py its fonts,
+    # weasyfixes.py mends its layout; engine.py reads the C libraries' versions.
     "weasyprint": {
         "packager/pdf/weasy.py",
         "packager/pdf/weasyboxes.py",
+        "packager/pdf/weasyfixes.py",
         "packager/pdf/weasyfonts.py",
         "packager/pdf/engine.py",
     },

@@ -28,8 +28,9 @@ _IMAGE = re.compile(r'src="(images/[^"]+)"')
 
 # What a cache entry holds and what names it; entries written before page starts were
 # kept, before the engine and the resources CSS names were in the key, or before
-# links were deduplicated, or before notes were kept on their calls' pages, have another key.
-_CACHE_FORMAT = "part+starts+engine+links+strays"
+# links were deduplicated, before notes were kept on their calls' pages, or
+# before the rest of a block broke across pages lost its ::first-line style, have another key.
+_CACHE_FORMAT = "part+starts+engine+links+strays+rest-first-line"
 
 
 def side(left: bool) -> str:

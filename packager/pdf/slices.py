@@ -9,7 +9,12 @@ runs of at most RUN_BLOCKS blocks and RUN_CHARS characters
 before its own last one, that begins with a block of its own
 (weasyboxes.clean_starts): the pages before that page are the pages the
 whole story has there, and the next run begins with that block, on a page
-of the same side. A run with no such page is laid out longer. The kept
+of the same side. A block longer than storymarkup.LONG_BLOCK (a story
+pasted as one line) is made of pieces, and a run may also be cut at a page
+that begins inside a piece of text, at a word: the next run begins with the
+rest of the paragraph from that word, laid out as the rest of a paragraph
+broken across pages is (no indent, no ``::first-line`` style:
+packager.pdf.weasyfixes). A run with no such page is laid out longer. The kept
 pages are joined into one PDF, and their bookmarks, anchors, links and
 page starts moved to their places: the story is one part, as if laid out
 whole, and only one run's pages are held at a time.
@@ -19,8 +24,10 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 from typing import TypeVar
 
 import lxml.html
@@ -58,21 +65,21 @@ def lay_out(html: str, left: bool, lay: Lay, tagged: bool = False) -> RenderedPa
     PDF's story is laid out whole: its structure tree is made by one layout."""
     long = len(html) > SLICE_FROM and not tagged
     story = storymarkup.map_story(html) if long else None
-    if story is None or len(story.blocks) < 2:
+    if story is None or len(story.units) < 2:
         return lay(html, left, False)
-    count = len(story.blocks)
-    starts = [span[0] for _, span in story.blocks]
+    count = len(story.units)
+    starts = [unit.start for unit in story.units]
     opener = _stream_length(html[story.opener[0] : story.opener[1]])
     runs: list[_Run] = []
-    first = base = pages = 0
+    first = char = base = pages = 0
     while True:
-        thrown = 1 if first else 0  # a run after the first begins with a page thrown away
+        thrown = 1 if first or char else 0  # a run after the first begins with a page thrown away
         verso = left != (pages % 2 == 1)  # the side of its first page kept
         end = _run_end(starts, first)
         while True:
-            markup = storymarkup.slice_markup(story, first, end)
+            markup = storymarkup.slice_markup(story, first, end, char)
             part = lay(markup, verso != bool(thrown), end < count)
-            cut = None if end >= count else _last_cut(part, story, first, thrown)
+            cut = None if end >= count else _last_cut(part, story, first, char, thrown)
             if cut is not None or end >= count:
                 break
             end = _run_end(starts, end)
@@ -83,11 +90,11 @@ def lay_out(html: str, left: bool, lay: Lay, tagged: bool = False) -> RenderedPa
         if cut is None:
             return _joined(runs)
         base += part.starts[cut[0]] - thrown * opener
-        first = cut[1]
+        _, first, char = cut
 
 
 def _run_end(starts: list[int], first: int) -> int:
-    """Where a run from block ``first`` ends: RUN_BLOCKS or RUN_CHARS, whichever comes first;
+    """Where a run from unit ``first`` ends: RUN_BLOCKS or RUN_CHARS, whichever comes first;
     the rest of the story when little would be left after it."""
     end = min(first + RUN_BLOCKS, bisect.bisect_right(starts, starts[first] + RUN_CHARS))
     end = max(end, first + 2)
@@ -95,19 +102,58 @@ def _run_end(starts: list[int], first: int) -> int:
 
 
 def _last_cut(
-    part: RenderedPart, story: StoryMap, first: int, thrown: int
-) -> tuple[int, int] | None:
-    """The last page of the run before its last one that may begin the next run:
-    it begins a block later than the run's first, which is not the first of its chapter."""
-    blocks = story.blocks
-    for page, block in reversed(part.cuts):
-        if (
-            thrown < page < part.pages
-            and first < block
-            and blocks[block - 1][0] == blocks[block][0]
-        ):
-            return page, block
+    part: RenderedPart, story: StoryMap, first: int, char: int, thrown: int
+) -> tuple[int, int, int] | None:
+    """The last page of the run before its last one that may begin the next run, as
+    (page, unit, character): it begins a block that is not the first of its chapter, or
+    a word inside a piece of text of a long block; later than where the run began."""
+    blocks, units = story.blocks, story.units
+    for page, block, piece, before, text in reversed(part.cuts):
+        if not thrown < page < part.pages - 1:  # the last page: its start may be moved by the end
+            continue
+        if piece < 0:
+            unit = _unit_of(story, block, -1)
+            if unit > first and blocks[block - 1][0] == blocks[block][0]:
+                return page, unit, 0
+            continue
+        unit = _unit_of(story, block, piece)
+        begin = units[unit].start + (char if unit == first else 0)
+        at = _word_after(story.html, begin, units[unit].end, before, text)
+        if at is not None and (unit, at - units[unit].start) > (first, char):
+            return page, unit, at - units[unit].start
     return None
+
+
+def _unit_of(story: StoryMap, block: int, piece: int) -> int:
+    """The unit of a block (its first, for piece -1) or of one of its pieces."""
+    lookup = story.lookup
+    return lookup[block, piece] if piece >= 0 else lookup[block, -1]
+
+
+_CHARACTER = re.compile(r"&#?\w+;|.", re.S)
+
+
+def _word_after(html: str, begin: int, end: int, count: int, text: str) -> int | None:
+    """Where, in the text from ``begin`` to ``end`` (markup: entities), the word begins that
+    follows ``count`` characters (textstream.significant): the first of a page whose
+    first text is ``text``. None where that is not a word's beginning there, or not that
+    text (a word hyphenated across the pages)."""
+    at, seen = begin, 0
+    found = _CHARACTER.finditer(html, begin, end)
+    for character in found:
+        if seen >= count:
+            break
+        seen += len(textstream.significant(unescape(character.group(0))))
+        at = character.end()
+    if seen != count:
+        return None
+    while at < end and (m := _CHARACTER.match(html, at)) and unescape(m.group(0)).isspace():
+        at = m.end()
+    if at == begin or not unescape(html[at - 1]).isspace():
+        return None  # not after a space: inside a word
+    wanted = textstream.significant(text).lower()[:24]
+    there = textstream.significant(unescape(html[at : min(end, at + 400)])).lower()
+    return at if wanted and there.startswith(wanted) else None
 
 
 def _stream_length(opener: str) -> int:

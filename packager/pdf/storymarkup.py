@@ -29,6 +29,10 @@ _ID = re.compile(r"""\sid\s*=\s*(?:"[^"]*"|'[^']*')""")
 _STYLE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _RAW = frozenset({"script", "style", "textarea"})  # text that is not markup
 MARK = "data-cut"  # the attribute that numbers a block (packager.pdf.weasyboxes.clean_starts)
+PIECE = "data-piece"  # the attribute that numbers a piece of text of a long block
+LONG_BLOCK = 20_000  # characters of markup: a block longer is cut into pieces (units)
+# The rest of a paragraph that a run begins with (packager.pdf.weasyfixes).
+CONTINUED = "data-continued"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,85 @@ class StoryMap:
     def blocks(self) -> tuple[tuple[int, tuple[int, int]], ...]:
         """Every block of the story in order: (its chapter, its span)."""
         return tuple((i, span) for i, c in enumerate(self.chapters) for span in c.blocks)
+
+    @functools.cached_property
+    def units(self) -> tuple[Unit, ...]:
+        """What runs are made of: each block, and each top-level piece of a block longer
+        than LONG_BLOCK characters (a paragraph hundreds of pages long)."""
+        found: list[Unit] = []
+        for number, (_, span) in enumerate(self.blocks):
+            pieces = _pieces(self.html, span) if span[1] - span[0] > LONG_BLOCK else None
+            if pieces is None:
+                found.append(Unit(number, -1, span[0], span[1], False))
+            else:
+                found += [Unit(number, i, a, b, plain) for i, (a, b, plain) in enumerate(pieces)]
+        return tuple(found)
+
+    @functools.cached_property
+    def lookup(self) -> dict[tuple[int, int], int]:
+        """The unit of each (block, piece); (block, -1): the block's first unit."""
+        found: dict[tuple[int, int], int] = {}
+        for index, unit in enumerate(self.units):
+            found.setdefault((unit.block, -1), index)
+            if unit.piece >= 0:
+                found[unit.block, unit.piece] = index
+        return found
+
+
+@dataclass(frozen=True)
+class Unit:
+    block: int  # its block's number
+    piece: int  # its place among the block's pieces; -1: the whole block
+    start: int  # its span in the markup (a piece's text: without its <span> tags)
+    end: int
+    plain: bool  # a piece of text alone, where a run may begin (at a word)
+
+
+def _pieces(html: str, span: tuple[int, int]) -> list[tuple[int, int, bool]] | None:
+    """A block's content as pieces: runs of text, and elements at its top level; an
+    element <span> without attributes holding only text counts as its text. None if the
+    block has no content to cut (a void element)."""
+    tag = _TAG.match(html, span[0])
+    assert tag is not None
+    if tag.group("close") or (tag.group("name") or "").lower() in VOID_NAMES:
+        return None
+    inside, stop = tag.end(), html.rfind("</", span[0], span[1])
+    pieces: list[tuple[int, int, bool]] = []
+    depth = 0
+    element_start = 0
+    tags_inside = 0
+    last = inside
+    for found in _TAG.finditer(html, inside, stop):
+        if depth == 0 and found.start() > last:
+            pieces.append((last, found.start(), True))
+        last = found.end()
+        name = found.group("name")
+        if name is None or name.lower() in VOID_NAMES or found.group("close"):
+            if depth == 0:
+                pieces.append((found.start(), found.end(), False))
+            else:
+                tags_inside += 1
+            continue
+        if not found.group("end"):
+            if depth == 0:
+                element_start, tags_inside = found.start(), 0
+                plain = name.lower() == "span" and not found.group("attrs").strip()
+                open_end = found.end()
+            else:
+                tags_inside += 1
+            depth += 1
+            continue
+        depth -= 1
+        if depth == 0:
+            if plain and tags_inside == 0:
+                pieces.append((open_end, found.start(), True))
+            else:
+                pieces.append((element_start, found.end(), False))
+        else:
+            tags_inside += 1
+    if stop > last:
+        pieces.append((last, stop, True))
+    return pieces or None
 
 
 def _classes(attrs: str) -> set[str]:
@@ -166,54 +249,85 @@ def _opener_again(html: str) -> str:
     )
 
 
-def slice_markup(story: StoryMap, first: int, end: int) -> str:
-    """The markup of blocks ``first`` to ``end`` (exclusive) of the story, each marked
-    with its number (MARK).
+def slice_markup(story: StoryMap, first: int, end: int, char: int = 0) -> str:
+    """The markup of units ``first`` to ``end`` (exclusive) of the story (``char``: from
+    that character of the first unit's markup on), each block marked with its number
+    (MARK), each plain piece of a long block with its place (PIECE).
 
     The first run holds the opener; the last, what follows the chapters (the
     story's notes). Any other run begins with a page to be thrown away: the
     opener again, so that the running heads have the story's strings, then a
     forced break, so that the run's first block is not on a ``:first`` page.
-    The block before that one (in the same chapter: runs begin nowhere else)
-    stays, empty and not displayed, so that selectors such as ``p + p`` match
-    as they did. The run's first block discards the top margin that the
-    forced break would keep (``margin-break: discard``), as the unforced
-    page break did.
+    The block before that one, if in the same chapter, stays, empty and not
+    displayed, so that selectors such as ``p + p`` match as they did. The
+    run's first block discards the top margin that the forced break would
+    keep (``margin-break: discard``), as the unforced page break did. A run
+    that begins inside a paragraph begins it without indent, without an id,
+    and without its ``::first-line`` style.
     """
     html = story.html
+    units = story.units
     blocks = story.blocks
-    end = min(end, len(blocks))
+    end = min(end, len(units))
     out = [html[: story.opener[0]]]
+    continued = first > 0 and (char > 0 or units[first].piece > 0)
     if first == 0:
         out.append(html[story.opener[0] : story.opener[1]])
     out.append(html[story.opener[1] : story.text_open_end])
     chapter = -1
-    for number in range(first, end):
+    at = first
+    while at < end:
+        number = units[at].block
         index, (start, stop) = blocks[number]
         if index != chapter:
             if chapter >= 0:
                 out.append(_close(html, story.chapters[chapter]))
             chapter = index
             open_span = story.chapters[index].open
-            open_tag = html[open_span[0] : open_span[1]]
-            if number > 0 and number == first:
-                out.append(open_tag)
+            out.append(html[open_span[0] : open_span[1]])
+            if at == first > 0:
                 out.append(_opener_again(html[story.opener[0] : story.opener[1]]))
-                out.append(_hidden(html, blocks[number - 1][1]))
-            else:
-                out.append(open_tag)
+                if number > 0 and blocks[number - 1][0] == index:
+                    out.append(_hidden(html, blocks[number - 1][1]))
         tag = _start_tag(html, start)
         marked = _marked(tag, number)
-        if number == first > 0:
+        if at == first > 0:
             marked = _with_style(marked, "margin-break: discard")
-        out.append(marked + html[start + len(tag) : stop])
+        if at == first and continued:
+            marked = _continued(marked)
+        if units[at].piece < 0:
+            out.append(marked + html[start + len(tag) : stop])
+            at += 1
+            continue
+        out.append(marked)
+        while at < end and units[at].block == number:
+            unit = units[at]
+            begin = unit.start + (char if at == first else 0)
+            if unit.plain:
+                out.append(f'<span {PIECE}="{unit.piece}">{html[begin : unit.end]}</span>')
+            else:
+                out.append(html[begin : unit.end])
+            at += 1
+        out.append(f"</{_start_name(tag)}>")
     out.append(_close(html, story.chapters[chapter]))
-    if end == len(blocks):
+    if end == len(units):
         out.append(html[story.text_close[0] :])
     else:
         out.append(html[story.text_close[0] : story.text_close[1]])
         out.append(html[story.story_close :])
     return "".join(out)
+
+
+def _start_name(tag: str) -> str:
+    found = _TAG.match(tag)
+    assert found is not None
+    return str(found.group("name"))
+
+
+def _continued(start_tag: str) -> str:
+    """The start tag of a paragraph's rest: no id, no first-line indent, marked continued."""
+    tag = _with_style(_ID.sub("", start_tag), "text-indent: 0 !important")
+    return tag[:-1] + f' {CONTINUED}="">'
 
 
 def _close(html: str, chapter: Chapter) -> str:

@@ -26,7 +26,9 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from packager.model import Fallback, Resource
-from packager.pdf import storymarkup, textstream, weasyboxes, weasyfonts
+from packager.pdf import storymarkup, textstream, weasyboxes, weasyfixes, weasyfonts
+
+weasyfixes.apply()
 
 # Resources are addressed under a host that can never resolve (RFC 2606).
 BASE_URL = "https://book.invalid/"
@@ -98,7 +100,7 @@ class RenderedPart:
     long_notes: tuple[str, ...] = ()  # ids of footnotes too tall for the foot of a page
     turned: tuple[int, ...] = ()  # paragraphs to begin on a new page (weasyboxes.strays)
     strays: int = 0  # footnotes not on the page of their call
-    cuts: tuple[tuple[int, int], ...] = ()  # (page, block) where a run of pages may end
+    cuts: tuple[weasyboxes.Cut, ...] = ()  # where a run of pages may end (weasyboxes.clean_starts)
 
 
 class BookFetcher(URLFetcher):  # type: ignore[misc]
@@ -207,7 +209,9 @@ class Renderer:
         refused = [self.fetcher.refusal(url) for url in asked]
         said = tuple(dict.fromkeys([*kept, *refused]))
         part = _describe(rendered, data, said, starts, long_notes)
-        clean = weasyboxes.clean_starts(rendered, storymarkup.MARK) if cuts else ()
+        clean = (
+            weasyboxes.clean_starts(rendered, storymarkup.MARK, storymarkup.PIECE) if cuts else ()
+        )
         return dataclasses.replace(
             part, turned=tuple(sorted({*turned, *keep})), strays=strays, cuts=clean
         )

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
 
+from packager.pdf import textstream
+
 # A footnote taller than this share of the page's text area is printed at the story's end.
 MAX_NOTE_SHARE = 0.5
 # What may be kept whole: blocks of lines, never a section or a story.
@@ -137,17 +139,25 @@ def _holds_lines(box: boxes.Box) -> bool:
     )
 
 
-def clean_starts(document: Document, mark: str) -> tuple[tuple[int, int], ...]:
-    """The pages that begin with a block of their own: (page, the block's number).
+Cut = tuple[int, int, int, int, str]  # page, block, piece (-1: none), text before, text
+
+
+def clean_starts(document: Document, mark: str, piece: str) -> tuple[Cut, ...]:
+    """The pages a layout may be cut at: (page, block, -1, 0, "") for a page that begins
+    with a block of its own, (page, block, piece, count, text) for one that begins inside
+    a piece of text of a block (elements with the attribute ``piece``): ``count`` of the
+    piece's characters (textstream.significant) are on the pages before, and ``text`` is
+    the page's first text.
 
     A block is an element with the attribute ``mark`` (its number,
-    packager.pdf.storymarkup). A page qualifies when its first such block
-    begins on it (it was not on the page before: not the rest of a block
-    broken across the pages), and no footnote on it or after it is called
-    from a page before it: the pages before it are then a layout of their own.
+    packager.pdf.storymarkup); it begins on a page when it was not on the page
+    before (not the rest of a block broken across the pages). No footnote on
+    a page that qualifies, or after it, is called from a page before it: the
+    pages before it are a layout of their own.
     """
-    found: list[tuple[int, int]] = []
+    found: list[Cut] = []
     before: set[int] = set()  # the blocks on the page before
+    seen: dict[int, int] = {}  # characters of each piece on the pages so far
     note_page: dict[str, int] = {}
     call_page: dict[str, int] = {}
     for number, page in enumerate(document.pages):
@@ -157,7 +167,9 @@ def clean_starts(document: Document, mark: str) -> tuple[tuple[int, int], ...]:
                 if note.element is not None and note.element.get("id"):
                     note_page.setdefault(str(note.element.get("id")), number)
         here: set[int] = set()
-        first: tuple[int, int] | None = None
+        first: tuple[int, int] | None = None  # the page's first block: its element, number
+        text: tuple[int, int, str] | None = None  # its first text: element, piece, text
+        counted: dict[int, int] = {}
         for inner in _flow(box):
             element = inner.element
             if element is None:
@@ -171,8 +183,19 @@ def clean_starts(document: Document, mark: str) -> tuple[tuple[int, int], ...]:
                 here.add(id(element))
                 if first is None:
                     first = (id(element), int(value))
+            if isinstance(inner, boxes.TextBox) and "::" not in (inner.element_tag or ""):
+                place = element.get(piece)
+                if text is None:
+                    text = (id(element), -1 if place is None else int(place), inner.text)
+                if place is not None:
+                    length = len(textstream.significant(inner.text))
+                    counted[id(element)] = counted.get(id(element), 0) + length
         if first is not None and first[0] not in before:
-            found.append((number, first[1]))
+            found.append((number, first[1], -1, 0, ""))
+        elif first is not None and text is not None and text[1] >= 0:
+            found.append((number, first[1], text[1], seen.get(text[0], 0), text[2]))
+        for owner, length in counted.items():
+            seen[owner] = seen.get(owner, 0) + length
         before = here
     crossing = [(call_page[n], at) for n, at in note_page.items() if call_page.get(n, at) < at]
-    return tuple((p, b) for p, b in found if not any(c < p <= at for c, at in crossing))
+    return tuple(c for c in found if not any(a < c[0] <= at for a, at in crossing))

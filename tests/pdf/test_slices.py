@@ -76,10 +76,10 @@ def _source(folder: Path, seed: int, toml: str) -> Path:
 
 
 def _in_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Lay out every story in runs of at most 40 blocks; the runs each story was laid
+    """Lay out every story in runs of at most 30 blocks; the runs each story was laid
     out in are counted in the list returned."""
     monkeypatch.setattr(slices, "SLICE_FROM", 0)
-    monkeypatch.setattr(slices, "RUN_BLOCKS", 40)
+    monkeypatch.setattr(slices, "RUN_BLOCKS", 30)
     monkeypatch.setattr(slices, "RUN_CHARS", 20_000)
     counted: list[int] = []
     joined = slices._joined
@@ -145,6 +145,45 @@ def test_a_story_laid_out_in_runs_is_the_story_laid_out_whole(
     with zipfile.ZipFile(io.BytesIO(epub)) as book:
         markers = sum(book.read(n).count(b'epub:type="pagebreak"') for n in book.namelist())
     assert markers >= len(_words(pdf)) - 10  # a marker for each page, less the front matter's
+
+
+def _one_line_story(seed: int, words: int = 25_000) -> str:
+    """A story of one enormous paragraph (text pasted with no line ends), with emphasis,
+    entities and letters outside ASCII."""
+    rng = random.Random(seed)
+    found = []
+    for number in range(words):
+        word = rng.choice((*_WORDS, "café", "R&D", "naïve", "—"))
+        if number % 97 == 0:
+            word = f"*{word}*"
+        found.append(word + (rng.choice(".!,") if rng.random() < 0.08 else ""))
+    return "# One\n\n" + " ".join(found) + "\n"
+
+
+@pytest.mark.parametrize(
+    "toml",
+    ['theme = "classic"\n', 'theme = "modern"\n', 'theme = "fanzine"\npdf = "screen"\n'],
+    ids=["classic", "modern", "screen"],
+)
+def test_a_paragraph_hundreds_of_pages_long_is_cut_between_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toml: str
+) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "collection.toml").write_text(
+        f'title = "Runs"\nauthors = ["Ed Itor"]\nlanguage = "en"\n{toml}', encoding="utf-8"
+    )
+    write_story(source, "one.md", _one_line_story(3))
+    whole_pdf, whole_epub = _build(source, tmp_path / "whole")
+    counted = _in_runs(monkeypatch)
+    monkeypatch.setattr(storymarkup, "LONG_BLOCK", 5_000)
+    pdf, epub = _build(source, tmp_path / "runs")
+    # One block: every run after the first begins inside the paragraph.
+    assert max(counted) >= 5
+    # Each run's first line is the paragraph's line there: not indented, not in the
+    # opening's small capitals, the words spaced as they were.
+    assert _words(pdf) == _words(whole_pdf)
+    assert epub == whole_epub
 
 
 def test_footnotes_stay_on_their_calls_pages_across_runs(
@@ -230,6 +269,53 @@ def test_a_later_run_begins_with_a_page_that_sets_the_running_heads_and_no_ids()
     assert opener.getparent().get("class") == "chapter"
 
 
+def _shown_text(markup: str) -> str:
+    root = lxml.html.document_fromstring(markup.encode())
+    return "".join(
+        el.text_content()
+        for el in root.iter("p")
+        if el.get(storymarkup.MARK) is not None and "display: none" not in (el.get("style") or "")
+    )
+
+
+def test_a_run_that_begins_inside_a_paragraph_holds_the_rest_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(storymarkup, "LONG_BLOCK", 2_000)
+    (html, *_) = _sample_stories()
+    story = storymarkup.map_story(html)
+    assert story is not None
+    # The story's first paragraph made 3,000 words long, with emphasis and entities.
+    start, end = next(span for _, span in story.blocks if html.startswith("<p", span[0]))
+    words = _one_line_story(4, words=3_000).split("\n\n", 1)[1].strip().split(" ")
+    body = " ".join(f"<em>{w[1:-1]}</em>" if w.startswith("*") else w for w in words)
+    body = body.replace("&", "&amp;")
+    tag_end = html.index(">", start) + 1
+    long_html = html[:tag_end] + body + html[html.rindex("</", start, end) :]
+    story = storymarkup.map_story(long_html)
+    assert story is not None
+    units = story.units
+    pieces = [n for n, u in enumerate(units) if u.plain and u.end - u.start > 200]
+    assert len(pieces) > 5  # the paragraph is in pieces
+    text = _shown_text(storymarkup.slice_markup(story, 0, len(units)))
+    assert text.count("R&D") == body.count("R&amp;D") > 0
+    for number in pieces[::3]:
+        unit = units[number]
+        inside = long_html.index(" ", unit.start + 100) + 1 - unit.start
+        for char in (0, inside):
+            markup = storymarkup.slice_markup(story, number, len(units), char)
+            root = lxml.html.document_fromstring(markup.encode())
+            (rest,) = [el for el in root.iter("p") if el.get(storymarkup.CONTINUED) is not None]
+            assert rest.get("id") is None and "text-indent: 0" in rest.get("style")
+            shown = _shown_text(markup)
+            # Nothing lost, nothing twice: the paragraph from that word on, then the rest.
+            assert text.endswith(shown) and len(shown) > len(text) // 20
+            where = lxml.html.fragment_fromstring(
+                long_html[unit.start + char : unit.end], create_parent="p"
+            )
+            assert shown.startswith(where.text_content()[:40])
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -261,3 +347,17 @@ def test_a_tagged_pdf_lays_its_story_out_whole(monkeypatch: pytest.MonkeyPatch) 
     slices.lay_out(html, False, lay, tagged=True)  # type: ignore[arg-type]
     assert asked == [False]
     assert slices.how(html, tagged=True) == "" != slices.how(html)
+
+
+def test_a_run_is_never_cut_at_its_last_page() -> None:
+    # The end of a run (a paragraph cut short, its widows) may move where its last
+    # page begins; the pages before it begin where they do in the whole layout.
+    (html, *_) = _sample_stories()
+    story = storymarkup.map_story(html)
+    assert story is not None
+    later = [n for n, (c, _) in enumerate(story.blocks) if n and story.blocks[n - 1][0] == c]
+    a, b = later[0], later[1]
+    part = type("Part", (), {"pages": 6, "cuts": ((2, a, -1, 0, ""), (5, b, -1, 0, ""))})
+    assert slices._last_cut(part, story, 0, 0, 0) == (2, story.lookup[a, -1], 0)  # type: ignore[arg-type]
+    part.pages = 7
+    assert slices._last_cut(part, story, 0, 0, 0) == (5, story.lookup[b, -1], 0)  # type: ignore[arg-type]
