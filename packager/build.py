@@ -117,7 +117,8 @@ def _build(
     pdf, store = None, None
     if printed:  # first: the EPUB marks its pages
         pdf, store = _pdf(book, source, options, progress, found, runner)
-        book = pagelist.mark(book, pdf.page_starts)
+        if binding is not None or {"epub", "kepub"} & set(options.formats):
+            book = pagelist.mark(book, pdf.page_starts)  # the page list; binding's pages
     files = dict(_epubs(book, out / stem, options, progress, found))  # write
     if pdf is not None and "pdf" in options.formats:
         files[Output("pdf", out / f"{stem}.pdf", len(pdf.data), pdf.pages, pdf.laid_out)] = pdf.data

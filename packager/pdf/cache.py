@@ -4,7 +4,8 @@ A folder (``SOURCE/.packager-cache`` unless told otherwise) holds:
 
     CACHEDIR.TAG             marks the folder as a cache for backup tools
     packager-cache.json      {"format": FORMAT}: whose cache this is
-    parts/<key>              a rendered part: header, JSON, PDF
+    parts/<key>              a rendered part: header, JSON, PDF; or a font's subset for
+                             a set of glyphs: header, JSON (its advances), the program
     fonts/<sha256>           a font program, named by its own hash
 
 Nothing read from the cache is trusted: every entry carries a checksum that
@@ -122,6 +123,26 @@ class Cache:
     def put_part(self, name: str, meta: dict[str, Any], pdf: bytes) -> None:
         head = json.dumps(meta, sort_keys=True, separators=(",", ":")).encode()
         self._write(self.folder / "parts" / name, head + b"\n" + pdf)
+
+    # -- a font subset to a book's glyphs: its advances as JSON, the program ---------
+
+    def get_subset(self, name: str) -> tuple[dict[str, Any], bytes] | None:
+        payload = self._read(self.folder / "parts" / name)
+        if payload is None:
+            return None
+        head, _, program = payload.partition(b"\n")
+        try:
+            meta = json.loads(head)
+        except ValueError:
+            meta = None
+        if not isinstance(meta, dict) or not program:
+            self._corrupt(self.folder / "parts" / name)
+            return None
+        return meta, program
+
+    def put_subset(self, name: str, meta: dict[str, Any], program: bytes) -> None:
+        head = json.dumps(meta, sort_keys=True, separators=(",", ":")).encode()
+        self._write(self.folder / "parts" / name, head + b"\n" + program)
 
     # -- font programs, named by their hash ---------------------------------------
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pikepdf
 from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 from pikepdf import Array, Name
+
+# A font program and the glyph ids to keep -> the subset program and its advances.
+Subset = Callable[[bytes, set[int]], tuple[bytes, dict[int, float]]]
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _MARK = "/PackagerFont"
@@ -68,6 +71,7 @@ def share(
     book: pikepdf.Pdf,
     programs: Mapping[str, bytes],
     extra: tuple[pikepdf.Object, str, set[int]] | None = None,
+    make_subset: Subset | None = None,
 ) -> None:
     """Give every page the book's copies of each font, subset once to the book's glyphs.
 
@@ -76,7 +80,9 @@ def share(
     as its character), and all of them share one subset of the program.
     ``extra`` is a font (with its program's sha and glyph ids) that pages
     will use later (the folio font): it becomes its program's first copy.
+    ``make_subset`` makes the subsets (``subset_font``, or the same through a cache).
     """
+    make_subset = make_subset or subset_font
     fonts: dict[str, list[_Font]] = {}
     placed: dict[tuple[int, int], _Font] = {}  # each dictionary met, and where it went
     if extra is not None:
@@ -119,7 +125,7 @@ def share(
         if extra is not None and sha == extra[1]:
             glyphs |= extra[2]
         program = programs.get(sha) or _program(group[0].canonical) or b""
-        subset_program, advances = subset_font(program, glyphs)
+        subset_program, advances = make_subset(program, glyphs)
         stream = None
         for shared in group:
             wanted = set(shared.widths)

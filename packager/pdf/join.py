@@ -118,6 +118,7 @@ def assemble(
     bleed: float = 0.0,
     tagged: bool = False,
     rtl: bool = False,
+    subset: fonts.Subset | None = None,
 ) -> bytes:
     """One PDF of all pieces, in order, with shared fonts, folios, outline and links.
 
@@ -125,6 +126,7 @@ def assemble(
     With ``tagged`` (parts made by WeasyPrint's pdf/ua-1 variant), the parts'
     structure trees are joined into one, so the book stays a tagged PDF.
     ``rtl``: a right-to-left book, whose rectos (odd pages) are left-hand pages.
+    ``subset`` makes the fonts' subsets (``fonts.subset_font`` unless given).
     """
     book = pikepdf.new()
     starts: list[int] = []
@@ -137,7 +139,7 @@ def assemble(
         book.pages.extend(source.pages)
     structure = tags.join(book, opened, starts) if tagged else None
     folio_font = folios_font(book, folios)
-    fonts.share(book, programs, extra=folio_font)
+    fonts.share(book, programs, extra=folio_font, make_subset=subset)
     if folios is not None and folio_font is not None:
         print_folios(book, pieces, starts, folios, folio_font[0], artifact=tagged, rtl=rtl)
     if rtl:  # viewers show the spreads right to left (ISO 32000-1, 12.2, Direction)

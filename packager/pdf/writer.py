@@ -151,6 +151,7 @@ def write_pdf(
         bleed=bleed,
         tagged=variant is not None,
         rtl=locales.direction(book.settings.language) == "rtl",
+        subset=layout.cached_subsets(store) if store is not None else None,
     )
     pages = sum(piece.part.pages for piece in [*front, *body])
     if store is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from helpers import normalize, pdf_pages
 from packager.book.themes import BUILTIN_TEMPLATES
 from packager.build import BuildResult, build
 from packager.options import BuildOptions
+from packager.pdf import cache, fonts
 
 ENV = {"SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -165,3 +167,45 @@ def test_a_new_packager_version_invalidates_every_story(
     monkeypatch.setattr("packager.pdf.layout.__version__", "99.0.0")
     upgraded = build(source, tmp_path / "b", BuildOptions(formats=("pdf",), env=ENV))
     assert len(laid_out(upgraded)) == 4
+
+
+def test_fonts_are_subset_again_only_when_the_books_glyphs_change(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = build(source, tmp_path / "a", BuildOptions(formats=("pdf",), env=ENV))
+    subset_by_hand: list[int] = []  # glyph counts of the subsets made, not taken from the cache
+    real = fonts.subset_font
+
+    def counted(program: bytes, glyphs: set[int]) -> tuple[bytes, dict[int, float]]:
+        subset_by_hand.append(len(glyphs))
+        return real(program, glyphs)
+
+    monkeypatch.setattr(fonts, "subset_font", counted)
+    again = build(source, tmp_path / "b", BuildOptions(formats=("pdf",), env=ENV))
+    assert subset_by_hand == []
+    assert pdf_of(again) == pdf_of(first)
+    # A letter the book did not use yet: the face it is set in is subset again, with it.
+    story = source / "02-salt-and-static.txt"
+    story.write_text(story.read_text(encoding="utf-8") + "\nÞorn.\n", encoding="utf-8")
+    changed = build(source, tmp_path / "c", BuildOptions(formats=("pdf",), env=ENV))
+    assert len(subset_by_hand) == 1
+    clean = build(source, tmp_path / "d", BuildOptions(formats=("pdf",), use_cache=False, env=ENV))
+    assert pdf_of(changed) == pdf_of(clean)
+    assert "þorn" in normalize(" ".join(p.body for p in pdf_pages(pdf_of(changed))))
+
+
+def test_a_damaged_font_subset_in_the_cache_is_made_again(source: Path, tmp_path: Path) -> None:
+    first = build(source, tmp_path / "a", BuildOptions(formats=("pdf",), env=ENV))
+    subsets = [
+        p
+        for p in (source / ".packager-cache" / "parts").iterdir()
+        if p.read_bytes().split(b"\n", 2)[2].startswith(b'{"advances"')
+    ]
+    assert len(subsets) == 3  # the sample's roman, italic and semibold faces
+    payload = b'{"advances":[1,2]}\n' + b"not a font"  # checksum right, content wrong
+    checksum = hashlib.sha256(payload).hexdigest().encode()
+    subsets[0].write_bytes(cache._MAGIC + checksum + b"\n" + payload)
+    again = build(source, tmp_path / "b", BuildOptions(formats=("pdf",), env=ENV))
+    assert pdf_of(again) == pdf_of(first)
+    warned = [d.message for d in again.diagnostics if "cache entry is damaged" in d.message]
+    assert len(warned) == 1
