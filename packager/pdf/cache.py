@@ -28,6 +28,7 @@ import json
 import os
 import socket
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,52 +98,55 @@ class Cache:
         return False
 
     def _corrupt(self, path: Path) -> None:
-        self.diagnostics.append(warning("cache entry is damaged; ignored and rebuilt", str(path)))
+        self.damaged(str(path))
+
+    def damaged(self, where: str) -> None:
+        """Say that an entry (a path, or the name of one whose content made no sense) is
+        damaged: it is ignored and made again."""
+        self.diagnostics.append(warning("cache entry is damaged; ignored and rebuilt", where))
 
     # -- parts: a JSON description and a PDF --------------------------------------
 
     def get_part(self, name: str) -> tuple[dict[str, Any], bytes] | None:
-        payload = self._read(self.folder / "parts" / name)
-        if payload is None:
+        found = self._entry(name, lambda pdf: pdf.startswith(b"%PDF"))
+        if found is None:
             self.misses += 1
-            return None
-        head, _, pdf = payload.partition(b"\n")
-        try:
-            meta = json.loads(head)
-        except ValueError:
-            self._corrupt(self.folder / "parts" / name)
-            self.misses += 1
-            return None
-        if not isinstance(meta, dict) or not pdf.startswith(b"%PDF"):
-            self._corrupt(self.folder / "parts" / name)
-            self.misses += 1
-            return None
-        self.hits += 1
-        return meta, pdf
+        else:
+            self.hits += 1
+        return found
 
     def put_part(self, name: str, meta: dict[str, Any], pdf: bytes) -> None:
-        head = json.dumps(meta, sort_keys=True, separators=(",", ":")).encode()
-        self._write(self.folder / "parts" / name, head + b"\n" + pdf)
+        self._put_entry(name, meta, pdf)
 
     # -- a font subset to a book's glyphs: its advances as JSON, the program ---------
 
     def get_subset(self, name: str) -> tuple[dict[str, Any], bytes] | None:
-        payload = self._read(self.folder / "parts" / name)
+        return self._entry(name, bool)
+
+    def put_subset(self, name: str, meta: dict[str, Any], program: bytes) -> None:
+        self._put_entry(name, meta, program)
+
+    def _entry(
+        self, name: str, body_ok: Callable[[bytes], bool]
+    ) -> tuple[dict[str, Any], bytes] | None:
+        """An entry of parts/: its JSON line and the bytes after it (None if absent or damaged)."""
+        path = self.folder / "parts" / name
+        payload = self._read(path)
         if payload is None:
             return None
-        head, _, program = payload.partition(b"\n")
+        head, _, body = payload.partition(b"\n")
         try:
             meta = json.loads(head)
         except ValueError:
             meta = None
-        if not isinstance(meta, dict) or not program:
-            self._corrupt(self.folder / "parts" / name)
+        if not isinstance(meta, dict) or not body_ok(body):
+            self._corrupt(path)
             return None
-        return meta, program
+        return meta, body
 
-    def put_subset(self, name: str, meta: dict[str, Any], program: bytes) -> None:
+    def _put_entry(self, name: str, meta: dict[str, Any], body: bytes) -> None:
         head = json.dumps(meta, sort_keys=True, separators=(",", ":")).encode()
-        self._write(self.folder / "parts" / name, head + b"\n" + program)
+        self._write(self.folder / "parts" / name, head + b"\n" + body)
 
     # -- font programs, named by their hash ---------------------------------------
 

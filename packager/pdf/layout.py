@@ -16,7 +16,6 @@ from urllib.parse import urljoin
 
 from packager import __version__
 from packager.book.stylesheets import references
-from packager.errors import warning
 from packager.model import Book, Part, Resource
 from packager.pdf import cache, engine, fonts, slices, weasy
 from packager.pdf.cache import Cache
@@ -143,8 +142,7 @@ def cached_subsets(store: Cache) -> fonts.Subset:
             try:
                 return data, {int(g): float(a) for g, a in meta["advances"].items()}
             except (KeyError, TypeError, ValueError, AttributeError):
-                damaged = "cache entry is damaged; ignored and rebuilt"
-                store.diagnostics.append(warning(damaged, name))
+                store.damaged(name)
         data, advances = fonts.subset_font(program, glyphs)
         store.put_subset(name, {"advances": {str(g): a for g, a in advances.items()}}, data)
         return data, advances
@@ -210,7 +208,7 @@ def from_cache(store: Cache, name: str, programs: dict[str, bytes]) -> RenderedP
             tuple(int(n) for n in meta["starts"]),
         )
     except (KeyError, TypeError, ValueError):
-        store.diagnostics.append(warning("cache entry is damaged; ignored and rebuilt", name))
+        store.damaged(name)
         return None
 
 

@@ -112,22 +112,16 @@ def _last_cut(
         if not thrown < page < part.pages - 1:  # the last page: its start may be moved by the end
             continue
         if piece < 0:
-            unit = _unit_of(story, block, -1)
+            unit = story.lookup[block, -1]
             if unit > first and blocks[block - 1][0] == blocks[block][0]:
                 return page, unit, 0
             continue
-        unit = _unit_of(story, block, piece)
+        unit = story.lookup[block, piece]
         begin = units[unit].start + (char if unit == first else 0)
         at = _word_after(story.html, begin, units[unit].end, before, text)
         if at is not None and (unit, at - units[unit].start) > (first, char):
             return page, unit, at - units[unit].start
     return None
-
-
-def _unit_of(story: StoryMap, block: int, piece: int) -> int:
-    """The unit of a block (its first, for piece -1) or of one of its pieces."""
-    lookup = story.lookup
-    return lookup[block, piece] if piece >= 0 else lookup[block, -1]
 
 
 _CHARACTER = re.compile(r"&#?\w+;|.", re.S)
