@@ -101,7 +101,9 @@ def _build(
     progress = progress or Silent()
     options = dataclasses.replace(options, jobs=options.jobs or default_jobs())
     found = _Findings(options.strict)
-    loaded = load_stories(source, options, progress=progress)  # read, clean
+    # Made once the folder is known to be one (a missing SOURCE is an error, not a cache).
+    store = Cache(cache_folder(source, options)) if options.use_cache and source.is_dir() else None
+    loaded = load_stories(source, options, progress=progress, store=store)  # read, clean
     found.add(loaded.diagnostics)
     stem = _stem(loaded.config, options)
     binding = binding_for(loaded.config, options.formats)  # a bad [binding] fails before layout
@@ -114,11 +116,13 @@ def _build(
         if problems:
             raise StoryError(problems)
     found.add(language_warnings(book.settings, options.formats))
-    pdf, store = None, None
+    pdf = None
     if printed:  # first: the EPUB marks its pages
-        pdf, store = _pdf(book, source, options, progress, found, runner)
+        pdf = _pdf(book, store, options, progress, found, runner)
         if binding is not None or {"epub", "kepub"} & set(options.formats):
             book = pagelist.mark(book, pdf.page_starts)  # the page list; binding's pages
+    elif store is not None:  # the PDF's writer reports them with its own
+        found.add(store.diagnostics)
     files = dict(_epubs(book, out / stem, options, progress, found))  # write
     if pdf is not None and "pdf" in options.formats:
         files[Output("pdf", out / f"{stem}.pdf", len(pdf.data), pdf.pages, pdf.laid_out)] = pdf.data
@@ -142,8 +146,8 @@ def _build(
         ),
         found.diagnostics,
         tuple(p.story for p in collection.stories),
-        store.hits if store else 0,
-        store.misses if store else 0,
+        store.hits if store and pdf else 0,
+        store.misses if store and pdf else 0,
         pdf.retried if pdf else 0,
     )
 
@@ -208,15 +212,14 @@ def _stem(config: Config, options: BuildOptions) -> str:
 
 def _pdf(
     book: Book,
-    source: Path,
+    store: Cache | None,
     options: BuildOptions,
     progress: Progress,
     found: _Findings,
     runner: Runner | None,
-) -> tuple[PdfOutput, Cache | None]:
+) -> PdfOutput:
     from packager.pdf.writer import write_pdf  # WeasyPrint takes a second to import
 
-    store = Cache(cache_folder(source, options)) if options.use_cache else None
     jobs = options.jobs or 1
     pdf = write_pdf(
         book,
@@ -227,7 +230,7 @@ def _pdf(
         runner=runner,
     )
     found.add(pdf.diagnostics)
-    return pdf, store
+    return pdf
 
 
 def cache_folder(source: Path, options: BuildOptions) -> Path:

@@ -21,10 +21,13 @@ from packager.model import Diagnostic, Severity, Story
 from packager.options import BuildOptions
 from packager.parallel import pmap
 from packager.paths import display_path
+from packager.pdf.cache import Cache
 from packager.progress import Progress, Silent
 from packager.read.blank import EmptyStory
+from packager.read.images import probes
 from packager.read.meta import apply, meta_updates
 from packager.read.story import read_stories
+from packager.readcache import ReadCache, Result
 from packager.text import clean
 
 # Below this much text, starting worker processes costs more than it saves.
@@ -49,11 +52,13 @@ def load_stories(
     *,
     css: bool = False,
     progress: Progress | None = None,
+    store: Cache | None = None,
 ) -> Loaded:
     """Read and clean every story; raise with every problem of every file at once.
 
     With css=True (``packager check``), the editor's stylesheets are read too,
     so that what they refer to outside the folder is reported before a build.
+    With a ``store``, a file read before and unchanged since is not read again.
     """
     if not source.is_dir():
         raise PackagerError([error("no such folder", display_path(source))])
@@ -69,15 +74,23 @@ def load_stories(
             files, notes = discover(dataclasses.replace(config, order=None))
         except StoryError:
             raise kind(failed) from None
-    size = sum(path.stat().st_size for path in files)
-    tasks = [(path, config) for path in files]
     progress = progress or Silent()
-    progress.stage("reading", len(tasks))
+    progress.stage("reading", len(files))
+    remembered = ReadCache(store, config) if store is not None and store.usable else None
+    results = [remembered.get(path) if remembered else None for path in files]
+    unread = [i for i, result in enumerate(results) if result is None]
+    progress.advance(len(files) - len(unread))
+    size = sum(files[i].stat().st_size for i in unread)
     jobs = (options.jobs or 1) if size >= PARALLEL_BYTES else 1
-    results = pmap(_read_and_clean, tasks, jobs, done=progress.advance)
+    tasks = [(files[i], config) for i in unread]
+    fresh = pmap(_read_probed, tasks, jobs, done=progress.advance)
+    for i, (result, probed) in zip(unread, fresh, strict=True):
+        results[i] = result
+        if remembered is not None:
+            remembered.put(files[i], result, probed)
     stories: list[Story] = []
     problems: list[Diagnostic] = [*config.diagnostics, *notes]
-    for read, found in results:
+    for read, found in (r for r in results if r is not None):
         if read is None and any(p.severity is Severity.ERROR for p in found):
             failed.extend(found)
         else:  # read, or left out with a warning (an empty story, skip_empty_stories)
@@ -113,6 +126,12 @@ def _config_or_defaults(
             return load_config(source, theme=theme, env=plain, read_file=False), list(exc.problems)
         except PackagerError:
             raise exc from None
+
+
+def _read_probed(task: tuple[Path, Config]) -> tuple[Result, list[Path]]:
+    """A file read and cleaned, and the picture files the read looked for."""
+    with probes() as probed:
+        return _read_and_clean(task), probed
 
 
 def _read_and_clean(task: tuple[Path, Config]) -> tuple[list[Story] | None, list[Diagnostic]]:

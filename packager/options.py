@@ -27,7 +27,7 @@ class BuildOptions:
     strict: bool = False  # every warning is an error
     jobs: int | None = None  # layout processes; None: every core
     cache: Path | None = None  # layout cache folder; None: SOURCE/.packager-cache
-    use_cache: bool = True  # --no-cache: lay out everything again
+    use_cache: bool = True  # --no-cache: read and lay out everything again
     check: bool = False  # EPUBCheck before anything is written
     pdf_mode: str | None = None  # "print" or "screen" (--pdf): wins over collection.toml's pdf
     pdf_variant: str | None = None  # "pdf/ua-1": a tagged PDF

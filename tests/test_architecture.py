@@ -21,7 +21,7 @@ LAYERS = (
     ("packager.pdf",),
     ("packager.epub",),
     ("packager.binding",),
-    ("packager.options", "packager.load", "packager.write", "packager.build"),
+    ("packager.options", "packager.load", "packager.readcache", "packager.write", "packager.build"),
     ("packager.batch", "packager.manifest"),
     ("packager.cli", "packager.__main__"),
 )
@@ -57,7 +57,13 @@ ADAPTERS = {
     "pikepdf": {"packager/pdf/", "packager/binding/place.py"},
     "typer": {"packager/cli/"},
     "rich": {"packager/cli/"},
-    "pydantic": {"packager/book/schema.py", "packager/book/messages.py", "packager/book/config.py"},
+    # config and messages validate what editors write, readcache what the cache kept.
+    "pydantic": {
+        "packager/book/schema.py",
+        "packager/book/messages.py",
+        "packager/book/config.py",
+        "packager/readcache.py",
+    },
 }
 
 

@@ -37,7 +37,7 @@ def batch_command(
         typer.Option("--cache", help="One layout cache for every collection (may be shared)."),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Lay out every story again; use no cache.")
+        bool, typer.Option("--no-cache", help="Read and lay out every story again; use no cache.")
     ] = False,
     strict: StrictOpt = False,
     as_json: Annotated[

@@ -90,7 +90,7 @@ def build_command(
         typer.Option("--cache", help="Layout cache folder (default: SOURCE/.packager-cache)."),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Lay out every story again; use no cache.")
+        bool, typer.Option("--no-cache", help="Read and lay out every story again; use no cache.")
     ] = False,
     check: Annotated[
         bool,

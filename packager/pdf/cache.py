@@ -1,11 +1,13 @@
-"""The layout cache: rendered story PDFs and font programs, by content hash.
+"""The build cache: rendered story PDFs, font programs and story files read, by content hash.
 
 A folder (``SOURCE/.packager-cache`` unless told otherwise) holds:
 
     CACHEDIR.TAG             marks the folder as a cache for backup tools
     packager-cache.json      {"format": FORMAT}: whose cache this is
     parts/<key>              a rendered part: header, JSON, PDF; or a font's subset for
-                             a set of glyphs: header, JSON (its advances), the program
+                             a set of glyphs: header, JSON (its advances), the program;
+                             or a story file read and cleaned: header, JSON (the
+                             pictures it looked for), the read as JSON (packager.readcache)
     fonts/<sha256>           a font program, named by its own hash
 
 Nothing read from the cache is trusted: every entry carries a checksum that
@@ -125,6 +127,14 @@ class Cache:
 
     def put_subset(self, name: str, meta: dict[str, Any], program: bytes) -> None:
         self._put_entry(name, meta, program)
+
+    # -- a story file read and cleaned (packager.readcache): what it probed, the read as JSON
+
+    def get_read(self, name: str) -> tuple[dict[str, Any], bytes] | None:
+        return self._entry(name, lambda body: body.startswith(b"["))
+
+    def put_read(self, name: str, meta: dict[str, Any], body: bytes) -> None:
+        self._put_entry(name, meta, body)
 
     def _entry(
         self, name: str, body_ok: Callable[[bytes], bool]

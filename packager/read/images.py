@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import dataclasses
+import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from html import escape
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
@@ -43,6 +46,31 @@ EMBEDDED = "#embedded-"  # the src a reader gives a picture it holds as bytes
 PICTURE_OPEN, PICTURE_CLOSE = "\ue007", "\ue008"
 _MARK = re.compile(f"{PICTURE_OPEN}([0-9]+){PICTURE_CLOSE}")
 _DATA = re.compile(r"^data:([^,;]*)((?:;[^,;]*)*),(.*)$", re.S | re.I)
+_PROBED: ContextVar[list[Path] | None] = ContextVar("probed", default=None)
+
+
+@contextlib.contextmanager
+def probes() -> Iterator[list[Path]]:
+    """Gather every picture file the reads within look for, found or not: what a read
+    depends on besides its story file (packager.readcache checks them again)."""
+    found: list[Path] = []
+    token = _PROBED.set(found)
+    try:
+        yield found
+    finally:
+        _PROBED.reset(token)
+
+
+def probe(path: Path, root: Path) -> str:
+    """What a read would find at ``path``: "outside", "missing", or its bytes' sha256."""
+    if outside(path, root) is not None:
+        return "outside"
+    target = path.resolve()
+    try:
+        with target.open("rb") as f:
+            return hashlib.sha256(f.read(MAX_BYTES + 1)).hexdigest()
+    except OSError:
+        return "missing"
 
 
 def mark(root: lxml.html.HtmlElement, found: list[tuple[str, str]]) -> None:
@@ -176,6 +204,9 @@ def _bytes_of(
     if urlsplit(src).scheme or src.startswith("//"):
         raise _LeftOut(f"remote picture {src} is never fetched: left out, its alt text kept")
     path = story.parent / unquote(src.split("#")[0].split("?")[0])
+    probed = _PROBED.get()
+    if probed is not None:
+        probed.append(path)
     reason = outside(path, root)
     if reason is not None:
         raise _LeftOut(f"picture '{src}' {reason}; left out")
