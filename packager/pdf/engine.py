@@ -43,6 +43,7 @@ def fingerprint() -> tuple[tuple[str, str], ...]:
     )
 
 
+@functools.cache
 def key() -> str:
     """The fingerprint as one string, for cache keys."""
     return json.dumps(fingerprint())

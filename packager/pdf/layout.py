@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import urljoin
@@ -156,8 +157,14 @@ def part_key(book: Book, html: str, how: str) -> str:
     inputs: list[bytes | str] = [__version__, _CACHE_FORMAT, engine.key(), how, html]
     inputs.append(repr(book.fallbacks))  # the faces after the theme's, in their order
     for resource in _read_by(book.resources, frozenset(_IMAGE.findall(html))):
-        inputs += [resource.href, resource.data]
+        inputs += [resource.href, _digest(resource.data)]  # not the fonts' megabytes each time
     return cache.key(*inputs)
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(data: bytes) -> bytes:
+    """A resource's sha256, once per build: every part's key names the same fonts."""
+    return hashlib.sha256(data).digest()
 
 
 def key_resources(book: Book, tasks: Sequence[StoryTask]) -> tuple[Resource, ...]:
