@@ -41,6 +41,7 @@ _RESULT = TypeAdapter(
     tuple[tuple[Story, ...] | None, tuple[Diagnostic, ...]],
     config=ConfigDict(ser_json_bytes="base64", val_json_bytes="base64"),  # pictures
 )
+_PROBED = TypeAdapter(list[tuple[str, str]])  # (picture path, what was there)
 
 
 class ReadCache:
@@ -49,39 +50,30 @@ class ReadCache:
     def __init__(self, store: Cache, config: Config) -> None:
         self.store = store
         self.config = config
-        self.hits = 0
+        self.names: dict[Path, str] = {}  # each file's entry, named from its bytes before reading
 
     def get(self, path: Path) -> Result | None:
         """The remembered read of ``path``, if its file and pictures are as they were."""
-        name = self._name(path)
+        name = self.names[path] = self._name(path)
         found = self.store.get_read(name) if name else None
         if found is None:
             return None
         meta, body = found
-        probed = meta.get("probed")
-        if not isinstance(probed, list) or not all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
-            for p in probed
-        ):
-            self.store.damaged(f"{self.store.folder}/parts/{name}")
-            return None
-        if any(probe(Path(where), self.config.source) != was for where, was in probed):
-            return None  # a picture it names changed: read it again
         try:
+            probed = _PROBED.validate_python(meta.get("probed"))
+            if any(probe(Path(where), self.config.source) != was for where, was in probed):
+                return None  # a picture it names changed: read it again
             stories, diagnostics = _RESULT.validate_json(body)
         except ValidationError:
             self.store.damaged(f"{self.store.folder}/parts/{name}")
             return None
-        self.hits += 1
         return (list(stories) if stories is not None else None), list(diagnostics)
 
     def put(self, path: Path, result: Result, probed: Sequence[Path]) -> None:
         """Remember a read that did not fail, with what it found at each picture it looked for."""
         stories, diagnostics = result
-        if any(d.severity is Severity.ERROR for d in diagnostics):
-            return
-        name = self._name(path)
-        if not name:
+        name = self.names.get(path)
+        if not name or any(d.severity is Severity.ERROR for d in diagnostics):
             return
         looked = [[str(p), probe(p, self.config.source)] for p in dict.fromkeys(probed)]
         body = _RESULT.dump_json(
