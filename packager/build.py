@@ -170,12 +170,20 @@ def epub_bytes(source: Path, options: BuildOptions = BuildOptions()) -> bytes:
 
 
 def preview_book(
-    source: Path, options: BuildOptions = BuildOptions()
+    source: Path,
+    options: BuildOptions = BuildOptions(),
+    store: Cache | None = None,
+    *,
+    printed: bool = True,
 ) -> tuple[Book, list[Diagnostic]]:
-    """The book's documents and what was noticed, without writing anything (``preview``)."""
-    loaded = load_stories(source, options)
-    book, refused = render_collection(loaded.config, assemble(loaded.config, loaded.stories))
-    return book, [*loaded.diagnostics, *refused]
+    """The book's documents and what was noticed, writing nothing but ``store``'s reads.
+
+    ``printed=False``: the EPUB's documents only (``preview``), as an EPUB-only build.
+    """
+    loaded = load_stories(source, options, store=store)
+    collection = assemble(loaded.config, loaded.stories)
+    book, refused = render_collection(loaded.config, collection, printed=printed)
+    return book, [*loaded.diagnostics, *refused, *(store.diagnostics if store else ())]
 
 
 def _sha256(data: bytes) -> str:

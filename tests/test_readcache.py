@@ -187,3 +187,25 @@ def test_a_failed_read_is_not_kept(tmp_path: Path, reads: list[str]) -> None:
             build(source, tmp_path / out, EPUB)
         assert any(p.file.endswith("broken.md") for p in failed.value.problems)
         assert "broken.md" in reads  # read again, and reported again, every time
+
+
+def test_preview_reads_only_the_story_that_changed(tmp_path: Path, reads: list[str]) -> None:
+    from packager.cli import preview
+
+    source = copy_samples(tmp_path / "src")
+    site = preview.Site()
+    assert preview.rebuild(site, source, BuildOptions()) == []
+    assert len(reads) == 4
+    reads.clear()
+    story = source / "10-the-last-ferry.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nThe lamp was lit at six.\n")
+    assert preview.rebuild(site, source, BuildOptions()) == []
+    assert reads == ["10-the-last-ferry.md"]
+    page = b"".join(body for body, _ in site.files.values())
+    assert b"The lamp was lit at six." in page
+    # --no-cache: every file read, and nothing written into the story folder.
+    plain = copy_samples(tmp_path / "plain")
+    reads.clear()
+    preview.rebuild(site, plain, BuildOptions(use_cache=False))
+    assert len(reads) == 4
+    assert not (plain / ".packager-cache").exists()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
     Environment,
     FileSystemLoader,
     StrictUndefined,
@@ -20,6 +21,7 @@ from jinja2 import (
     TemplateRuntimeError,
     TemplateSyntaxError,
 )
+from jinja2.bccache import Bucket
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -48,6 +50,24 @@ class _ContainedLoader(FileSystemLoader):
         return text, filename, uptodate
 
 
+class _Compiled(BytecodeCache):
+    """Each template compiled once per process (``preview``, ``--watch`` and batches build
+    again and again); Jinja uses a kept one only if its source's checksum still matches."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
 def environment(template_dirs: Sequence[Path], labels: Labels | None = None) -> Environment:
     """Templates render in Jinja's immutable sandbox.
 
@@ -65,6 +85,7 @@ def environment(template_dirs: Sequence[Path], labels: Labels | None = None) -> 
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     env.globals["label"] = functools.partial(_label, words)
     env.filters["join_names"] = words.names

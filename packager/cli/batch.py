@@ -13,7 +13,7 @@ from packager.batch import Built, run_batch
 from packager.build import BuildOptions
 from packager.cli import report
 from packager.cli.build import SchedulerOpt
-from packager.cli.common import StrictOpt, app, err, guard, out
+from packager.cli.common import NoCacheOpt, StrictOpt, app, err, guard, out
 from packager.cli.display import Bars
 from packager.manifest import read_manifest
 from packager.paths import display_path
@@ -36,9 +36,7 @@ def batch_command(
         Path | None,
         typer.Option("--cache", help="One layout cache for every collection (may be shared)."),
     ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Read and lay out every story again; use no cache.")
-    ] = False,
+    no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a report per collection as JSON.")

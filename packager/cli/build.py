@@ -13,9 +13,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from packager.build import BuildOptions, BuildResult, build
+from packager.build import BuildOptions, BuildResult, build, cache_folder
 from packager.cli import report
 from packager.cli.common import (
+    NoCacheOpt,
     SourceArg,
     StrictOpt,
     ThemeOpt,
@@ -89,9 +90,7 @@ def build_command(
         Path | None,
         typer.Option("--cache", help="Layout cache folder (default: SOURCE/.packager-cache)."),
     ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Read and lay out every story again; use no cache.")
-    ] = False,
+    no_cache: NoCacheOpt = False,
     check: Annotated[
         bool,
         typer.Option("--check", help="Run EPUBCheck on the EPUB before writing (needs Java)."),
@@ -149,7 +148,7 @@ def build_command(
         out.print_json(data=report.build_report(result, time.monotonic() - started))
         return
     if watch:
-        _watch_builds(source, theme, out_dir, run, quiet)
+        _watch_builds(source, [out_dir, cache_folder(source, options)], run, quiet)
         return
     if quiet:
         result = guard(run)
@@ -164,7 +163,7 @@ def build_command(
 
 
 def _watch_builds(
-    source: Path, theme: str | None, out_dir: Path, run: Callable[[], BuildResult], quiet: bool
+    source: Path, ignore: list[Path], run: Callable[[], BuildResult], quiet: bool
 ) -> None:
     """Build, then build again after each change; errors are shown, not fatal. Ctrl-C stops."""
     from packager.cli import preview  # watchfiles is only needed here
@@ -190,7 +189,7 @@ def _watch_builds(
     # whole, so a stop leaves the last book built.
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         once()
-        preview.watch(preview.watched(source, [out_dir]), once)
+        preview.watch(preview.watched(source, ignore), once)
     err.print("stopped")
 
 
@@ -201,6 +200,11 @@ def preview_command(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free).")
     ] = 8000,
+    cache: Annotated[
+        Path | None,
+        typer.Option("--cache", help="Build cache folder (default: SOURCE/.packager-cache)."),
+    ] = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Serve the book as web pages on 127.0.0.1, rebuilt whenever a source file changes."""
     from packager.cli import preview  # watchfiles is only needed here
@@ -208,11 +212,12 @@ def preview_command(
     if not source.is_dir():
         guard(lambda: load_stories(source))  # says why, exits 1
     site = preview.Site()
+    options = BuildOptions(theme=theme, cache=cache, use_cache=not no_cache)
 
     def rebuild(changed: Sequence[str] = ()) -> None:
         if changed:
             err.print(f"changed: {escape(', '.join(display_path(Path(p)) for p in changed[:3]))}")
-        for problem in preview.rebuild(site, source, theme):
+        for problem in preview.rebuild(site, source, options):
             err.print(escape(problem))
         out.print(f"book version {site.version} ready")
 
@@ -226,7 +231,7 @@ def preview_command(
     thread.start()
     out.print(f"Preview at http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C to stop)")
     try:
-        preview.watch(preview.watched(source), rebuild)
+        preview.watch(preview.watched(source, [cache_folder(source, options)]), rebuild)
     except KeyboardInterrupt:
         pass
     finally:

@@ -56,6 +56,9 @@ SourceArg = Annotated[
 ]
 ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme name (see packager themes).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat every warning as an error.")]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Read and lay out every story again; use no cache.")
+]
 
 
 def guard(action: Callable[[], T]) -> T:

@@ -2,9 +2,10 @@
 
 The preview serves the EPUB's documents (one page per part, the theme's CSS)
 from memory on 127.0.0.1, so an editor tunes the look in a browser; each page
-asks the server every second whether the book changed and reloads when it
-did. The watcher (watchfiles) sees the story folder and the theme; the
-layout cache and an output folder inside the story folder are ignored.
+asks the server for the next version (a request the server answers only when
+the book changed, or after a while) and reloads at once. The watcher
+(watchfiles) sees the story folder and the theme; the build cache (which the
+preview reads and fills like ``build``) and an output folder are ignored.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import html
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,18 +22,24 @@ from pathlib import Path
 import watchfiles
 
 from packager.book import themes
-from packager.build import CACHE_NAME, BuildOptions, preview_book
+from packager.build import CACHE_NAME, BuildOptions, cache_folder, preview_book
 from packager.errors import PackagerError
 from packager.model import Book
+from packager.pdf.cache import Cache
 
 VERSION_PATH = "/__packager__/version"
-# Asks for the book's version every second; reloads the page when it is no
-# longer the version the page was served from (filled in when it is served).
+# VERSION_PATH?after=N answers once the version is no longer N, or after this long
+# with N itself (so no proxy or browser gives up on a request left open).
+LONG_POLL = 20.0
+# Asks for the version after the one the page was served from (filled in when it is
+# served) and reloads when the answer differs; asked again at once when it does not,
+# a second later when the server cannot be reached.
 # CDATA: the pages are XHTML, where a bare "&&" is not well-formed.
 _RELOAD = (
-    "<script>//<![CDATA[\n(function(){var v='@@VERSION@@';setInterval(function(){"
-    f"fetch('{VERSION_PATH}').then(function(r){{return r.text()}}).then(function(t){{"
-    "if(t!==v){location.reload()}}).catch(function(){})},1000)})();\n//]]></script>"
+    "<script>//<![CDATA[\n(function(){var v='@@VERSION@@';function ask(){"
+    f"fetch('{VERSION_PATH}?after='+v).then(function(r){{return r.text()}}).then(function(t){{"
+    "if(t!==v){location.reload()}else{ask()}}).catch(function(){setTimeout(ask,1000)})}"
+    "ask()})();\n//]]></script>"
 )
 
 
@@ -41,12 +49,19 @@ class Site:
 
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     version: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)
 
     def replace(self, files: dict[str, tuple[bytes, str]]) -> None:
         with self.lock:
             self.files = files
             self.version += 1
+            self.lock.notify_all()
+
+    def version_after(self, seen: int, timeout: float) -> int:
+        """The version once it is no longer ``seen``, or ``seen`` after ``timeout`` seconds."""
+        with self.lock:
+            self.lock.wait_for(lambda: self.version != seen, timeout)
+            return self.version
 
     def get(self, path: str) -> tuple[bytes, str] | None:
         """The file at ``path`` (or the error page), as of the version it belongs to."""
@@ -86,10 +101,15 @@ def error_page(problems: Iterable[str]) -> dict[str, tuple[bytes, str]]:
     return {"*": (page.encode("utf-8"), "text/html; charset=utf-8")}
 
 
-def rebuild(site: Site, source: Path, theme: str | None) -> list[str]:
-    """Render the book into ``site``; the problems found (shown on every page on error)."""
+def rebuild(site: Site, source: Path, options: BuildOptions) -> list[str]:
+    """Render the book into ``site``; the problems found (shown on every page on error).
+
+    Unchanged story files come from the build cache (as ``build`` keeps them), so a
+    saved edit reads only the file it changed.
+    """
+    store = Cache(cache_folder(source, options)) if options.use_cache else None
     try:
-        book, found = preview_book(source, BuildOptions(theme=theme))
+        book, found = preview_book(source, options, store, printed=False)  # the EPUB's pages
     except PackagerError as exc:
         problems = [str(p) for p in exc.problems]
         site.replace(error_page(problems))
@@ -103,9 +123,11 @@ def server(site: Site, port: int) -> ThreadingHTTPServer:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # the name http.server calls
-            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            path, _, query = self.path.split("#", 1)[0].partition("?")
             if path == VERSION_PATH:
-                found: tuple[bytes, str] | None = (str(site.version).encode(), "text/plain")
+                seen = _after(query)
+                version = site.version if seen is None else site.version_after(seen, LONG_POLL)
+                found: tuple[bytes, str] | None = (str(version).encode(), "text/plain")
             else:
                 found = site.get(path)
             if found is None:
@@ -123,6 +145,12 @@ def server(site: Site, port: int) -> ThreadingHTTPServer:
             pass  # the terminal shows rebuilds, not every request
 
     return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+
+
+def _after(query: str) -> int | None:
+    """The version in ``after=N``, if the query gives one."""
+    values = urllib.parse.parse_qs(query).get("after", [])
+    return int(values[0]) if values and values[0].isdigit() else None
 
 
 def watched(source: Path, ignore: Iterable[Path] = ()) -> WatchPlan:

@@ -156,3 +156,68 @@ def test_server_listens_on_loopback_only_and_serves_only_the_book() -> None:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_the_version_request_waits_for_the_next_version() -> None:
+    site = Site()
+    site.replace({"/a.xhtml": (b"<p>a</p>", "application/xhtml+xml")})
+    httpd = server(site, 0)
+    answers: list[tuple[bytes, float]] = []
+    try:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/__packager__/version"
+        with urllib.request.urlopen(base) as response:  # no after=: at once
+            assert response.read() == b"1"
+        with urllib.request.urlopen(f"{base}?after=7") as response:  # not the current one
+            assert response.read() == b"1"
+
+        def ask() -> None:
+            with urllib.request.urlopen(f"{base}?after=1", timeout=30) as response:
+                answers.append((response.read(), time.monotonic()))
+
+        waiting = threading.Thread(target=ask)
+        waiting.start()
+        time.sleep(0.5)
+        assert answers == []  # held open while the book is unchanged
+        changed = time.monotonic()
+        site.replace({"/a.xhtml": (b"<p>b</p>", "application/xhtml+xml")})
+        waiting.join(timeout=10)
+        assert answers and answers[0][0] == b"2"
+        assert answers[0][1] - changed < 0.5  # answered when it changed, not on a timer
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_rebuild_compiles_only_the_template_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    from packager.build import BuildOptions
+    from packager.cli import preview
+
+    source = _folder(tmp_path)
+    (source / "templates").mkdir()
+    colophon = source / "templates" / "colophon.xhtml"
+    body = '{% extends "document.xhtml" %}{% block content %}<p>WORDS</p>{% endblock %}'
+    colophon.write_text(body.replace("WORDS", "Set by hand."), "utf-8")
+    site = Site()
+    assert preview.rebuild(site, source, BuildOptions()) == []
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None,
+                *args: object, **kwargs: object) -> object:  # fmt: skip
+        compiled.append(name)
+        return real(self, source, name, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    assert preview.rebuild(site, source, BuildOptions()) == []
+    assert compiled == []  # every template as compiled before
+    colophon.write_text(body.replace("WORDS", "Printed in the harbour."), "utf-8")
+    assert preview.rebuild(site, source, BuildOptions()) == []
+    assert compiled == ["colophon.xhtml"]
+    pages = b"".join(body for body, _ in site.files.values())
+    assert b"Printed in the harbour." in pages
+    assert b"Set by hand." not in pages
