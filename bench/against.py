@@ -7,8 +7,11 @@ REV (a commit, tag or branch) is checked out into a temporary git worktree and
 run with this environment's libraries (PYTHONPATH puts its packager first), so
 only packager's own code differs between the two columns. Every case runs
 HEAD, REV, HEAD, REV... and each cell is the median wall time. Cases: the
-sample anthology (EPUB alone; EPUB + PDF, cold cache) and the bench corpus at
-100k and 1M words (EPUB alone; PDF alone, no cache); --quick leaves out 1M.
+sample anthology (EPUB alone; EPUB + PDF, cold cache), the bench corpus at
+100k and 1M words (EPUB alone; PDF alone, no cache; --quick leaves out 1M),
+and a one-story edit: 200 stories of 500 words, each side with its own copy
+and cache, built once untimed, then before each timed PDF build one sentence
+is added to a different story.
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ def compare(rev: str, runs: int, quick: bool) -> list[tuple[str, float, float]]:
             head, then = statistics.median(timed["head"]), statistics.median(timed["rev"])
             print(f"  {name}: {head:.2f} s against {then:.2f} s", file=sys.stderr)
             rows.append((name, head, then))
+        rows.append(one_story_edits(work, other, runs))
         return rows
     finally:
         subprocess.run(
@@ -84,6 +88,31 @@ def compare(rev: str, runs: int, quick: bool) -> list[tuple[str, float, float]]:
             capture_output=True,
         )
         shutil.rmtree(work, ignore_errors=True)
+
+
+def one_story_edits(work: Path, other: Path, runs: int) -> tuple[str, float, float]:
+    """The PDF build after one story of 200 changed, each side on its own copy and cache."""
+    name = "200 stories, one edited, PDF"
+    timed: dict[str, list[float]] = {"head": [], "rev": []}
+    sides = {"head": ROOT, "rev": other}
+    for side in sides:
+        make_corpus(work / f"edits-{side}", 100_000, 200)
+    for n in range(runs + 1):  # the first build fills the cache, untimed
+        for side, code in sides.items():
+            source = work / f"edits-{side}"
+            if n:
+                story = sorted(source.glob("*.md"))[(n * 37) % 200]
+                with story.open("a", encoding="utf-8") as f:
+                    f.write("\nThe harbour was quiet when she walked back to the station.\n")
+            command = [sys.executable, "-m", "packager", "build", str(source),
+                       "-o", str(work / f"out-{side}"), "-q", "-f", "pdf"]  # fmt: skip
+            env = {"PYTHONPATH": str(code), "SOURCE_DATE_EPOCH": "1700000000"}
+            wall = measure(command, env=env, cwd=code).wall
+            if n:
+                timed[side].append(wall)
+    head, then = statistics.median(timed["head"]), statistics.median(timed["rev"])
+    print(f"  {name}: {head:.2f} s against {then:.2f} s", file=sys.stderr)
+    return name, head, then
 
 
 def table(rev: str, rows: list[tuple[str, float, float]], runs: int) -> str:
