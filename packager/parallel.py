@@ -33,13 +33,19 @@ def pmap(
     initializer: Callable[..., None] | None = None,
     initargs: tuple[Any, ...] = (),
     done: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[R]:
     """``[fn(item) for item in items]``, spread over ``jobs`` processes when that helps.
 
     ``done`` is called in this process after each result, in order (for progress).
+    ``meanwhile`` is this process's own work, run while the workers run ``fn``: called
+    once every item is handed out (so after the workers are forked, never while a
+    fork could copy a lock it holds), or first where the items run here.
     """
     tick = done or (lambda: None)
     if jobs <= 1 or len(items) < 2:
+        if meanwhile is not None:
+            meanwhile()
         if initializer is not None:
             initializer(*initargs)
         results = []
@@ -56,7 +62,10 @@ def pmap(
         initargs=initargs,
     ) as pool:
         results = []
-        for result in pool.map(fn, items):
+        handed_out = pool.map(fn, items)  # every item submitted: the workers are forked
+        if meanwhile is not None:
+            meanwhile()
+        for result in handed_out:
             results.append(result)
             tick()
         return results

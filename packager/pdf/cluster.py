@@ -138,12 +138,16 @@ class Cluster:
         tasks: Sequence[StoryTask],
         resources: tuple[Resource, ...],
         done: Callable[[], None],
+        meanwhile: Callable[[], None] | None = None,
     ) -> list[Laid]:
-        """Each task on the cluster, the largest first; results in the tasks' order."""
+        """Each task on the cluster, the largest first; results in the tasks' order.
+        ``meanwhile`` runs here once every task is submitted."""
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
         if not tasks:
+            if meanwhile is not None:
+                meanwhile()
             return []
         digest = hashlib.sha256()
         for r in resources:
@@ -172,6 +176,8 @@ class Cluster:
                         priority=len(order) - rank,
                     )
                 where.setdefault(name, []).append(i)
+            if meanwhile is not None:
+                meanwhile()
             results: list[Laid | None] = [None] * len(tasks)
             for future in as_completed(list(futures.values()), loop=self.client.loop):
                 indices = where[future.key]

@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import urljoin
 
 from packager import __version__
@@ -49,8 +49,9 @@ def lay_out_all(
     programs: dict[str, bytes],
     progress: Progress,
     variant: str | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[dict[_Side, RenderedPart], list[str]]:
-    """Every story laid out on the side it starts on.
+    """Every story laid out on the side it starts on (``meanwhile``: see ``lay_out``).
 
     In print every story starts on a right-hand page. On screen there are no
     blank pages, so a story starts on the side the pages before it leave:
@@ -62,7 +63,10 @@ def lay_out_all(
     fresh: list[str] = []
     wanted = [(p, False) for p in stories]
     while wanted:
-        done, again = lay_out(book, wanted, runner, store, known, programs, progress, variant)
+        done, again = lay_out(
+            book, wanted, runner, store, known, programs, progress, variant, meanwhile
+        )
+        meanwhile = None  # once
         laid.update(done)
         fresh += again
         if book.settings.pdf != "screen":
@@ -88,8 +92,10 @@ def lay_out(
     programs: dict[str, bytes],
     progress: Progress,
     variant: str | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[dict[_Side, RenderedPart], tuple[str, ...]]:
-    """The stories laid out on the given sides, in worker processes or from ``store``."""
+    """The stories laid out on the given sides, in worker processes or from ``store``;
+    ``meanwhile``, this process's own work, runs while the workers lay them out."""
     mode = book.settings.pdf + (f", variant={variant}" if variant else "")
     tagged = variant is not None  # laid out whole (packager.pdf.slices)
     keys = {
@@ -120,7 +126,7 @@ def lay_out(
         )
         for p, left in todo
     ]
-    results = runner.lay_out(tasks, key_resources(book, tasks), progress.advance)
+    results = runner.lay_out(tasks, key_resources(book, tasks), progress.advance, meanwhile)
     for (part, left), (rendered, used, carried) in zip(todo, results, strict=True):
         for sha, program in carried.items():
             programs.setdefault(sha, program)

@@ -58,7 +58,10 @@ class Runner(Protocol):
         tasks: Sequence[StoryTask],
         resources: tuple[Resource, ...],
         done: Callable[[], None],
-    ) -> list[Laid]: ...
+        meanwhile: Callable[[], None] | None = None,
+    ) -> list[Laid]:
+        """The tasks laid out; ``meanwhile`` (the client's own work) runs while they are."""
+        ...
 
 
 def font_hashes(resources: Sequence[Resource]) -> frozenset[str]:
@@ -89,6 +92,7 @@ class Local:
         tasks: Sequence[StoryTask],
         resources: tuple[Resource, ...],
         done: Callable[[], None],
+        meanwhile: Callable[[], None] | None = None,
     ) -> list[Laid]:
         variant = tasks[0].variant if tasks else None
         fallbacks = tasks[0].fallbacks if tasks else ()
@@ -99,6 +103,7 @@ class Local:
             initializer=_start_process,
             initargs=(resources, variant, fallbacks),
             done=done,
+            meanwhile=meanwhile,
         )
 
 

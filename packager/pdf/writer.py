@@ -72,9 +72,7 @@ def write_pdf(
     screen = book.settings.pdf == "screen"
     stories = [p for p in book.parts if p.kind == "story"]
     progress.stage("pdf", len(stories))
-    laid_out, fresh = layout.lay_out_all(
-        book, stories, runner, store, known, programs, progress, variant
-    )
+    done_here: dict[tuple[str, str, int | None, bool, bool], RenderedPart] = {}
 
     def render(
         html: str,
@@ -83,7 +81,16 @@ def write_pdf(
         heads: bool = True,
         left: bool = False,
     ) -> RenderedPart:
-        """A part laid out here, in order (its numbers are known), or taken from the cache."""
+        """A part laid out here, in order (its numbers are known), or taken from the cache;
+        each once (the same arguments give the same part)."""
+        asked = (html, href, first_number, heads, left)
+        if asked not in done_here:
+            done_here[asked] = _render(html, href, first_number, heads, left)
+        return done_here[asked]
+
+    def _render(
+        html: str, href: str, first_number: int | None, heads: bool, left: bool
+    ) -> RenderedPart:
         side = layout.side(left)
         how = f"in order, first={first_number}, heads={heads}, {side}, {book.settings.pdf}"
         how += f", variant={variant}" if variant else ""
@@ -101,14 +108,19 @@ def write_pdf(
 
     links = "".join(f'<link rel="stylesheet" href="{h}"/>' for h in book.pdf_css)
     lang = f' lang="{book.settings.language}"' if variant else ""  # PDF/UA: every part has one
-    blank = render(
-        f"<html{lang}><head>{links}</head><body class='blank'></body></html>", "blank.html"
-    )
+    blank_html = f"<html{lang}><head>{links}</head><body class='blank'></body></html>"
 
-    def sequence(parts: Sequence[Part], front: bool, starts: dict[str, int]) -> list[join.Piece]:
+    def sequence(
+        parts: Sequence[Part], front: bool, starts: dict[str, int], until: str = ""
+    ) -> list[join.Piece]:
+        """The parts' pieces in order, numbered from 1; with ``until``, the pieces before
+        the first part of that kind (laid out ahead: their numbers are already known)."""
+        blank = render(blank_html, "blank.html")
         pieces: list[join.Piece] = []
         number = 1
         for part in parts:
+            if part.kind == until:
+                return pieces
             if part.recto and number % 2 == 0 and not screen:
                 pieces.append(join.Piece(blank, front=front))
                 number += 1
@@ -131,7 +143,6 @@ def write_pdf(
                     html = _fill_contents(html, story_starts)
                 rendered = render(html, part.href, first_number=number, left=left)
                 pieces.append(join.Piece(rendered, part.id, None, front, part.kind, part.matter))
-            problems.extend(_problems(part, rendered, reported))
             number += rendered.pages
         if front and number % 2 == 0 and not screen:
             pieces.append(join.Piece(blank, front=True))  # the first story opens on a right page
@@ -139,9 +150,27 @@ def write_pdf(
 
     story_starts: dict[str, int] = {}
     printed = [p for p in book.parts if p.in_pdf]
+    front_parts = [p for p in printed if p.matter == "front"]
+    calibrated: list[folios.FolioStyle] = []
+
+    def meanwhile() -> None:
+        """What this process lays out while the stories are laid out elsewhere: what does
+        not wait for their page counts (the contents page and all after it do)."""
+        calibrated.append(_calibrate(render, links, book.settings.language))
+        sequence(front_parts, True, {}, until="contents")
+
+    laid_out, fresh = layout.lay_out_all(
+        book, stories, runner, store, known, programs, progress, variant, meanwhile
+    )
+    if not calibrated:  # no story was laid out, so nothing ran meanwhile
+        meanwhile()
     body = sequence([p for p in printed if p.matter != "front"], False, story_starts)
-    front = sequence([p for p in printed if p.matter == "front"], True, {})
-    folio_style = _calibrate(render, links, book.settings.language)
+    front = sequence(front_parts, True, {})
+    by_id = {p.id: p for p in printed}
+    for piece in [*body, *front]:  # each part's messages, in the order laid out before
+        if piece.id:
+            problems.extend(_problems(by_id[piece.id], piece.part, reported))
+    folio_style = calibrated[0]
     bleed = 0.0 if screen else book.settings.bleed
     data = join.assemble(
         [*front, *body],

@@ -1,0 +1,50 @@
+"""packager.parallel.pmap: results in order, and this process's own work done meanwhile."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from packager.parallel import pmap
+
+
+def _started(folder: Path) -> int:
+    """Mark that a worker began an item, then wait a little: the parent must not wait for it."""
+    (folder / str(os.getpid())).touch()
+    time.sleep(0.5)
+    return os.getpid()
+
+
+def test_meanwhile_runs_here_while_the_workers_work(tmp_path: Path) -> None:
+    seen: list[set[str]] = []
+
+    def meanwhile() -> None:
+        deadline = time.monotonic() + 20
+        while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append({p.name for p in tmp_path.iterdir()})
+
+    pids = pmap(_started, [tmp_path, tmp_path], 2, meanwhile=meanwhile)
+    # Both workers were at work while the parent ran its own part, in the parent.
+    assert len(seen) == 1 and len(seen[0]) == 2
+    assert set(pids) == {int(name) for name in seen[0]}
+    assert os.getpid() not in pids
+
+
+@pytest.mark.parametrize("jobs", [1, 4])
+def test_meanwhile_runs_once_first_where_the_items_run_here(jobs: int) -> None:
+    order: list[str] = []
+
+    def item(n: int) -> int:
+        order.append(f"item {n}")
+        return n * 2
+
+    def meanwhile() -> None:
+        order.append("meanwhile")
+
+    items = [1] if jobs > 1 else [1, 2]  # one item never starts a worker
+    assert pmap(item, items, jobs, meanwhile=meanwhile) == [n * 2 for n in items]
+    assert order == ["meanwhile", *(f"item {n}" for n in items)]
