@@ -29,12 +29,14 @@ LAYERS = (
 ADAPTERS = {
     "ebooklib": {"packager/epub/writer.py"},
     # weasy.py lays out, weasyboxes.py reads its box tree, weasyfonts.py its fonts,
-    # weasyfixes.py mends its layout; engine.py reads the C libraries' versions.
+    # weasyfixes.py mends its layout, weasysheets.py keeps its parsed stylesheets;
+    # engine.py reads the C libraries' versions.
     "weasyprint": {
         "packager/pdf/weasy.py",
         "packager/pdf/weasyboxes.py",
         "packager/pdf/weasyfixes.py",
         "packager/pdf/weasyfonts.py",
+        "packager/pdf/weasysheets.py",
         "packager/pdf/engine.py",
     },
     "dask": {"packager/pdf/cluster.py"},

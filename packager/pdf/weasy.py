@@ -26,9 +26,17 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from packager.model import Fallback, Resource
-from packager.pdf import storymarkup, textstream, weasyboxes, weasyfixes, weasyfonts
+from packager.pdf import (
+    storymarkup,
+    textstream,
+    weasyboxes,
+    weasyfixes,
+    weasyfonts,
+    weasysheets,
+)
 
 weasyfixes.apply()
+weasysheets.apply()
 
 # Resources are addressed under a host that can never resolve (RFC 2606).
 BASE_URL = "https://book.invalid/"
@@ -158,6 +166,7 @@ class Renderer:
         self.variant = variant  # e.g. "pdf/ua-1": WeasyPrint tags the part's structure
         self.fallbacks = tuple(fallbacks)  # the script fonts the book needs, in its stacks
         self.programs: dict[str, bytes] = {}  # every font program laid out here, by sha256
+        self.stylesheets: weasysheets.Kept = {}  # the parts' sheets, parsed once (see there)
 
     def render(
         self,
@@ -193,6 +202,7 @@ class Renderer:
             weasyfonts.stubbed(self.programs),
             weasyfonts.stacks(self.fallbacks),
             weasyfonts.actual_text(),
+            weasysheets.kept(self.stylesheets),
         ):
             document = HTML(string=html, base_url=BASE_URL + href, url_fetcher=self.fetcher)
             _turn_page_before(document.etree_element, turned)
