@@ -39,8 +39,9 @@ def pmap(
 
     ``done`` is called in this process after each result, in order (for progress).
     ``meanwhile`` is this process's own work, run while the workers run ``fn``: called
-    once every item is handed out (so after the workers are forked, never while a
-    fork could copy a lock it holds), or first where the items run here.
+    in this thread once every item is handed out (the fork context starts every worker
+    at the first item, so no fork happens while it runs), or first where the items run
+    here. If it fails, the items not started are cancelled before the error goes on.
     """
     tick = done or (lambda: None)
     if jobs <= 1 or len(items) < 2:
@@ -61,11 +62,15 @@ def pmap(
         initializer=initializer,
         initargs=initargs,
     ) as pool:
-        results = []
-        handed_out = pool.map(fn, items)  # every item submitted: the workers are forked
-        if meanwhile is not None:
-            meanwhile()
-        for result in handed_out:
-            results.append(result)
-            tick()
-        return results
+        futures = [pool.submit(fn, item) for item in items]  # the workers are forked
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            results = []
+            for future in futures:
+                results.append(future.result())
+                tick()
+            return results
+        except BaseException:  # an error, Ctrl-C, SIGTERM: the rest is not laid out
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise

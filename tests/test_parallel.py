@@ -48,3 +48,19 @@ def test_meanwhile_runs_once_first_where_the_items_run_here(jobs: int) -> None:
     items = [1] if jobs > 1 else [1, 2]  # one item never starts a worker
     assert pmap(item, items, jobs, meanwhile=meanwhile) == [n * 2 for n in items]
     assert order == ["meanwhile", *(f"item {n}" for n in items)]
+
+
+def _slow(n: int) -> int:
+    time.sleep(1)
+    return n
+
+
+def test_a_failure_meanwhile_cancels_the_items_not_started() -> None:
+    def meanwhile() -> None:
+        raise KeyboardInterrupt  # Ctrl-C while this process lays out its own pages
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        pmap(_slow, list(range(8)), 2, meanwhile=meanwhile)
+    # The two items already running finish; the six queued ones never start.
+    assert time.monotonic() - started < 3

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import weasyprint.css
+from weasyprint.css.tokens import Pending
 from weasyprint.html import element_has_link_type, parse_url
 
 _original = weasyprint.css.find_stylesheets
@@ -39,6 +40,7 @@ class _Parsed:
     counter_styles: tuple[tuple[str, Any], ...]
     records: tuple[logging.LogRecord, ...]
     refused: tuple[str, ...]
+    pending: tuple[Pending, ...]  # values with var(): each warns once per document
 
 
 Kept = dict[tuple[Any, ...], _Parsed]
@@ -114,8 +116,11 @@ def _find_stylesheets(
             tuple((k, v) for k, v in counter_style.items() if styles_before.get(k, _NO) is not v),
             tuple(recorder.records),
             tuple(refused[refused_before:]) if refused is not None else (),
+            _pending(sheets) or (),
         )
-        if not (layers or color_profiles):  # else this kind is parsed every time
+        # Else parsed every time: layers (the document's order), colour profiles, and
+        # declarations this module cannot find every var() value of.
+        if not (layers or color_profiles) and _pending(sheets) is not None:
             store[key] = found
         yield from sheets
         return
@@ -125,10 +130,38 @@ def _find_stylesheets(
         _LOGGER.handle(record)
     if found.refused and hasattr(url_fetcher, "refused"):
         url_fetcher.refused.extend(found.refused)
+    for value in found.pending:  # as if parsed for this document: it warns again
+        value._reported_error = False
     yield from found.sheets
 
 
 _NO = object()
+
+
+def _pending(sheets: tuple[Any, ...]) -> tuple[Pending, ...] | None:
+    """Every var() value the sheets' rules hold (a Pending keeps, once it has warned, that
+    it did); None if the sheets are not laid out as this module knows them."""
+    found: dict[int, Pending] = {}
+    try:
+        for sheet in sheets:
+            matcher = sheet.matcher
+            groups = [
+                *matcher.id_selectors.values(),
+                *matcher.class_selectors.values(),
+                *matcher.lower_local_name_selectors.values(),
+                *matcher.namespace_selectors.values(),
+                matcher.lang_attr_selectors,
+                matcher.other_selectors,
+            ]
+            rules = [entry[-1][0] for entries in groups for entry in entries]
+            rules += [declarations for _, _, declarations in sheet.page_rules]
+            for declarations in rules:
+                for _, value, _ in declarations:
+                    if isinstance(value, Pending):
+                        found[id(value)] = value
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None
+    return tuple(found.values())
 
 
 def apply() -> None:

@@ -114,12 +114,13 @@ def write_pdf(
         parts: Sequence[Part], front: bool, starts: dict[str, int], until: str = ""
     ) -> list[join.Piece]:
         """The parts' pieces in order, numbered from 1; with ``until``, the pieces before
-        the first part of that kind (laid out ahead: their numbers are already known)."""
+        the first part of that kind or the first story (laid out ahead, while the
+        stories are: their numbers are already known)."""
         blank = render(blank_html, "blank.html")
         pieces: list[join.Piece] = []
         number = 1
         for part in parts:
-            if part.kind == until:
+            if until and part.kind in (until, "story"):
                 return pieces
             if part.recto and number % 2 == 0 and not screen:
                 pieces.append(join.Piece(blank, front=front))

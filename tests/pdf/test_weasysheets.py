@@ -19,7 +19,7 @@ CSS = b"""
 @import url(https://example.com/more.css);
 @page { size: 100mm 150mm; margin: 12mm; @bottom-center { content: counter(page, stars) } }
 @counter-style stars { system: additive; additive-symbols: 5 "*****", 1 "*"; }
-p { color: #123456; fontsize: 3pt; }
+p { color: #123456; fontsize: 3pt; width: var(--measure, 3 apples); }
 section { background: url(https://example.com/paper.png); }
 """
 
@@ -56,6 +56,7 @@ def test_parts_after_the_first_reuse_the_sheets_and_come_out_the_same(parses: li
     # What parsing said and refused is the second part's too.
     assert second.messages == alone.messages == first.messages
     assert any("fontsize" in m for m in second.messages)
+    assert any("3 apples" in m for m in second.messages)  # a var() value warns per part
     assert any("example.com/more.css" in m for m in second.messages)
     assert any("example.com/paper.png" in m for m in second.messages)
     # The @page size and the @counter-style rule applied to it.
