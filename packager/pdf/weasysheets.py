@@ -111,17 +111,19 @@ def _find_stylesheets(
             sheets = tuple(_original(*args))
         finally:
             _LOGGER.removeHandler(recorder)
-        found = _Parsed(
-            sheets,
-            tuple((k, v) for k, v in counter_style.items() if styles_before.get(k, _NO) is not v),
-            tuple(recorder.records),
-            tuple(refused[refused_before:]) if refused is not None else (),
-            _pending(sheets) or (),
-        )
+        pending = _pending(sheets)
         # Else parsed every time: layers (the document's order), colour profiles, and
         # declarations this module cannot find every var() value of.
-        if not (layers or color_profiles) and _pending(sheets) is not None:
-            store[key] = found
+        if not (layers or color_profiles) and pending is not None:
+            store[key] = _Parsed(
+                sheets,
+                tuple(
+                    (k, v) for k, v in counter_style.items() if styles_before.get(k, _NO) is not v
+                ),
+                tuple(recorder.records),
+                tuple(refused[refused_before:]) if refused is not None else (),
+                pending,
+            )
         yield from sheets
         return
     for name, style in found.counter_styles:
