@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -209,3 +210,7 @@ def test_preview_reads_only_the_story_that_changed(tmp_path: Path, reads: list[s
     preview.rebuild(site, plain, BuildOptions(use_cache=False))
     assert len(reads) == 4
     assert not (plain / ".packager-cache").exists()
+    # The story folder deleted while the preview runs: an error page, no folder made again.
+    shutil.rmtree(plain)
+    assert preview.rebuild(site, plain, BuildOptions()) != []
+    assert not plain.exists()

@@ -107,7 +107,8 @@ def rebuild(site: Site, source: Path, options: BuildOptions) -> list[str]:
     Unchanged story files come from the build cache (as ``build`` keeps them), so a
     saved edit reads only the file it changed.
     """
-    store = Cache(cache_folder(source, options)) if options.use_cache else None
+    # Only in a folder that is there: a story folder deleted meanwhile is an error, not a cache.
+    store = Cache(cache_folder(source, options)) if options.use_cache and source.is_dir() else None
     try:
         book, found = preview_book(source, options, store, printed=False)  # the EPUB's pages
     except PackagerError as exc:
