@@ -101,8 +101,7 @@ def _build(
     progress = progress or Silent()
     options = dataclasses.replace(options, jobs=options.jobs or default_jobs())
     found = _Findings(options.strict)
-    # Made once the folder is known to be one (a missing SOURCE is an error, not a cache).
-    store = Cache(cache_folder(source, options)) if options.use_cache and source.is_dir() else None
+    store = open_cache(source, options)
     loaded = load_stories(source, options, progress=progress, store=store)  # read, clean
     found.add(loaded.diagnostics)
     stem = _stem(loaded.config, options)
@@ -239,6 +238,12 @@ def _pdf(
     )
     found.add(pdf.diagnostics)
     return pdf
+
+
+def open_cache(source: Path, options: BuildOptions) -> Cache | None:
+    """The build cache of SOURCE: None with --no-cache, and where SOURCE is not a folder
+    (a missing or deleted SOURCE is an error to report, not a cache to make)."""
+    return Cache(cache_folder(source, options)) if options.use_cache and source.is_dir() else None
 
 
 def cache_folder(source: Path, options: BuildOptions) -> Path:

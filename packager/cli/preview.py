@@ -22,10 +22,9 @@ from pathlib import Path
 import watchfiles
 
 from packager.book import themes
-from packager.build import CACHE_NAME, BuildOptions, cache_folder, preview_book
+from packager.build import CACHE_NAME, BuildOptions, open_cache, preview_book
 from packager.errors import PackagerError
 from packager.model import Book
-from packager.pdf.cache import Cache
 
 VERSION_PATH = "/__packager__/version"
 # VERSION_PATH?after=N answers once the version is no longer N, or after this long
@@ -107,8 +106,7 @@ def rebuild(site: Site, source: Path, options: BuildOptions) -> list[str]:
     Unchanged story files come from the build cache (as ``build`` keeps them), so a
     saved edit reads only the file it changed.
     """
-    # Only in a folder that is there: a story folder deleted meanwhile is an error, not a cache.
-    store = Cache(cache_folder(source, options)) if options.use_cache and source.is_dir() else None
+    store = open_cache(source, options)
     try:
         book, found = preview_book(source, options, store, printed=False)  # the EPUB's pages
     except PackagerError as exc:
