@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from packager import __version__
 from packager.build import BuildOptions, Output, build
 from packager.errors import PackagerError, error
+from packager.imports import preload
 from packager.manifest import Entry
 from packager.model import Diagnostic, Severity
 from packager.parallel import default_jobs
@@ -76,7 +77,7 @@ def run_batch(
     if checked is not None:
         checked.close()
     else:
-        from packager.pdf import writer  # noqa: F401  (imported once, before the children fork)
+        preload("packager.pdf.writer")  # imported once, before the children fork
     method = "spawn" if options.scheduler else _fork_if_possible()
     with ProcessPoolExecutor(
         max_workers=width,

@@ -14,7 +14,13 @@ PACKAGE = ROOT / "packager"
 # Lowest first: a module may import its own layer's modules and the layers below.
 LAYERS = (
     ("packager", "packager.model"),
-    ("packager.errors", "packager.paths", "packager.progress", "packager.parallel"),
+    (
+        "packager.errors",
+        "packager.paths",
+        "packager.progress",
+        "packager.parallel",
+        "packager.imports",
+    ),
     ("packager.text",),
     ("packager.read",),
     ("packager.book",),

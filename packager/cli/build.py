@@ -28,6 +28,7 @@ from packager.cli.common import (
 )
 from packager.cli.display import Bars, Lines, print_summary
 from packager.errors import PackagerError
+from packager.imports import preload
 from packager.load import load_stories
 from packager.options import FORMATS
 from packager.paths import display_path
@@ -135,6 +136,8 @@ def build_command(
         scheduler=scheduler,
     )
     started = time.monotonic()
+    if "pdf" in options.formats:
+        preload("packager.pdf.writer")  # WeasyPrint, before the book is read (packager.imports)
 
     def run(progress: Progress | None = None) -> BuildResult:
         return build(source, out_dir, options, progress)

@@ -174,3 +174,22 @@ def test_a_cjk_title_is_drawn_on_the_cover_in_a_face_that_has_it(tmp_path: Path)
     english = dataclasses.replace(settings, title="Lanterns", language="en")
     latin = assets._cover_fonts(english, look, "serif")
     assert latin == look  # the theme's own faces when they have every character
+
+
+def test_a_cff_fonts_code_points_are_read_without_its_glyph_names() -> None:
+    # cmaps names glyphs by number instead of reading a CFF table's charset; the
+    # code points must be the ones fontTools gives with the real names.
+    from fontTools.ttLib import TTFont
+
+    looks = [themes.load_theme(name).cover for name in themes.available()]
+    covers = {f for look in looks for f in (look.title_font, look.text_font)}
+    fallback = {
+        f for style in ("serif", "sans") for face in fallbacks.faces(style) for f in face.files
+    }
+    fonts = sorted(covers | fallback)
+    kinds = set()
+    for font in fonts:
+        with TTFont(font, lazy=True) as real:
+            kinds.add("CFF " in real)
+            assert cmaps.characters(font) == frozenset(real.getBestCmap()), font
+    assert kinds == {True, False}  # CFF and TrueType fonts both checked
