@@ -36,13 +36,14 @@ ADAPTERS = {
     "ebooklib": {"packager/epub/writer.py"},
     # weasy.py lays out, weasyboxes.py reads its box tree, weasyfonts.py its fonts,
     # weasyfixes.py mends its layout, weasysheets.py keeps its parsed stylesheets;
-    # engine.py reads the C libraries' versions.
+    # engine.py reads the C libraries' versions, weasyload.py opens them.
     "weasyprint": {
         "packager/pdf/weasy.py",
         "packager/pdf/weasyboxes.py",
         "packager/pdf/weasyfixes.py",
         "packager/pdf/weasyfonts.py",
         "packager/pdf/weasysheets.py",
+        "packager/pdf/weasyload.py",
         "packager/pdf/engine.py",
     },
     "dask": {"packager/pdf/cluster.py"},
@@ -195,6 +196,19 @@ def test_each_library_stays_behind_its_adapter() -> None:
             ):
                 wrong.append(f"{where}:{line}: imports {name}")
     assert wrong == []
+
+
+def test_weasyprint_is_imported_only_after_weasyload_opened_its_libraries() -> None:
+    # WeasyPrint opened its C libraries through 68 subprocesses (packager.pdf.weasyload):
+    # whichever adapter Python imports first must have let weasyload open them.
+    late = []
+    for path in modules().values():
+        found = list(imports(path))
+        weasy = [line for name, line in found if name.split(".")[0] == "weasyprint"]
+        load = [line for name, line in found if name == "packager.pdf.weasyload"]
+        if weasy and not (load and min(load) < min(weasy)):
+            late.append(f"{path.relative_to(ROOT).as_posix()}:{min(weasy)}")
+    assert late == []
 
 
 def test_every_folder_says_what_it_does_and_exports() -> None:

@@ -1,12 +1,18 @@
-"""packager.imports: the CLI's imports are frozen out of the cycle collector's walks."""
+"""Start-up costs: the CLI's imports frozen out of the collector's walks (packager.imports),
+WeasyPrint's libraries opened without subprocesses (packager.pdf.weasyload)."""
 
 from __future__ import annotations
 
+import ctypes.util
 import gc
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from packager.imports import preload, settled
+from packager.pdf import weasyload
 
 
 def _fresh(code: str) -> str:
@@ -52,3 +58,46 @@ def test_preload_imports_once_and_a_second_call_freezes_nothing() -> None:
     )
     assert shown == "True True True"
     preload("json")  # already imported here: nothing happens
+
+
+def test_weasyprints_libraries_open_without_a_subprocess() -> None:
+    # Before packager.pdf.weasyload, ctypes.util.find_library ran ldconfig and
+    # gcc 68 times (0.2 s) at the start of every PDF build.
+    shown = _fresh(
+        "import subprocess\n"
+        "started = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def counted(self, *a, **k):\n"
+        "    started.append(a[:1]); real(self, *a, **k)\n"
+        "subprocess.Popen.__init__ = counted\n"
+        "import packager.pdf.writer, weasyprint.text.ffi as ffi\n"
+        "print(len(started), ffi.pango is not None, ffi.harfbuzz is not None)"
+    )
+    assert shown == "0 True True"
+
+
+def test_a_library_only_find_library_knows_is_opened_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A module that opens nothing unless find_library answers: weasyload's first
+    # import fails, is undone, and is made again with the real find_library.
+    package = tmp_path / "findonly"
+    package.mkdir()
+    (package / "__init__.py").write_text("", "utf-8")
+    (package / "ffi.py").write_text(
+        "import ctypes.util\n"
+        "print('install advice')\n"
+        "found = ctypes.util.find_library('c')\n"
+        "if found is None:\n"
+        "    raise OSError('cannot load library')\n",
+        "utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    real = ctypes.util.find_library
+    try:
+        weasyload.load("findonly.ffi")
+        assert sys.modules["findonly.ffi"].found == real("c")
+        assert ctypes.util.find_library is real
+    finally:
+        for name in ("findonly", "findonly.ffi"):
+            sys.modules.pop(name, None)

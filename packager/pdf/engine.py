@@ -18,6 +18,9 @@ import hashlib
 import importlib.metadata
 import json
 
+from packager.pdf import weasyload  # noqa: F401  (first: WeasyPrint's libraries, opened fast)
+
+# isort: split
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, pango
 
 from packager import __version__

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
+from packager.pdf import weasyload  # noqa: F401  (first: WeasyPrint's libraries, opened fast)
+
+# isort: split
 import weasyprint
 from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from packager.pdf import weasyload  # noqa: F401  (first: WeasyPrint's libraries, opened fast)
+
+# isort: split
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
 

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from packager.pdf import weasyload  # noqa: F401  (first: WeasyPrint's libraries, opened fast)
+
+# isort: split
 from weasyprint.layout import block
 
 from packager.pdf.storymarkup import CONTINUED

@@ -31,6 +31,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from packager.pdf import weasyload  # noqa: F401  (first: WeasyPrint's libraries, opened fast)
+
+# isort: split
 import pydyf
 import weasyprint.draw.text
 import weasyprint.pdf.fonts

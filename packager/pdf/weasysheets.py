@@ -26,6 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from packager.pdf import weasyload  # noqa: F401  (first: WeasyPrint's libraries, opened fast)
+
+# isort: split
 import weasyprint.css
 from weasyprint.css.tokens import Pending
 from weasyprint.html import element_has_link_type, parse_url
