@@ -4,14 +4,12 @@ WeasyPrint's libraries opened without subprocesses (packager.pdf.weasyload)."""
 from __future__ import annotations
 
 import ctypes.util
-import gc
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from packager.imports import preload, settled
 from packager.pdf import weasyload
 
 
@@ -32,21 +30,19 @@ def test_the_cli_starts_with_its_modules_frozen_and_the_collector_on() -> None:
 
 
 def test_settled_pauses_the_collector_and_leaves_it_as_it_found_it() -> None:
-    inside = []
-    was = gc.get_freeze_count()
-    with settled():
-        inside.append(gc.isenabled())
-        made = [[n] for n in range(1000)]
-    assert inside == [False]
-    assert gc.isenabled()
-    assert gc.get_freeze_count() >= was + len(made)
-    gc.disable()
-    try:
-        with settled():
-            pass
-        assert not gc.isenabled()  # a caller's choice is kept
-    finally:
-        gc.enable()
+    # In a fresh process: freezing this test worker's heap would keep its garbage.
+    shown = _fresh(
+        "import gc; from packager.imports import settled\n"
+        "inside = []; was = gc.get_freeze_count()\n"
+        "with settled():\n"
+        "    inside.append(gc.isenabled()); made = [[n] for n in range(1000)]\n"
+        "after = gc.isenabled(); frozen = gc.get_freeze_count() >= was + 1000\n"
+        "gc.disable()\n"
+        "with settled():\n"
+        "    pass\n"
+        "print(inside, after, frozen, gc.isenabled())"
+    )
+    assert shown == "[False] True True False"  # paused, restored, frozen; a caller's choice kept
 
 
 def test_preload_imports_once_and_a_second_call_freezes_nothing() -> None:
@@ -57,7 +53,6 @@ def test_preload_imports_once_and_a_second_call_freezes_nothing() -> None:
         "print('json' in sys.modules, first > 0, gc.get_freeze_count() == first)"
     )
     assert shown == "True True True"
-    preload("json")  # already imported here: nothing happens
 
 
 def test_weasyprints_libraries_open_without_a_subprocess() -> None:
@@ -77,17 +72,19 @@ def test_weasyprints_libraries_open_without_a_subprocess() -> None:
 
 
 def test_a_library_only_find_library_knows_is_opened_as_before(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # A module that opens nothing unless find_library answers: weasyload's first
-    # import fails, is undone, and is made again with the real find_library.
+    # import asks find_library nothing and fails, is undone, and is made again
+    # with the real find_library; the advice printed on the way is not shown.
     package = tmp_path / "findonly"
     package.mkdir()
-    (package / "__init__.py").write_text("", "utf-8")
+    (package / "__init__.py").write_text("answers = []\n", "utf-8")
     (package / "ffi.py").write_text(
-        "import ctypes.util\n"
+        "import ctypes.util, findonly\n"
         "print('install advice')\n"
         "found = ctypes.util.find_library('c')\n"
+        "findonly.answers.append(found)\n"
         "if found is None:\n"
         "    raise OSError('cannot load library')\n",
         "utf-8",
@@ -96,8 +93,10 @@ def test_a_library_only_find_library_knows_is_opened_as_before(
     real = ctypes.util.find_library
     try:
         weasyload.load("findonly.ffi")
-        assert sys.modules["findonly.ffi"].found == real("c")
+        assert sys.modules["findonly.ffi"].found == real("c") is not None
+        assert sys.modules["findonly"].answers == [real("c")]  # the undone package is gone
         assert ctypes.util.find_library is real
+        assert capsys.readouterr().out == "install advice\n"  # the second, real import's
     finally:
         for name in ("findonly", "findonly.ffi"):
             sys.modules.pop(name, None)

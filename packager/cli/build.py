@@ -136,10 +136,10 @@ def build_command(
         scheduler=scheduler,
     )
     started = time.monotonic()
-    if "pdf" in options.formats:
-        preload("packager.pdf.writer")  # WeasyPrint, before the book is read (packager.imports)
 
     def run(progress: Progress | None = None) -> BuildResult:
+        if "pdf" in options.formats:  # WeasyPrint, before the book is read (packager.imports)
+            preload("packager.pdf.writer")
         return build(source, out_dir, options, progress)
 
     if as_json:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes.util
+import gc
 import importlib
 import io
 import sys
+import threading
 
 BINDINGS = "weasyprint.text.ffi"
 
@@ -31,8 +33,19 @@ def _none(name: str) -> None:
 
 
 def load(module: str = BINDINGS) -> None:
-    """Import ``module`` with find_library answering None, else as it would be."""
+    """Import ``module`` with find_library answering None, else as it would be.
+
+    Only on Linux, where find_library starts subprocesses (on Windows and macOS
+    it does not, and its answers lead elsewhere than the names alone), and only
+    in the main thread: find_library and stdout are the whole process's.
+    """
     if module in sys.modules:
+        return
+    if (
+        not sys.platform.startswith("linux")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        importlib.import_module(module)
         return
     real = ctypes.util.find_library
     ctypes.util.find_library = _none
@@ -45,6 +58,7 @@ def load(module: str = BINDINGS) -> None:
         top = module.partition(".")[0]
         for name in [m for m in sys.modules if m == top or m.startswith(top + ".")]:
             del sys.modules[name]
+        gc.collect()  # the undone modules are cycles: freed now, not frozen (packager.imports)
     finally:
         ctypes.util.find_library = real
     importlib.import_module(module)

@@ -37,9 +37,10 @@ def _cmap(path: str, size: int, mtime: int) -> frozenset[int]:
     try:
         with TTFont(path, lazy=True, fontNumber=0) as font:
             # Only the code points are wanted, not the glyph names the cmap maps
-            # them to: glyphs named by number spare reading a CFF font's whole
-            # CFF table for its names (30 ms for the cover's fonts).
-            font.setGlyphOrder([f"glyph{i:05d}" for i in range(font["maxp"].numGlyphs)])
+            # them to: with no glyph order, fontTools names each glyph by number
+            # and spares reading a CFF font's whole CFF table for its names (30 ms
+            # for the cover's fonts).
+            font.setGlyphOrder([])
             return frozenset(font.getBestCmap() or {})
     except (TTLibError, OSError, KeyError, AssertionError, ValueError):
         return frozenset()
