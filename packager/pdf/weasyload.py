@@ -11,8 +11,8 @@ opens directly, and which is where find_library's answer would lead it too.
 
 So the first import asks find_library nothing. Should a library then not open
 (a system that names it only in a form find_library knows), the import is
-undone and made again as WeasyPrint makes it. Imported by packager.pdf.weasy,
-before anything else of WeasyPrint's.
+undone and made again as WeasyPrint makes it. Every module that imports
+WeasyPrint imports this one first (tests/test_architecture.py checks it).
 """
 
 from __future__ import annotations
