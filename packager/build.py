@@ -107,8 +107,11 @@ def _build(
     stem = _stem(loaded.config, options)
     binding = binding_for(loaded.config, options.formats)  # a bad [binding] fails before layout
     printed = "pdf" in options.formats or binding is not None
+    epub = bool({"epub", "kepub"} & set(options.formats)) or binding is not None
     collection = assemble(loaded.config, loaded.stories)  # assemble
-    book, refused = render_collection(loaded.config, collection, printed=printed)  # render
+    book, refused = render_collection(
+        loaded.config, collection, printed=printed, epub=epub
+    )  # render
     found.add(refused)
     if printed:  # every character drawn, or nothing
         problems = undrawn.problems(book, collection, loaded.config.file)
@@ -118,7 +121,7 @@ def _build(
     pdf = None
     if printed:  # first: the EPUB marks its pages
         pdf = _pdf(book, store, options, progress, found, runner)
-        if binding is not None or {"epub", "kepub"} & set(options.formats):
+        if epub:
             book = pagelist.mark(book, pdf.page_starts)  # the page list; binding's pages
     elif store is not None:  # the PDF's writer reports them with its own
         found.add(store.diagnostics)

@@ -24,10 +24,13 @@ import pytest
 from conftest import SAMPLES, copy_samples
 from typer.testing import CliRunner
 
+from packager.book.collection import assemble
 from packager.book.config import load_config
+from packager.book.documents import render_collection
 from packager.book.derived import MAX_SOURCE_DATE_EPOCH
 from packager.build import build
 from packager.cli import app
+from packager.load import load_stories
 from packager.options import BuildOptions
 
 SLUG = "lanterns-at-low-tide"
@@ -220,3 +223,20 @@ def test_invalid_source_date_epoch_and_story_errors_in_one_run(tmp_path: Path) -
     assert "SOURCE_DATE_EPOCH must be a whole number" in result.stderr
     assert "99-broken.md:2" in result.stderr  # the story's error comes in the same run
     assert not out.exists()
+
+
+def test_a_pdf_only_build_makes_the_same_pdf_as_a_build_of_both(tmp_path: Path) -> None:
+    """A build that makes no EPUB leaves the EPUB's documents unrendered (their time
+    is a tenth of a one-story edit): the PDF must not notice."""
+    fresh = {"jobs": 1, "use_cache": False}
+    both = build(SAMPLES, tmp_path / "both", BuildOptions(formats=("epub", "pdf"), **fresh))
+    alone = build(SAMPLES, tmp_path / "pdf", BuildOptions(formats=("pdf",), **fresh))
+    assert [o.format for o in alone.outputs] == ["pdf"]
+    pdfs = [next(o for o in r.outputs if o.format == "pdf") for r in (both, alone)]
+    assert pdfs[0].path.read_bytes() == pdfs[1].path.read_bytes()
+    assert pdfs[0].pages == pdfs[1].pages > 10
+    loaded = load_stories(SAMPLES)
+    collection = assemble(loaded.config, loaded.stories)
+    book, _ = render_collection(loaded.config, collection, epub=False)
+    assert {p.xhtml for p in book.parts} == {""}
+    assert all(p.print_html for p in book.parts if p.in_pdf)

@@ -10,12 +10,14 @@ from packager.model import Book, Collection, Diagnostic
 
 
 def render_collection(
-    config: Config, collection: Collection, *, printed: bool = True
+    config: Config, collection: Collection, *, printed: bool = True, epub: bool = True
 ) -> tuple[Book, list[Diagnostic]]:
     """The book, and what gathering its files refused (the editor's CSS).
 
     ``printed=False``: for a build that makes no PDF, without the print markup and
-    the script fallbacks only the PDF embeds.
+    the script fallbacks only the PDF embeds. ``epub=False``: for a build that makes
+    no EPUB (nor a binding, whose pages are listed in the EPUB's documents), without
+    the EPUB's content documents (each part's ``xhtml`` is empty).
     """
     theme = themes.load_theme(config.settings.theme)
     gathered = assets.gather(collection, theme, config.source)
@@ -31,6 +33,7 @@ def render_collection(
             gathered.cover_href,
             config.settings.notes or theme.notes,
             printed,
+            epub,
         )
     # A printed book's cover is a separate file for the printer: the cover page
     # opens the PDF only on screen, or where the theme asks for it.

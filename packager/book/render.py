@@ -51,11 +51,13 @@ def render_book(
     cover_href: str = "",
     notes: str = FOOTNOTES,
     printed: bool = True,
+    epub: bool = True,
 ) -> Book:
     """Render every part of the book from its template, for both outputs.
 
     ``notes``: the theme's choice, FOOTNOTES or ENDNOTES (packager.book.notes).
-    ``printed=False`` (a build that makes no PDF) leaves the print markup out.
+    ``printed=False`` (a build that makes no PDF) leaves the print markup out,
+    ``epub=False`` (one that makes no EPUB) the EPUB's content documents.
     """
     settings = collection.settings
     labels = for_book(settings)
@@ -130,7 +132,7 @@ def render_book(
             href=f"{pid}.xhtml",
             kind=kind,
             title=title,
-            xhtml=page(EPUB) if in_epub else "",
+            xhtml=page(EPUB) if in_epub and epub else "",
             print_html=runs.in_spans(html.breakable(page(PRINT))) if printed else "",
             print_fallback=runs.in_spans(html.breakable(page(PRINT, ENDNOTES)))
             if footnoted and printed

@@ -120,7 +120,7 @@ def map_text(fragment: str, fn: Callable[[Sequence[Sequence[str]]], list[list[st
     """
     if not fragment:
         return fragment
-    tokens = [m.group(0) for m in TOKEN.finditer(fragment)]
+    tokens: list[str] = []
     groups: list[list[int]] = []  # per block, the indexes of its text tokens
     group: list[int] = []
     verbatim = 0
@@ -130,12 +130,14 @@ def map_text(fragment: str, fn: Callable[[Sequence[Sequence[str]]], list[list[st
             groups.append(list(group))
             group.clear()
 
-    for i, token in enumerate(tokens):
+    for i, match in enumerate(TOKEN.finditer(fragment)):
+        token = match.group(0)
+        tokens.append(token)
         if token[0] != "<":
             if not verbatim:
                 group.append(i)
             continue
-        name = TOKEN.match(token).group("name")  # type: ignore[union-attr]
+        name = match.group("name")
         if name is None:
             continue
         name = name.lower()
