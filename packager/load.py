@@ -80,10 +80,10 @@ def load_stories(
     results = [remembered.get(path) if remembered else None for path in files]
     unread = [i for i, result in enumerate(results) if result is None]
     progress.advance(len(files) - len(unread))
-    size = sum(files[i].stat().st_size for i in unread)
-    jobs = (options.jobs or 1) if size >= PARALLEL_BYTES else 1
+    sizes = {files[i]: files[i].stat().st_size for i in unread}
+    jobs = (options.jobs or 1) if sum(sizes.values()) >= PARALLEL_BYTES else 1
     tasks = [(files[i], config) for i in unread]
-    fresh = pmap(_read_probed, tasks, jobs, done=progress.advance)
+    fresh = pmap(_read_probed, tasks, jobs, done=progress.advance, cost=lambda t: sizes[t[0]])
     for i, (result, probed) in zip(unread, fresh, strict=True):
         results[i] = result
         if remembered is not None:

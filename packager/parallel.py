@@ -34,8 +34,13 @@ def pmap(
     initargs: tuple[Any, ...] = (),
     done: Callable[[], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
+    cost: Callable[[T], int] | None = None,
 ) -> list[R]:
     """``[fn(item) for item in items]``, spread over ``jobs`` processes when that helps.
+
+    ``cost``: an estimate of each item's work (its length). The dearest items are
+    handed out first, so that no long item is left to run alone at the end while
+    the other processes wait (the results are still in input order).
 
     ``done`` is called in this process after each result, in order (for progress).
     ``meanwhile`` is this process's own work, run while the workers run ``fn``: called
@@ -62,13 +67,17 @@ def pmap(
         initializer=initializer,
         initargs=initargs,
     ) as pool:
-        futures = [pool.submit(fn, item) for item in items]  # the workers are forked
+        order = list(range(len(items)))
+        if cost is not None:  # dearest first; equal costs in input order (a stable sort)
+            weigh = cost
+            order.sort(key=lambda i: -weigh(items[i]))
+        futures = {i: pool.submit(fn, items[i]) for i in order}  # the workers are forked
         try:
             if meanwhile is not None:
                 meanwhile()
             results = []
-            for future in futures:
-                results.append(future.result())
+            for i in range(len(items)):
+                results.append(futures[i].result())
                 tick()
             return results
         except BaseException:  # an error, Ctrl-C, SIGTERM: the rest is not laid out

@@ -64,3 +64,23 @@ def test_a_failure_meanwhile_cancels_the_items_not_started() -> None:
         pmap(_slow, list(range(8)), 2, meanwhile=meanwhile)
     # The two items already running finish; the six queued ones never start.
     assert time.monotonic() - started < 3
+
+
+def _stamped(item: tuple[Path, int]) -> int:
+    """Record when this item began (ns), in a file named after it; return the item."""
+    folder, n = item
+    (folder / f"{n}").write_text(str(time.monotonic_ns()))
+    time.sleep(0.05)
+    return n
+
+
+def test_the_dearest_items_are_handed_out_first_and_results_keep_input_order(
+    tmp_path: Path,
+) -> None:
+    items = [(tmp_path, n) for n in range(8)]
+    # The cost puts items 6 and 7 first, one to each process, then the rest.
+    weights = {6: 100, 7: 50}
+    results = pmap(_stamped, items, 2, cost=lambda item: weights.get(item[1], 1))
+    assert results == list(range(8))
+    began = sorted(range(8), key=lambda n: int((tmp_path / f"{n}").read_text()))
+    assert set(began[:2]) == {6, 7}  # without the cost: {0, 1}

@@ -104,6 +104,7 @@ class Local:
             initargs=(resources, variant, fallbacks),
             done=done,
             meanwhile=meanwhile,
+            cost=lambda task: task.size,
         )
 
 
