@@ -26,8 +26,8 @@ from typer.testing import CliRunner
 
 from packager.book.collection import assemble
 from packager.book.config import load_config
-from packager.book.documents import render_collection
 from packager.book.derived import MAX_SOURCE_DATE_EPOCH
+from packager.book.documents import render_collection
 from packager.build import build
 from packager.cli import app
 from packager.load import load_stories
