@@ -439,3 +439,16 @@ def test_sigterm_during_layout_stops_the_workers(books: Books, tmp_path: Path) -
     state = _state(out, books, ["epub", "pdf"])
     assert state in ("epub old, pdf old", "epub new, pdf new"), state
     _assert_no_temporary_files(out)
+
+
+def test_a_build_leaves_nothing_in_the_temporary_folder(books: Books, tmp_path: Path) -> None:
+    """WeasyPrint copies each @font-face program into a temporary folder that only its
+    __del__ removes, which never runs in a layout worker: every PDF build left a folder
+    of fonts per worker behind (hundreds in a day of CI)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    command = [*_command(books.source, tmp_path / "out", ["epub", "pdf"]), "-j", "2"]
+    done = subprocess.run(command, env={**ENV, "TMPDIR": str(temporary)}, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / NAMES["pdf"]).read_bytes() == books.new[NAMES["pdf"]]
+    assert sorted(p.name for p in temporary.iterdir()) == []

@@ -26,9 +26,13 @@ Two changes to WeasyPrint 70's own behaviour, each for the duration of a render:
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from multiprocessing import util as multiprocessing_util
+from pathlib import Path
 from typing import Any
 
 from packager.pdf import weasyload  # noqa: F401  (first: WeasyPrint's libraries, opened fast)
@@ -56,11 +60,27 @@ def stub_sha(data: bytes) -> str | None:
 
 
 class BookFonts(FontConfiguration):  # type: ignore[misc]
-    """WeasyPrint's fonts of a book, remembering the families its @font-face rules give."""
+    """WeasyPrint's fonts of a book, remembering the families its @font-face rules give.
+
+    WeasyPrint copies each @font-face program into a temporary folder that only its
+    ``__del__`` removes, which never runs in a worker process (multiprocessing ends
+    it with ``os._exit``) nor for an object frozen out of the collector: every PDF
+    build left its fonts in the temporary folder. The folder is made here and removed
+    when the object goes or the process ends (multiprocessing's finalizers run at the
+    end of a worker and, through atexit, of the main process).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.declared: list[str] = []
+        self._folder = Path(tempfile.mkdtemp(prefix="weasyprint-"))
+        multiprocessing_util.Finalize(
+            self,
+            shutil.rmtree,
+            args=(self._folder,),
+            kwargs={"ignore_errors": True},
+            exitpriority=0,
+        )
 
     def add_font_face(self, rule_descriptors: dict[str, Any], url_fetcher: Any) -> Any:
         family = rule_descriptors.get("font_family")
