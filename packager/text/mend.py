@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from packager.text.html import TOKEN, VOID_NAMES
+from packager.text.html import TAG, VOID_NAMES
 
 # Elements whose content may only be phrasing (text and inline elements);
 # <a>, <del> and <ins> are transparent and may hold blocks where their parent may.
@@ -31,12 +31,16 @@ def misnested(fragment: str) -> bool:
     """
     stack: list[str] = []
     inline = 0  # phrasing-only elements open
-    for match in TOKEN.finditer(fragment):
+    last = 0
+    for match in TAG.finditer(fragment):
         name = match.group("name")
         token = match.group(0)
         parent = stack[-1] if stack else ""
-        if name is None:
-            if parent in _ITEMS and token.strip():
+        if parent in _ITEMS and fragment[last : match.start()].strip():
+            return True  # text inside a list, outside its items
+        last = match.end()
+        if name is None:  # a comment or processing instruction
+            if parent in _ITEMS:
                 return True
             continue
         name = name.lower()
@@ -51,7 +55,7 @@ def misnested(fragment: str) -> bool:
         if not token.endswith("/>") and name not in VOID_NAMES:
             stack.append(name)
             inline += name in _PHRASING
-    return False
+    return bool(stack and stack[-1] in _ITEMS and fragment[last:].strip())
 
 
 def renest(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
