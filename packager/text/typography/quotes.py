@@ -33,20 +33,28 @@ def curl(text: str, rules: Rules) -> str:
 
 def _as_typed(text: str, rules: Rules) -> str:
     (ldq, rdq), (lsq, rsq) = rules.primary, rules.secondary
-    chars = list(text)
+    # Built from slices: a block's quotes are few, its characters many.
+    parts: list[str] = []
+    last = 0  # the text up to here is in parts
+    mark = ""  # the mark that replaced the quote just before ``last``
     double_open = False
     n = len(text)
     for match in _QUOTE.finditer(text):
         i = match.start()
-        prev = chars[i - 1] if i > 0 else ""
+        # The character before, as curled so far (a quote just before is its mark).
+        prev = mark if i == last and i > 0 else (text[i - 1] if i > 0 else "")
         nxt = text[i + 1] if i + 1 < n else ""
         if match.group(0) == '"':
             opening = _double_opens(prev, nxt, double_open)
-            chars[i] = ldq if opening else rdq
+            mark = ldq if opening else rdq
             double_open = opening
         else:
-            chars[i] = lsq if _single_opens(prev, nxt, text, i, rules) else rsq
-    return "".join(chars)
+            mark = lsq if _single_opens(prev, nxt, text, i, rules) else rsq
+        parts.append(text[last:i])
+        parts.append(mark)
+        last = i + 1
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _by_level(text: str, rules: Rules) -> str:
