@@ -34,3 +34,17 @@ def test_misnested_finds_text_and_comments_in_a_list_outside_its_items() -> None
     assert not misnested("<ul><li>one</li>  \n")
     assert misnested("<em><p>a paragraph in emphasis</p></em>")
     assert not misnested("<p>a <em>plain</em> paragraph</p>")
+
+
+def test_map_text_writes_every_run_escaped_whether_fn_changed_it_or_not() -> None:
+    def second_only(blocks: Sequence[Sequence[str]]) -> list[list[str]]:
+        return [[run if i != 1 else "x < y & z" for i, run in enumerate(runs)] for runs in blocks]
+
+    # A reference is written in one form (&amp;), a bare '>' escaped, fn's text escaped.
+    fragment = "<p>one &#38; two &gt; <em>mid</em> three > four</p><p>plain<em>gone</em></p>"
+    out = html.map_text(fragment, second_only)
+    assert out == (
+        "<p>one &amp; two &gt; <em>x &lt; y &amp; z</em> three &gt; four</p>"
+        "<p>plain<em>x &lt; y &amp; z</em></p>"
+    )
+
