@@ -47,4 +47,3 @@ def test_map_text_writes_every_run_escaped_whether_fn_changed_it_or_not() -> Non
         "<p>one &amp; two &gt; <em>x &lt; y &amp; z</em> three &gt; four</p>"
         "<p>plain<em>x &lt; y &amp; z</em></p>"
     )
-
