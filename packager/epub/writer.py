@@ -10,10 +10,10 @@ and the current time as dcterms:modified.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from ebooklib import epub
 from lxml import etree
@@ -281,7 +281,8 @@ class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
         self.out.stamp = min(
             max(modified, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31, 23, 59, 58)
         ).timetuple()[:6]
-        self.out.lang = escape(self.book.language or "", {'"': "&quot;"})
+        # An attribute's value (html, not xml.sax.saxutils: that imports urllib.request).
+        self.out.lang = html.escape(self.book.language or "", quote=False).replace('"', "&quot;")
         self.out.writestr("mimetype", "application/epub+zip")
         self._write_container()
         if any(item.media_type.startswith("font/") for item in self.book.get_items()):
