@@ -283,11 +283,13 @@ class _ReproducibleWriter(epub.EpubWriter):  # type: ignore[misc]
         ).timetuple()[:6]
         # An attribute's value (html, not xml.sax.saxutils: that imports urllib.request).
         self.out.lang = html.escape(self.book.language or "", quote=False).replace('"', "&quot;")
-        self.out.writestr("mimetype", "application/epub+zip")
-        self._write_container()
-        if any(item.media_type.startswith("font/") for item in self.book.get_items()):
-            # Apple Books shows embedded fonts only when told to (embed_fonts = true).
-            self.out.writestr(f"META-INF/{APPLE_OPTIONS}", _APPLE_FONTS)
-        self._write_opf()
-        self._write_items()
-        self.out.close()
+        try:
+            self.out.writestr("mimetype", "application/epub+zip")
+            self._write_container()
+            if any(item.media_type.startswith("font/") for item in self.book.get_items()):
+                # Apple Books shows embedded fonts only when told to (embed_fonts = true).
+                self.out.writestr(f"META-INF/{APPLE_OPTIONS}", _APPLE_FONTS)
+            self._write_opf()
+            self._write_items()
+        finally:  # also on an error: no deflating thread outlives the zip
+            self.out.close()
