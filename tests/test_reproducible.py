@@ -165,6 +165,25 @@ def test_builds_in_different_places_zones_umasks_and_times_are_identical(tmp_pat
         assert {info.date_time for info in archive.infolist()} == {(2026, 11, 1, 0, 0, 0)}
 
 
+def test_a_book_of_many_scripts_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Python's string hashes differ from process to process: nothing in a build may
+    follow a set's order. The book of eight scripts gives two font dictionaries of one
+    program several times over, and which one the book keeps followed the order of a
+    pikepdf key set (each build a different PDF)."""
+    scripts = tmp_path / "scripts"  # its layout cache there: the builds after the first are quick
+    shutil.copytree(Path(__file__).parent / "fixtures" / "scripts", scripts)
+    made = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1700000000"}
+        out = tmp_path / seed
+        command = [sys.executable, "-m", "packager", "build", str(scripts), "-o", str(out)]
+        done = subprocess.run([*command, "-q", "-f", "pdf"], env=env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        made.append(next(out.glob("*.pdf")).read_bytes())
+    assert made[0] == made[1] == made[2]
+
+
 # SOURCE_DATE_EPOCH: a number of seconds as `date +%s` prints it, or a clear error.
 
 

@@ -101,7 +101,7 @@ def share(
             if table.objgen in tables_seen:
                 continue
             tables_seen.add(table.objgen)
-        for name in list(table.keys()):
+        for name in sorted(table.keys()):  # keys() is a set: its order is the hash seed's
             font = table[name]
             if font.get("/Subtype") != Name.Type0:
                 continue
