@@ -59,13 +59,16 @@ class SiteText:
             body.meta["source_url"] = self.url
 
 
-def strip_site_text(paras: list[Para], file: str) -> SiteText:
-    """Every paragraph's lines without the sites' and apps' own text."""
+def strip_site_text(paras: list[Para], file: str, needs: tuple[str, ...] | None = None) -> SiteText:
+    """Every paragraph's lines without the sites' and apps' own text.
+
+    ``needs``: the words of boilerplate.needs_in found in a text that holds these
+    lines, if the caller has them (any more than the lines hold only cost time)."""
     out = SiteText([])
-    # The markers only split words: none is in the text the shapes read.
-    needs = boilerplate.needs_in(
-        "\n".join(line for p in paras for line in p.lines).translate(_NO_MARKERS)
-    )
+    if needs is None:  # the markers only split words: none is in the text the shapes read
+        needs = boilerplate.needs_in(
+            "\n".join(line for p in paras for line in p.lines).translate(_NO_MARKERS)
+        )
     for para in paras:
         _strip(para, file, out, needs)
     return out
@@ -149,7 +152,13 @@ _EMPHASIS = re.compile(r"(\s*)([*_]{1,3})(\S.*?)\2(\s*)")  # a line in emphasis:
 
 def strip_lines(text: str, file: str, first_line: int) -> tuple[str, SiteText]:
     """A Markdown body without site text, line for line (a line that was all site
-    text is blank, so that every other line keeps its number); code fences untouched."""
+    text is blank, so that every other line keeps its number); code fences untouched.
+
+    Most stories hold none of the words site text needs: they are given back as
+    they are, without walking their lines (the SiteText then has no paragraphs)."""
+    needs = boilerplate.needs_in(text.translate(_NO_MARKERS))
+    if not needs:
+        return text, SiteText([])
     lines = text.split("\n")
     paras: list[Para] = []
     marks: dict[int, str] = {}  # the emphasis around a whole line, taken off while it is read
@@ -162,7 +171,7 @@ def strip_lines(text: str, file: str, first_line: int) -> tuple[str, SiteText]:
             if wrapped:
                 marks[first_line + i], line = wrapped.group(2), wrapped.group(3)
             paras.append(Para(first_line + i, (line,)))
-    site = strip_site_text(paras, file)
+    site = strip_site_text(paras, file, needs)
     kept = {p.line: p.lines[0] for p in site.paras}
     for para in paras:
         line = kept.get(para.line, "")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from helpers import words
+from hypothesis import given
+from hypothesis import strategies as st
 
 from packager.model import Story
 from packager.read import boilerplate
@@ -194,3 +196,31 @@ def test_asking_each_line_only_for_the_storys_own_words_changes_nothing(
     every = sitetext.strip_site_text(paras, "s.txt")
     assert quick.paras == every.paras and quick.changes == every.changes
     assert len(quick.changes) >= (len(CASES) // 2 if marked else len(CASES))  # it found some
+
+
+_PIECES = [e for _, e in CASES] + [A, B, C, "", "", "*" + A + "*", "```", "    " + B, "Rated: T"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.sampled_from(["", "Wattpad"]))
+def test_a_story_without_site_words_is_given_back_as_written(pieces: list[str], extra: str) -> None:
+    """strip_lines walks no line of a story that holds none of the shapes' words; it
+    finds the same site text and gives the same text as when it asks every line."""
+    from packager.read import sitetext
+
+    text = "\n".join([*pieces, extra])
+    quick_text, quick = sitetext.strip_lines(text, "s.md", 3)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(boilerplate, "needs_in", lambda text: boilerplate._ALL_NEEDS)
+        every_text, every = sitetext.strip_lines(text, "s.md", 3)
+    assert quick_text == every_text and quick.changes == every.changes
+    assert (quick.title, quick.author, quick.url) == (every.title, every.author, every.url)
+    if not boilerplate.needs_in(text):
+        assert quick_text == text and not quick.changes
+
+
+def test_site_text_is_still_cut_from_a_story_that_holds_its_words() -> None:
+    from packager.read import sitetext
+
+    example = next(e for s, e in CASES if s.where == "line")
+    text, site = sitetext.strip_lines(f"{A}\n\n{example}\n\n{B}\n", "s.md", 1)
+    assert example not in text and site.changes and A in text and B in text
