@@ -157,9 +157,12 @@ def shaped(text: str) -> bool:
     """Whether a left-to-right line's glyphs may not read back as its text (it has marks)."""
     if text.isascii() or max(text) < "\u0300":  # no marks and nothing right to left before it
         return False
-    if any(unicodedata.bidirectional(c) in _RTL for c in text):
+    # Each distinct character at or above U+0300 once: a line of Latin text with curly
+    # quotes and dashes has a handful, so this is cheap on every line WeasyPrint draws.
+    high = [c for c in set(text) if c >= "\u0300"]
+    if any(unicodedata.bidirectional(c) in _RTL for c in high):
         return False
-    return any(unicodedata.category(c) in ("Mn", "Mc") for c in text)
+    return any(unicodedata.category(c) in ("Mn", "Mc") for c in high)
 
 
 @contextmanager

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from packager.pdf.weasyfonts import shaped
 
@@ -17,9 +19,27 @@ def _by_definition(text: str) -> bool:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "plain", "naïve café", "e\u0301", "क्षत्रिय", "שלום", "a\u0301 שלום", "ÿ" * 10, "\u02ff"],
+    [
+        "",
+        "plain",
+        "naïve café",
+        "e\u0301",
+        "क्षत्रिय",
+        "שלום",
+        "a\u0301 שלום",
+        "ÿ" * 10,
+        "\u02ff",
+        "“Quoted” — and a mark: e\u0301",
+        "“No marks” — “none at all”…",
+        "x\u0301" * 3 + "\u05d0",
+    ],
 )
 def test_shaped_is_its_definition(text: str) -> None:
+    assert shaped(text) is _by_definition(text)
+
+
+@given(st.text())
+def test_shaped_is_its_definition_for_any_text(text: str) -> None:
     assert shaped(text) is _by_definition(text)
 
 
