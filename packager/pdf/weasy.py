@@ -33,11 +33,13 @@ from packager.pdf import (
     storymarkup,
     textstream,
     weasyboxes,
+    weasydraw,
     weasyfixes,
     weasyfonts,
     weasysheets,
 )
 
+weasydraw.apply()
 weasyfixes.apply()
 weasysheets.apply()
 
