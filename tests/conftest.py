@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,20 @@ def copy_samples(dest: Path) -> Path:
     """A copy of the sample stories, without the layout cache a README build leaves there."""
     shutil.copytree(SAMPLES, dest, ignore=shutil.ignore_patterns(".packager-cache"))
     return dest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The temporary files of the tests and of every process they start, under pytest's
+    own folder (which it prunes): a layout worker a test kills never removes its copy of
+    the book's fonts (WeasyPrint's folder, removed by __del__), and CI left dozens of
+    them in /tmp."""
+    folder = tmp_path_factory.mktemp("tmp")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("TMPDIR", str(folder))
+    patch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    yield
+    patch.undo()
 
 
 @dataclass

@@ -32,8 +32,15 @@ from packager.options import BuildOptions
 
 SLUG = "lanterns-at-low-tide"
 NAMES = {"epub": f"{SLUG}.epub", "pdf": f"{SLUG}.pdf"}
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-ENV.pop("PACKAGER_DEBUG", None)
+
+
+def _env() -> dict[str, str]:
+    """The tests' environment as it is when a build starts (TMPDIR: conftest's)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    env.pop("PACKAGER_DEBUG", None)
+    return env
+
+
 TEMP = re.compile(r"\.(" + "|".join(re.escape(n) for n in NAMES.values()) + r")\.[a-z0-9_]{8}\.tmp")
 
 # The real command line with os.replace slowed down and announced on stderr, so
@@ -101,7 +108,9 @@ def _command(
 def _build(source: Path, out: Path, formats: Sequence[str] = ("epub", "pdf")) -> float:
     """Run a whole build; return how long it took."""
     start = time.monotonic()
-    done = subprocess.run(_command(source, out, formats), env=ENV, capture_output=True, text=True)
+    done = subprocess.run(
+        _command(source, out, formats), env=_env(), capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     return time.monotonic() - start
 
@@ -138,7 +147,7 @@ def _running(
     command: list[str], stderr: int | None = None
 ) -> contextlib.AbstractContextManager[subprocess.Popen[str]]:
     """A build in a process group of its own, SIGKILLed (with its workers) on leaving."""
-    return running(command, env=ENV, stderr=stderr)
+    return running(command, env=_env(), stderr=stderr)
 
 
 def _state(out: Path, books: Books, formats: Sequence[str]) -> str:
@@ -448,7 +457,7 @@ def test_a_build_leaves_nothing_in_the_temporary_folder(books: Books, tmp_path: 
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     command = [*_command(books.source, tmp_path / "out", ["epub", "pdf"]), "-j", "2"]
-    done = subprocess.run(command, env={**ENV, "TMPDIR": str(temporary)}, capture_output=True)
+    done = subprocess.run(command, env={**_env(), "TMPDIR": str(temporary)}, capture_output=True)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / NAMES["pdf"]).read_bytes() == books.new[NAMES["pdf"]]
     assert sorted(p.name for p in temporary.iterdir()) == []
