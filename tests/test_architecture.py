@@ -35,11 +35,13 @@ LAYERS = (
 ADAPTERS = {
     "ebooklib": {"packager/epub/writer.py"},
     # weasy.py lays out, weasyboxes.py reads its box tree, weasyfonts.py its fonts,
-    # weasyfixes.py mends its layout, weasysheets.py keeps its parsed stylesheets;
-    # engine.py reads the C libraries' versions, weasyload.py opens them.
+    # weasyfixes.py mends its layout, weasysheets.py keeps its parsed stylesheets,
+    # weasydraw.py draws its lines; engine.py reads the C libraries' versions,
+    # weasyload.py opens them.
     "weasyprint": {
         "packager/pdf/weasy.py",
         "packager/pdf/weasyboxes.py",
+        "packager/pdf/weasydraw.py",
         "packager/pdf/weasyfixes.py",
         "packager/pdf/weasyfonts.py",
         "packager/pdf/weasysheets.py",
