@@ -3,14 +3,23 @@
 Forked workers start in milliseconds and inherit what the parent has
 imported; where fork is unavailable (macOS, Windows), the platform default
 is used and the function and its arguments must pickle.
+
+A worker told to stop (SIGTERM, SIGINT) ends at once, its temporary files
+removed, and a pmap that fails or is interrupted ends its workers: the pool's
+worker loop reports any exception of an item and takes the next, so a worker
+that raised on the signal (as the main process does) could outlive the build,
+and a pool waiting to join it hung the build's exit.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import util as multiprocessing_util
+from types import FrameType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -64,8 +73,8 @@ def pmap(
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(items)),
         mp_context=context,
-        initializer=initializer,
-        initargs=initargs,
+        initializer=_start_worker,
+        initargs=(initializer, initargs),
     ) as pool:
         order = list(range(len(items)))
         if cost is not None:  # dearest first; equal costs in input order (a stable sort)
@@ -81,5 +90,27 @@ def pmap(
                 tick()
             return results
         except BaseException:  # an error, Ctrl-C, SIGTERM: the rest is not laid out
+            # Python 3.14: pool.terminate_workers(). Until then the pool's own table.
+            workers = list((pool._processes or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.terminate()  # a worker mid-item does not finish it
             raise
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """A worker process begins: the stop signals end it at once, then the caller's set-up."""
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGINT, _stop_worker)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    """End this worker now, as a worker ends: its finalizers run (they remove its temporary
+    files, packager.pdf.weasyfonts), then ``os._exit``, with the shell's code for the signal.
+    A second signal (the pool and the build both stop it) must not cut that short."""
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, signal.SIG_IGN)
+    multiprocessing_util._run_finalizers(0)  # type: ignore[attr-defined]
+    os._exit(128 + signum)

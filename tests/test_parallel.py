@@ -1,9 +1,14 @@
-"""packager.parallel.pmap: results in order, and this process's own work done meanwhile."""
+"""packager.parallel.pmap: results in order, this process's own work done meanwhile, and
+workers that end when told to (a signal) or when the build stops."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import time
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 
 import pytest
@@ -50,20 +55,78 @@ def test_meanwhile_runs_once_first_where_the_items_run_here(jobs: int) -> None:
     assert order == ["meanwhile", *(f"item {n}" for n in items)]
 
 
-def _slow(n: int) -> int:
-    time.sleep(1)
-    return n
+def _working(folder: Path) -> int:
+    """An item that takes long: its worker says it began (a file named by its pid), makes a
+    temporary folder that only its finalizers remove (as packager.pdf.weasyfonts does), waits."""
+    temporary = folder / f"temp-{os.getpid()}"
+    temporary.mkdir(exist_ok=True)
+    multiprocessing_util.Finalize(None, shutil.rmtree, args=(temporary,), exitpriority=0)
+    (folder / str(os.getpid())).touch()
+    time.sleep(30)
+    return os.getpid()
 
 
-def test_a_failure_meanwhile_cancels_the_items_not_started() -> None:
+def _workers(folder: Path, count: int) -> list[int]:
+    """The pids of the workers once ``count`` of them have begun an item."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        pids = [int(p.name) for p in folder.iterdir() if p.name.isdigit()]
+        if len(pids) >= count:
+            return pids
+        time.sleep(0.01)
+    raise AssertionError(f"{count} workers did not begin")
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process has ended (a zombie not yet reaped has ended too)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith(("Z", "X"))
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+def _gone(pids: list[int]) -> bool:
+    """Whether the processes end within a few seconds (a signal takes a moment to act)."""
+    deadline = time.monotonic() + 5
+    while not all(_ended(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_failure_meanwhile_ends_the_workers_and_the_items_not_started(tmp_path: Path) -> None:
+    pids: list[int] = []
+
     def meanwhile() -> None:
+        pids.extend(_workers(tmp_path, 2))
         raise KeyboardInterrupt  # Ctrl-C while this process lays out its own pages
 
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
-        pmap(_slow, list(range(8)), 2, meanwhile=meanwhile)
-    # The two items already running finish; the six queued ones never start.
-    assert time.monotonic() - started < 3
+        pmap(_working, [tmp_path] * 8, 2, meanwhile=meanwhile)
+    # The two items running are stopped (they would take 30 s); the six queued never start.
+    assert time.monotonic() - started < 15
+    assert _gone(pids)
+    assert not list(tmp_path.glob("temp-*")), "a stopped worker left its temporary folder"
+
+
+def test_a_worker_told_to_stop_ends_at_once(tmp_path: Path) -> None:
+    """SIGTERM to one worker (a container stopping, a killed process group) ends it, not its
+    item only: the pool's loop would report the signal's exception as the item's and take
+    the next, and the build, waiting for it, could not end."""
+    pids: list[int] = []
+
+    def meanwhile() -> None:
+        pids.extend(_workers(tmp_path, 2))
+        os.kill(pids[1], signal.SIGTERM)
+
+    started = time.monotonic()
+    with pytest.raises(BrokenProcessPool):
+        pmap(_working, [tmp_path] * 4, 2, meanwhile=meanwhile)
+    assert time.monotonic() - started < 15
+    assert _gone(pids)
+    assert not list(tmp_path.glob("temp-*")), "a stopped worker left its temporary folder"
 
 
 def _stamped(item: tuple[Path, int]) -> int:
